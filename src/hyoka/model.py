@@ -1,0 +1,270 @@
+"""Domain types of one version of an evaluation sheet (事業改善シート).
+
+The model knows nothing of databases, files or the web. Money is an integer in 千円
+(thousand yen) as printed on the sheets; fiscal years are Western years (2023 = 令和5年度);
+indicator figures are ``Decimal`` so that 50.1 % stays 50.1.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class Stage(StrEnum):
+    """The stage of the yearly cycle a version of the sheet belongs to, in cycle order."""
+
+    INITIAL_REQUEST = "当初要求"
+    INITIAL_BUDGET = "当初予算案"
+    SUPPLEMENTARY_BUDGET = "補正予算案"
+    REVIEW = "点検"
+
+
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+
+
+class Direction(StrEnum):
+    """Which way an indicator improves."""
+
+    HIGHER_IS_BETTER = "higher"
+    LOWER_IS_BETTER = "lower"
+
+
+class Trend(StrEnum):
+    """The trend legend of section 4: ↗ improved, ↘ worsened, → unchanged, ― no value."""
+
+    IMPROVED = "↗"
+    WORSENED = "↘"
+    UNCHANGED = "→"
+    NO_VALUE = "―"
+
+
+class Achievement(StrEnum):
+    ACHIEVED = "達成"
+    NOT_ACHIEVED = "未達成"
+
+
+class ValueKind(StrEnum):
+    """What a yearly figure is: a target, an estimate (見込) or an actual (実績)."""
+
+    TARGET = "target"
+    ESTIMATE = "estimate"
+    ACTUAL = "actual"
+
+
+class Comparison(StrEnum):
+    """How an actual is compared with a target."""
+
+    EXACT = "exact"
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    RANGE = "range"
+
+
+class Method(StrEnum):
+    """Implementation methods (実施方法) of a sub-project component."""
+
+    DIRECT = "直接"
+    OUTSOURCED = "委託"
+    SUBSIDY = "補助金"
+    CONTRIBUTION = "負担金"
+
+
+class Correction(_Model):
+    """A correction of a published figure, e.g. 修正前：473、修正後：493."""
+
+    before: Decimal
+    after: Decimal
+    reason: str = ""
+    noted_in: str = Field(
+        default="", description="Where the wrong figure was published, e.g. R5年度当初予算案のシート"
+    )
+
+
+class IndicatorValue(_Model):
+    """One figure of an indicator for one fiscal year."""
+
+    fiscal_year: int
+    kind: ValueKind
+    value: Decimal | None = Field(default=None, description="None when the sheet prints no value")
+    upper: Decimal | None = Field(
+        default=None, description="Upper bound when the target is a range (value is the lower)"
+    )
+    corrections: list[Correction] = Field(default_factory=list)
+
+
+class TargetSpec(_Model):
+    """How the indicator's target values are meant.
+
+    A single-year target applies to the year of its value; a cumulative target sums the
+    actuals from ``start_year`` to ``end_year`` (e.g. 2023〜2027年度の累計).
+    """
+
+    comparison: Comparison = Comparison.AT_LEAST
+    cumulative: bool = False
+    start_year: int | None = None
+    end_year: int | None = None
+
+    @model_validator(mode="after")
+    def _period_for_cumulative(self) -> TargetSpec:
+        if self.cumulative and (self.start_year is None or self.end_year is None):
+            raise ValueError("a cumulative target needs start_year and end_year")
+        return self
+
+
+class Indicator(_Model):
+    """An outcome indicator (成果指標) of section 4."""
+
+    number: str = Field(description="As printed: ①, ②-1 …")
+    name: str
+    unit: str = ""
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    target: TargetSpec = Field(default_factory=TargetSpec)
+    values: list[IndicatorValue] = Field(default_factory=list)
+    target_reason: str = Field(default="", description="目標値設定理由")
+    analysis: str = Field(default="", description="Section 8 要因分析 for this indicator")
+    printed_trends: dict[int, Trend] = Field(
+        default_factory=dict, description="Trend arrow printed on the sheet, per fiscal year"
+    )
+    printed_achievement: Achievement | None = None
+
+    def value(self, fiscal_year: int, kind: ValueKind) -> Decimal | None:
+        for item in self.values:
+            if item.fiscal_year == fiscal_year and item.kind == kind:
+                return item.value
+        return None
+
+    def actual(self, fiscal_year: int) -> Decimal | None:
+        """The actual of a year, or its estimate when no actual is known yet."""
+        found = self.value(fiscal_year, ValueKind.ACTUAL)
+        return found if found is not None else self.value(fiscal_year, ValueKind.ESTIMATE)
+
+
+class Initiative(_Model):
+    """A numbered initiative (①②…) with its bullets, as in sections 3 and 7."""
+
+    number: str
+    title: str
+    bullets: list[str] = Field(default_factory=list)
+
+
+class YearValue(_Model):
+    fiscal_year: int | None = None
+    value: Decimal | None = None
+
+
+class PlanGoal(_Model):
+    """A 達成目標 of the five-year plan."""
+
+    name: str
+    main: bool = Field(default=False, description="★: a main goal of the plan")
+    unit: str = ""
+    recent: list[YearValue] = Field(default_factory=list, description="直近３か年の状況")
+    target: YearValue | None = None
+
+
+class PlanLink(_Model):
+    """A link to a policy area (施策分野) of the five-year plan with its goals."""
+
+    policy_code: str = Field(description="e.g. 2-1①")
+    policy_name: str
+    goals: list[PlanGoal] = Field(default_factory=list)
+
+
+class CostRow(_Model):
+    """One row of section 6 事業コスト, in 千円 (staff in persons)."""
+
+    fiscal_year: int
+    carried_over: int | None = Field(default=None, description="前年度繰越")
+    initial_budget: int | None = Field(default=None, description="当初予算")
+    supplementary: int | None = Field(default=None, description="補正予算等")
+    total: int | None = Field(default=None, description="合計（予算現額）")
+    general_revenue: int | None = Field(default=None, description="うち一般財源")
+    settlement: int | None = Field(default=None, description="決算額")
+    staff: Decimal | None = Field(default=None, description="職員数 (persons)")
+
+
+class Quantity(_Model):
+    """A quantity found in an output text, e.g. 407者 in 新規登録者数407者."""
+
+    label: str
+    value: Decimal
+    unit: str
+
+
+class Component(_Model):
+    """A component (細事業を構成する主な取組) of a sub-project."""
+
+    number: int
+    name: str
+    methods: list[Method] = Field(default_factory=list)
+    description: str = Field(default="", description="上段: what it is")
+    output: str = Field(default="", description="下段: its output")
+    quantities: list[Quantity] = Field(default_factory=list)
+
+
+class SubProject(_Model):
+    """A sub-project (細事業) of the 細事業一覧."""
+
+    number: int
+    name: str
+    settlements: dict[int, int | None] = Field(
+        default_factory=dict, description="決算額 per fiscal year in 千円; None where printed ー"
+    )
+    components: list[Component] = Field(default_factory=list)
+
+
+class FuturePlan(_Model):
+    """Section 9: (1) problems found, (2) improvement measures."""
+
+    issues: list[str] = Field(default_factory=list)
+    measures: list[str] = Field(default_factory=list)
+
+
+class Header(_Model):
+    program_number: str = Field(description="事業番号, e.g. 07 01 01")
+    program_name: str
+    department: str = Field(description="部局")
+    section: str = Field(description="課・室")
+    start_year: int | None = Field(default=None, description="実施期間 start (fiscal year)")
+    end_year: int | None = Field(default=None, description="実施期間 end; None when open")
+    email: str = ""
+    fiscal_year: int = Field(description="The fiscal year whose program the sheet covers")
+    stage: Stage
+
+    @field_validator("program_number")
+    @classmethod
+    def _number_shape(cls, value: str) -> str:
+        parts = value.split()
+        if not parts or not all(part.isdigit() for part in parts):
+            raise ValueError(f"事業番号の形式が不正です: {value!r}")
+        return " ".join(parts)
+
+
+class Sheet(_Model):
+    """One version of a 事業改善シート."""
+
+    header: Header
+    situation: list[str] = Field(default_factory=list, description="1 現状と課題 (bullets)")
+    purpose: str = Field(default="", description="2 事業目的")
+    initiatives: list[Initiative] = Field(default_factory=list, description="3 取組")
+    indicators: list[Indicator] = Field(default_factory=list, description="4 成果指標")
+    plan_links: list[PlanLink] = Field(default_factory=list, description="5 総合５か年計画")
+    costs: list[CostRow] = Field(default_factory=list, description="6 事業コスト")
+    results: list[Initiative] = Field(default_factory=list, description="7 主な取組実績と成果")
+    future: FuturePlan = Field(default_factory=FuturePlan, description="9 今後の方向性")
+    sub_projects: list[SubProject] = Field(default_factory=list, description="細事業一覧")
+
+    @property
+    def key(self) -> tuple[str, int, Stage]:
+        """What identifies a sheet version: 事業番号, fiscal year and stage."""
+        return (self.header.program_number, self.header.fiscal_year, self.header.stage)
+
+    def cost(self, fiscal_year: int) -> CostRow | None:
+        return next((row for row in self.costs if row.fiscal_year == fiscal_year), None)
