@@ -198,7 +198,7 @@ def _parse_header(lines: Sequence[Line], source: str) -> Header:
     numbers |= {
         " ".join(m[1].split())
         for line in lines
-        if (m := re.match(r"^事業番号\s+(\d{2}(?:\s+\d{2})+)\s*$", line.text))
+        if (m := re.match(r"^事業番号\s+(\d{2}(?:\s+\d{2})+)(?:\s+細事業一覧.*)?\s*$", line.text))
     }
     if len({" ".join(n.split()) for n in numbers}) > 1:
         raise ImportFailed(

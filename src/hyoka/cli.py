@@ -1,0 +1,257 @@
+"""The ``hyoka`` command: parse, import, check and export evaluation sheets.
+
+Each command parses its options, calls one library function and formats the result.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from hyoka.importers import ImportFailed, ParsedSheet, parse_file
+from hyoka.importers.errors import ImportNotes, Problem
+from hyoka.settings import Settings
+
+app = typer.Typer(
+    name="hyoka",
+    help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL or SQLite file path (default: HYOKA_DATABASE_URL or var/hyoka.sqlite)",
+    ),
+]
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def database_url(option: str | None) -> str:
+    """``--db`` wins; a bare path means a SQLite file."""
+    if option is None:
+        return Settings().database_url
+    return option if "://" in option else f"sqlite:///{option}"
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def _report_notes(source: str, notes: ImportNotes) -> None:
+    for problem in notes.missing:
+        err.print(f"[yellow]欠落[/yellow] {problem.describe(source)}", highlight=False)
+    if notes.inferred:
+        err.print(
+            f"[dim]推定 {source}: {len(notes.inferred)}か所は配置を推定しました(--verbose で表示)[/dim]",
+            highlight=False,
+        )
+
+
+@app.command()
+def parse(
+    file: Annotated[Path, typer.Argument(help="Sheet file (.txt: text extracted from the PDF)")],
+    notes: Annotated[
+        bool, typer.Option("--notes", help="Include the import notes in the JSON output")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show inferred placements")] = False,
+) -> None:
+    """Parse one sheet and print it as JSON on stdout (no database needed).
+
+    Figures the file does not contain are reported on stderr as 欠落 and are null in the JSON.
+    """
+    try:
+        parsed = parse_file(file)
+    except ImportFailed as error:
+        err.print(f"[red]エラー[/red] {error.describe()}", highlight=False)
+        raise typer.Exit(2) from error
+    document: dict[str, object] = parsed.sheet.model_dump(mode="json")
+    if notes:
+        document = {"sheet": document, "notes": _notes_document(parsed)}
+    sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+    _report_notes(str(file), parsed.notes)
+    if verbose:
+        for problem in parsed.notes.inferred:
+            err.print(f"[dim]推定[/dim] {problem.describe(str(file))}", highlight=False)
+
+
+def _notes_document(parsed: ParsedSheet) -> dict[str, list[dict[str, object]]]:
+    def rows(problems: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+        return [{"section": p.section, "message": p.message, "line": p.line} for p in problems]
+
+    return {"missing": rows(parsed.notes.missing), "inferred": rows(parsed.notes.inferred)}
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Sheet files to import")],
+    db: DatabaseOption = None,
+    accept_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--accept-incomplete",
+            help="Store sheets whose source lacks some figures (reported as 欠落; stored as null)",
+        ),
+    ] = False,
+) -> None:
+    """Import sheets into the store, each file in one transaction.
+
+    Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
+    the previous version as history. A file with errors stores nothing.
+    """
+    from hyoka.store import create_engine_for, migrate, save_sheet, transaction
+
+    engine = create_engine_for(database_url(db))
+    migrate(engine)
+    failed = 0
+    with _progress() as progress:
+        task = progress.add_task("取り込み", total=len(files))
+        for file in files:
+            try:
+                parsed = parse_file(file)
+                if parsed.notes.missing and not accept_incomplete:
+                    raise ImportFailed(
+                        str(file),
+                        [
+                            *parsed.notes.missing,
+                            Problem("取り込み", "欠落があるため保存しません(--accept-incomplete で保存)"),
+                        ],
+                    )
+                with transaction(engine) as session:
+                    result = save_sheet(session=session, sheet=parsed.sheet, source=str(file))
+            except ImportFailed as error:
+                failed += 1
+                progress.console.print(f"[red]エラー[/red] {error.describe()}", highlight=False)
+            else:
+                state = "新規" if result.created else ("更新" if result.changed else "変更なし")
+                key = parsed.sheet.header
+                progress.console.print(
+                    f"{state}: {key.program_number} {key.program_name} "
+                    f"({key.fiscal_year}, {key.stage.value}) 版{result.revision}",
+                    highlight=False,
+                )
+                _report_notes(str(file), parsed.notes)
+            progress.advance(task)
+    if failed:
+        err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    db: DatabaseOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    personnel_cost: Annotated[
+        int | None,
+        typer.Option(help="Personnel cost per staff member per year in 千円 (full cost)"),
+    ] = None,
+) -> None:
+    """Print the findings of the rules for every stored sheet."""
+    from hyoka.rules import check_sheet
+    from hyoka.store import create_engine_for, list_sheets, migrate, transaction
+
+    settings = Settings()
+    cost = personnel_cost if personnel_cost is not None else settings.personnel_cost_per_person
+    engine = create_engine_for(database_url(db))
+    migrate(engine)
+    with transaction(engine) as session:
+        sheets = list_sheets(session=session)
+    results = []
+    with _progress() as progress:
+        task = progress.add_task("点検", total=len(sheets))
+        for sheet in sheets:
+            results.append((sheet, check_sheet(sheet, personnel_cost_per_person=cost)))
+            progress.advance(task)
+    if fmt == "json":
+        document = [
+            {
+                "program_number": sheet.header.program_number,
+                "fiscal_year": sheet.header.fiscal_year,
+                "stage": sheet.header.stage.value,
+                "findings": [finding.model_dump(mode="json") for finding in findings],
+            }
+            for sheet, findings in results
+        ]
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    for sheet, findings in results:
+        table = Table(
+            title=f"{sheet.header.program_number} {sheet.header.program_name} "
+            f"({sheet.header.stage.value})",
+            title_justify="left",
+        )
+        table.add_column("重要度")
+        table.add_column("場所")
+        table.add_column("内容")
+        for finding in findings:
+            table.add_row(finding.severity.value, finding.location.label, finding.message)
+        if not findings:
+            table.add_row("", "", "指摘はありません")
+        out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json, csv or xlsx")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File (json, xlsx) or folder (csv)")
+    ],
+    db: DatabaseOption = None,
+    bom: Annotated[bool, typer.Option(help="CSV: write a UTF-8 BOM for Excel")] = False,
+) -> None:
+    """Write what is stored: JSON (one document), CSV (one file per table) or xlsx."""
+    from hyoka.render.opendata import export_csv, export_json, export_xlsx
+    from hyoka.store import create_engine_for, migrate, transaction
+
+    engine = create_engine_for(database_url(db))
+    migrate(engine)
+    with transaction(engine) as session:
+        if fmt is ExportFormat.json:
+            export_json(session=session, path=output)
+        elif fmt is ExportFormat.csv:
+            export_csv(session=session, directory=output, bom=bom)
+        else:
+            export_xlsx(session=session, path=output)
+    err.print(f"書き出しました: {output}")
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+) -> None:
+    """Print the JSON Schema of a sheet (docs/sheet.schema.json is generated with this)."""
+    from hyoka.model import Sheet
+
+    text = orjson.dumps(Sheet.model_json_schema(), option=orjson.OPT_INDENT_2) + b"\n"
+    if output is None:
+        sys.stdout.buffer.write(text)
+    else:
+        output.write_bytes(text)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
