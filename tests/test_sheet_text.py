@@ -41,9 +41,19 @@ def test_seed_000_header() -> None:
 def test_seed_000_costs_rows_hold_their_own_figures() -> None:
     costs = {row.fiscal_year: row for row in parse(SEED_000).costs}
     r5, r4, r3 = costs[2023], costs[2022], costs[2021]
-    assert (r5.carried_over, r5.initial_budget, r5.supplementary, r5.total) == (0, 213739, -4000, 209739)
+    assert (r5.carried_over, r5.initial_budget, r5.supplementary, r5.total) == (
+        0,
+        213739,
+        -4000,
+        209739,
+    )
     assert (r5.general_revenue, r5.settlement, r5.staff) == (202004, 206709, Decimal("4.0"))
-    assert (r4.initial_budget, r4.total, r4.settlement, r4.staff) == (213357, 213357, 211980, Decimal("5.0"))
+    assert (r4.initial_budget, r4.total, r4.settlement, r4.staff) == (
+        213357,
+        213357,
+        211980,
+        Decimal("5.0"),
+    )
     assert (r3.carried_over, r3.initial_budget, r3.total) == (2560536, 14851, 2575387)
     assert (r3.general_revenue, r3.settlement, r3.staff) == (869934, 2347126, Decimal("5.0"))
 
@@ -84,7 +94,10 @@ def test_seed_000_plan_links() -> None:
         (2022, Decimal("46.5")),
         (2023, Decimal("50.1")),
     ]
-    assert goal.target is not None and (goal.target.fiscal_year, goal.target.value) == (2027, Decimal("50.0"))
+    assert goal.target is not None and (goal.target.fiscal_year, goal.target.value) == (
+        2027,
+        Decimal("50.0"),
+    )
     first_goal = links[0].goals[0]
     assert first_goal.target is not None and first_goal.target.value == Decimal("11.2")
 
@@ -137,7 +150,12 @@ def test_seed_003_header_and_costs() -> None:
     assert sheet.header.start_year == 1971
     r5 = sheet.cost(2023)
     assert r5 is not None
-    assert (r5.carried_over, r5.initial_budget, r5.supplementary, r5.total) == (14922, 252031, -6400, 260553)
+    assert (r5.carried_over, r5.initial_budget, r5.supplementary, r5.total) == (
+        14922,
+        252031,
+        -6400,
+        260553,
+    )
     r3 = sheet.cost(2021)
     assert r3 is not None and r3.supplementary == -1838
 
@@ -203,7 +221,11 @@ def scale_figures(raw: str, factor: int) -> str:
             line = f"{head}) {_scale_token(number.strip(), factor)}"
         elif re.fullmatch(r"(19|20)\d\d", stripped):
             pass  # the year of a plan cell, not a figure
-        elif stripped and _FIGURE_LINE.match(stripped) and (first_page or " " in stripped or "," in stripped):
+        elif (
+            stripped
+            and _FIGURE_LINE.match(stripped)
+            and (first_page or " " in stripped or "," in stripped)
+        ):
             if not first_page and re.fullmatch(r"[\d,]+", stripped) and "," in stripped:
                 # Glued settlement row: scale each of the three amounts and glue again.
                 from hyoka.importers._normalize import split_glued_amounts
@@ -232,7 +254,14 @@ def test_scaled_figures_come_out_scaled(seed: Path, factor: int) -> None:
     mutated = parse_sheet_text(scale_figures(seed.read_text(), factor)).sheet
     assert len(mutated.costs) == len(original.costs) == 3
     for before, after in zip(original.costs, mutated.costs, strict=True):
-        for field in ("carried_over", "initial_budget", "supplementary", "total", "general_revenue", "settlement"):
+        for field in (
+            "carried_over",
+            "initial_budget",
+            "supplementary",
+            "total",
+            "general_revenue",
+            "settlement",
+        ):
             assert getattr(after, field) == getattr(before, field) * factor, field
         assert after.staff == before.staff * factor  # type: ignore[operator]
     for before_i, after_i in zip(original.indicators, mutated.indicators, strict=True):
@@ -254,7 +283,12 @@ def test_scaled_figures_come_out_scaled(seed: Path, factor: int) -> None:
 @pytest.mark.parametrize(
     ("seed", "old", "new", "where"),
     [
-        (SEED_000, "産業振興のための企画調査・応援事業", "県産品の販路開拓推進事業", "header.program_name"),
+        (
+            SEED_000,
+            "産業振興のための企画調査・応援事業",
+            "県産品の販路開拓推進事業",
+            "header.program_name",
+        ),
         (SEED_000, "産業政策課", "産業立地課", "header.section"),
         (SEED_003, "産業労働部", "観光スポーツ部", "header.department"),
         (SEED_000, "成⻑産業の創出・振興", "観光地域づくりの推進", "plan"),

@@ -78,7 +78,9 @@ def parse(
     notes: Annotated[
         bool, typer.Option("--notes", help="Include the import notes in the JSON output")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show inferred placements")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show inferred placements")
+    ] = False,
 ) -> None:
     """Parse one sheet and print it as JSON on stdout (no database needed).
 
@@ -138,7 +140,9 @@ def import_(
                         str(file),
                         [
                             *parsed.notes.missing,
-                            Problem("取り込み", "欠落があるため保存しません(--accept-incomplete で保存)"),
+                            Problem(
+                                "取り込み", "欠落があるため保存しません(--accept-incomplete で保存)"
+                            ),
                         ],
                     )
                 with transaction(engine) as session:
@@ -241,7 +245,9 @@ def export(
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of a sheet (docs/sheet.schema.json is generated with this)."""
     from hyoka.model import Sheet

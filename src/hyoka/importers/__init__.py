@@ -36,4 +36,11 @@ def parse_file(path: Path) -> ParsedSheet:
     return importer(path)
 
 
-__all__ = ["IMPORTERS", "ImportFailed", "ImportNotes", "ParsedSheet", "parse_file", "register_importer"]
+__all__ = [
+    "IMPORTERS",
+    "ImportFailed",
+    "ImportNotes",
+    "ParsedSheet",
+    "parse_file",
+    "register_importer",
+]

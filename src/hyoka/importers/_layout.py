@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import permutations
+from itertools import pairwise, permutations
 
 from hyoka.importers._normalize import normalize_text
 
@@ -86,7 +86,7 @@ _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9]")
 def _bigrams(text: str) -> set[str]:
     chars = [c for c in text if not c.isspace()]
     grams = set()
-    for a, b in zip(chars, chars[1:], strict=False):
+    for a, b in pairwise(chars):
         if _CONTENT_CHAR.match(a) or _CONTENT_CHAR.match(b):
             grams.add(a + b)
     return grams

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from itertools import combinations
+from itertools import combinations, pairwise
 
 # CJK Radicals Supplement forms that have a unified ideograph as their everyday form.
 # NFKC has no mapping for this block, so the table is explicit.
@@ -114,7 +114,7 @@ def split_glued_amounts(text: str, count: int) -> list[list[int]]:
     readings: list[list[int]] = []
     for cuts in combinations(range(1, len(text)), count - 1):
         bounds = (0, *cuts, len(text))
-        pieces = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [text[a:b] for a, b in pairwise(bounds)]
         if all(_is_well_grouped(piece) for piece in pieces):
             readings.append([int(piece.replace(",", "")) for piece in pieces])
     return readings

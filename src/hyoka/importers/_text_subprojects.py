@@ -82,9 +82,7 @@ def _settlement_row(line: Line) -> _SettlementRow | None:
         values = [parse_amount(token) for token in re.findall(r"(?:△\s?)?[\d,]+|ー|-|―", text)]
         return _SettlementRow(line, [values])
     if _GLUED_ROW.match(text) and "," in text:
-        glued: list[list[int | None]] = [
-            list(reading) for reading in split_glued_amounts(text, 3)
-        ]
+        glued: list[list[int | None]] = [list(reading) for reading in split_glued_amounts(text, 3)]
         if glued:
             # Glued cells come out right to left (R5 R4 R3): read both ways and let the
             # arithmetic against 決算額 choose.
@@ -199,12 +197,14 @@ def _sub_project_heads(
             later = [a for a in numbered if a.number == number and not a.used and number > 1]
             if later:
                 head = later[-1]
-                notes.inferred_in(SECTION, f"細事業{number}の見出しを番号から推定しました", head.line.number)
+                notes.inferred_in(
+                    SECTION, f"細事業{number}の見出しを番号から推定しました", head.line.number
+                )
         if head is None:
-            lone = next((a for a in lone_numbers if a.number == number and not a.used), None)
-            if lone is not None:
-                lone.used = True
-                head = _Anchor(number, "", lone.line, lone.page)
+            spare = next((a for a in lone_numbers if a.number == number and not a.used), None)
+            if spare is not None:
+                spare.used = True
+                head = _Anchor(number, "", spare.line, spare.page)
             else:
                 head = _Anchor(number, "", all_lines[-1][1], all_lines[-1][0])
             notes.missing_in(SECTION, f"細事業{number}の名称が見つかりません", head.line.number)

@@ -84,10 +84,10 @@ def parse_costs(lines: Sequence[Line], notes: ImportNotes) -> list[CostRow]:
             )
         for staff in staffs:
             # A staff figure alone right after a row that lacks one belongs to that row.
-            if rows and rows[-1].staff is None and rows[-1].line.number < line.number:
-                if rows[-1].line is not line:
-                    rows[-1].staff = staff
-                    continue
+            previous = rows[-1] if rows else None
+            if previous and previous.staff is None and previous.line.number < line.number:
+                previous.staff = staff
+                continue
             loose_staff.append((staff, line))
         loose_years.extend(years)
     for row in rows:
@@ -368,9 +368,7 @@ def build_indicators(
                 )
         reason = reasons.get(summary.number, "")
         for year, kind, correction in parse_corrections(reason):
-            existing = next(
-                (v for v in values if v.fiscal_year == year and v.kind == kind), None
-            )
+            existing = next((v for v in values if v.fiscal_year == year and v.kind == kind), None)
             if existing is None:
                 existing = IndicatorValue(fiscal_year=year, kind=kind, value=correction.after)
                 values.append(existing)
@@ -492,7 +490,9 @@ def build_plan_links(
         if len(column.cells) < len(goal_names) and any(
             cell.fiscal_year is not None for cell in column.cells
         ):
-            notes.inferred_in(section, "数値のある列のセルが目標の数より少なく、上から対応させました")
+            notes.inferred_in(
+                section, "数値のある列のセルが目標の数より少なく、上から対応させました"
+            )
     if len(units) != len(goal_names):
         notes.missing_in(section, f"達成目標{len(goal_names)}件に対し単位が{len(units)}件です")
     if len(policy_names) != len(codes):

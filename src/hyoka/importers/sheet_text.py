@@ -176,7 +176,10 @@ def _split_pages(
     problems = []
     if first is None or second is None or third is None or not first < second < third:
         problems.append(
-            Problem("ページ", "1ページ目(1〜6)・2ページ目(7〜9)・細事業一覧の順のページ構成ではありません")
+            Problem(
+                "ページ",
+                "1ページ目(1〜6)・2ページ目(7〜9)・細事業一覧の順のページ構成ではありません",
+            )
         )
     if problems:
         raise ImportFailed(source, problems)
@@ -189,7 +192,9 @@ def _parse_header(lines: Sequence[Line], source: str) -> Header:
     header_match = next((m for line in lines if (m := _HEADER.search(line.text))), None)
     name_match = next((m for line in lines if (m := _NAME_LINE.search(line.text))), None)
     if header_match is None:
-        problems.append(Problem("ヘッダー", "「事業番号 … 事業改善シート(…年度…)」の行がありません"))
+        problems.append(
+            Problem("ヘッダー", "「事業番号 … 事業改善シート(…年度…)」の行がありません")
+        )
     if name_match is None:
         problems.append(Problem("ヘッダー", "「事業名 … 部局 … 課・室 …」の行がありません"))
     if header_match is None or name_match is None:
@@ -203,7 +208,11 @@ def _parse_header(lines: Sequence[Line], source: str) -> Header:
     if len({" ".join(n.split()) for n in numbers}) > 1:
         raise ImportFailed(
             source,
-            [Problem("ヘッダー", f"ページごとに事業番号が異なります: {', '.join(sorted(numbers))}")],
+            [
+                Problem(
+                    "ヘッダー", f"ページごとに事業番号が異なります: {', '.join(sorted(numbers))}"
+                )
+            ],
         )
     checked = [stage for box, stage in _BOX.findall(header_match["boxes"]) if box == "■"]
     if len(checked) != 1:
@@ -246,9 +255,11 @@ def _is_noise(text: str) -> bool:
         or text in ("E-mail", "区分", "予算額", "No.", "目標値", "単位", "達成", "目標")
         or text.startswith(("事業番号", "事業改善シート", "事 業 名", "□", "■"))
         or re.match(r"^\S+ 課・室 \S+$", text) is not None
-        or re.match(r"^\d \S", text) is not None
-        and len(text) < 40
-        and any(marker in text for marker in REQUIRED_MARKERS)
+        or (
+            re.match(r"^\d \S", text) is not None
+            and len(text) < 40
+            and any(marker in text for marker in REQUIRED_MARKERS)
+        )
     )
 
 
@@ -258,7 +269,11 @@ def _is_noise(text: str) -> bool:
 def _cost_zone(page: Sequence[Line]) -> list[Line]:
     start = next((i for i, line in enumerate(page) if "うち一般財源" in line.text), None)
     end = next(
-        (i for i, line in enumerate(page) if line.text.startswith("事業番号") and start is not None and i > start),
+        (
+            i
+            for i, line in enumerate(page)
+            if line.text.startswith("事業番号") and start is not None and i > start
+        ),
         len(page),
     )
     return [] if start is None else list(page[start + 1 : end])
@@ -274,9 +289,7 @@ def _indicator_zone(page: Sequence[Line]) -> tuple[list[Line], IndicatorTable]:
     goal_label = next((i for i, line in enumerate(page) if "主要目標" in line.text), None)
     if goal_label is None:
         return [], table
-    unit_label = next(
-        (i for i in range(goal_label + 1, len(page)) if page[i].text == "単位"), None
-    )
+    unit_label = next((i for i in range(goal_label + 1, len(page)) if page[i].text == "単位"), None)
     if unit_label is None:
         return [], table
     index = unit_label + 1
@@ -413,13 +426,17 @@ def _match_orphans(
     """Give each untitled box to the initiative whose words it shares (one box each)."""
     if not orphans or not initiatives:
         for orphan in orphans:
-            notes.missing_in(section, f"見出しのない文を取組に対応させられません: {orphan.text[:30]}…")
+            notes.missing_in(
+                section, f"見出しのない文を取組に対応させられません: {orphan.text[:30]}…"
+            )
         return
     empty = {i for i, initiative in enumerate(initiatives) if not initiative.bullets}
 
     def score(item: int, slot: int) -> float:
         initiative = initiatives[slot]
-        reference = " ".join([initiative.title, *initiative.bullets, context.get(initiative.number, "")])
+        reference = " ".join(
+            [initiative.title, *initiative.bullets, context.get(initiative.number, "")]
+        )
         return similarity(orphans[item].text, reference) + (0.2 if slot in empty else 0.0)
 
     if len(orphans) <= len(initiatives):
@@ -431,7 +448,10 @@ def _match_orphans(
         ]
     for item, slot in enumerate(assignment):
         initiative = initiatives[slot]
-        initiative.bullets = [*initiative.bullets, *bullets([line.text for line in orphans[item].lines])]
+        initiative.bullets = [
+            *initiative.bullets,
+            *bullets([line.text for line in orphans[item].lines]),
+        ]
         notes.inferred_in(
             section,
             f"見出しと離れて出力された文を内容の近さから{initiative.number}に対応させました",
@@ -493,14 +513,18 @@ def _parse_page_two(
     if issues_at is None or measures_at is None:
         notes.missing_in("9 今後の事業の方向性", "(1)課題・(2)事業改善の方策が見つかりません")
     else:
-        future.issues = bullets([l.text for l in page[issues_at + 1 : measures_at] if l.text])
+        future.issues = bullets([x.text for x in page[issues_at + 1 : measures_at] if x.text])
         future_end = measures_at + 1
         while future_end < len(page) and page[future_end].text:
             future_end += 1
-        future.measures = bullets([l.text for l in page[measures_at + 1 : future_end]])
+        future.measures = bullets([x.text for x in page[measures_at + 1 : future_end]])
     remaining = page[future_end:]
     first_title = next(
-        (i for i, line in enumerate(remaining) if _TITLE.match(line.text) and "指標" not in line.text),
+        (
+            i
+            for i, line in enumerate(remaining)
+            if _TITLE.match(line.text) and "指標" not in line.text
+        ),
         len(remaining),
     )
     analysis_lines = [
@@ -518,7 +542,9 @@ def _parse_page_two(
     for group in _groups(blocks(remaining[first_title:])):
         if group.title is not None:
             initiative = _initiative_of(group.title)
-            initiative.bullets = bullets([line.text for line in group.lines if "推移" not in line.text])
+            initiative.bullets = bullets(
+                [line.text for line in group.lines if "推移" not in line.text]
+            )
             results.append(initiative)
     return results, analysis, future
 
@@ -541,7 +567,9 @@ def _assign_analysis(
         return similarity(paragraphs[item], reference) + prior
 
     if len(paragraphs) > count:
-        notes.missing_in("8 要因分析", f"要因分析の文が{len(paragraphs)}個あり、指標{count}個より多いです")
+        notes.missing_in(
+            "8 要因分析", f"要因分析の文が{len(paragraphs)}個あり、指標{count}個より多いです"
+        )
         return {}
     assignment, _ = best_assignment(len(paragraphs), count, score)
     notes.inferred_in("8 要因分析", "要因分析の文を内容と並び順から各指標に対応させました")
@@ -559,7 +587,9 @@ def _fill_results(
         (i for i, line in enumerate(page) if _TITLE.match(line.text) and "指標" not in line.text),
         len(page),
     )
-    tail = [line for line in page[first_title:] if not ("指標" in line.text and "推移" in line.text)]
+    tail = [
+        line for line in page[first_title:] if not ("指標" in line.text and "推移" in line.text)
+    ]
     orphans = [group for group in _groups(blocks(tail)) if group.title is None]
     context = {i.number: " ".join([i.title, *i.bullets]) for i in initiatives}
     _match_orphans(orphans, results, context, "7 主な取組実績と成果", notes)
