@@ -1,0 +1,30 @@
+"""The store: sheets in SQLite or PostgreSQL. SQL and sessions live only in this package.
+
+``database`` owns engines, migrations and transactions; ``writes`` saves sheets;
+``queries`` reads them back; ``tables`` is the schema (``migrations/`` builds it).
+"""
+
+from hyoka.store.database import create_engine_for, migrate, transaction
+from hyoka.store.queries import (
+    Revision,
+    TableRows,
+    list_sheets,
+    load_sheet,
+    read_current_tables,
+    sheet_history,
+)
+from hyoka.store.writes import SaveResult, save_sheet
+
+__all__ = [
+    "Revision",
+    "SaveResult",
+    "TableRows",
+    "create_engine_for",
+    "list_sheets",
+    "load_sheet",
+    "migrate",
+    "read_current_tables",
+    "save_sheet",
+    "sheet_history",
+    "transaction",
+]

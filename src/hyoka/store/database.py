@@ -1,0 +1,74 @@
+"""The database lifecycle: engines, migrations and the one transaction helper.
+
+Example::
+
+    engine = create_engine_for("sqlite:///var/hyoka.sqlite")
+    migrate(engine)
+    with transaction(engine) as session:
+        save_sheet(session=session, sheet=sheet, source="sheet.txt")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine for a SQLite or PostgreSQL URL.
+
+    SQLite: the file's folder is created and foreign keys are enforced on every
+    connection. PostgreSQL goes through psycopg 3 (``postgresql://`` is read as
+    ``postgresql+psycopg://``).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _create_parent_folder(parsed)
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _enforce_foreign_keys)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on any error."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def _create_parent_folder(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _enforce_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys, and so ON DELETE CASCADE, unless asked per connection.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()

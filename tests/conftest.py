@@ -1,0 +1,217 @@
+"""Real databases for the tests: a fresh SQLite file, and a PostgreSQL server of our own.
+
+The PostgreSQL server is started once per test session (so once per pytest-xdist worker)
+from the Debian binaries under /usr/lib/postgresql/*/bin, in a temporary folder, with trust
+authentication, listening on a unix socket in that folder and on 127.0.0.1 at a free port.
+Each test gets a database of its own. Without the binaries the PostgreSQL tests are
+skipped, loudly; with HYOKA_REQUIRE_POSTGRES=1 (as in CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+
+from hyoka.store.database import create_engine_for, migrate
+
+INSTALL_HINT = "install it with: apt-get install -y postgresql"
+_SKIPPED = pytest.StashKey[str]()
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    folder: Path
+    port: int
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def connect_admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        )
+
+
+def find_postgres_binaries() -> Path | None:
+    """The folder holding initdb and pg_ctl: Debian's newest, else the ones on PATH."""
+
+    def version(folder: Path) -> tuple[int, ...]:
+        number = folder.parent.name
+        return tuple(int(part) for part in number.split(".") if part.isdigit())
+
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True):
+        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
+            return folder
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if initdb and pg_ctl and Path(initdb).parent == Path(pg_ctl).parent:
+        return Path(initdb).parent
+    return None
+
+
+def _unavailable(request: pytest.FixtureRequest, reason: str) -> NoReturn:
+    message = f"PostgreSQL tests cannot run: {reason}"
+    if os.environ.get("HYOKA_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"{message} (HYOKA_REQUIRE_POSTGRES=1 requires them)", pytrace=False)
+    request.config.stash[_SKIPPED] = message
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _as_owner(command: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root: hand its commands to the postgres user.
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _run(command: list[str]) -> None:
+    done = subprocess.run(_as_owner(command), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
+
+
+def _start(binaries: Path, folder: Path) -> int:
+    """Start the server and return its port; retry if another process took the port."""
+    log = folder / "server.log"
+    for _attempt in range(5):
+        port = _free_port()
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=50 -c shared_buffers=16MB"
+        )
+        command = [str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-l", str(log)]
+        try:
+            _run([*command, "-w", "-t", "60", "-o", options, "start"])
+        except RuntimeError:
+            if "could not bind" in log.read_text(errors="replace"):
+                continue
+            raise
+        return port
+    raise RuntimeError(f"no free port for PostgreSQL; see {log}")
+
+
+def _postgres_user(request: pytest.FixtureRequest) -> pwd.struct_passwd | None:
+    """As root, the user the server must run as; None when we are not root."""
+    if os.geteuid() != 0:
+        return None
+    if shutil.which("runuser") is None:
+        _unavailable(request, "running as root but runuser (util-linux) is missing")
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        _unavailable(request, f"running as root but there is no postgres user; {INSTALL_HINT}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test session (one per xdist worker)."""
+    binaries = find_postgres_binaries()
+    if binaries is None:
+        _unavailable(
+            request, f"initdb and pg_ctl not found under /usr/lib/postgresql; {INSTALL_HINT}"
+        )
+    owner = _postgres_user(request)
+
+    # In /tmp, not pytest's tmp_path: the postgres user must be able to reach the folder.
+    folder = Path(tempfile.mkdtemp(prefix="hyoka-pg-"))
+    try:
+        if owner is not None:
+            os.chown(folder, owner.pw_uid, owner.pw_gid)
+        _run(
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(folder / "data"),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        )
+        port = _start(binaries, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    try:
+        yield PostgresServer(folder=folder, port=port)
+    finally:
+        _run(
+            [str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "-w", "stop"]
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    name = f"hyoka_test_{uuid.uuid4().hex[:12]}"
+    with postgres_server.connect_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.url(name)
+    with postgres_server.connect_admin() as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """The URL of a new SQLite file (its folder does not exist yet: the store makes it)."""
+    return f"sqlite:///{tmp_path / 'store' / 'hyoka.sqlite'}"
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a new database: the test runs once on SQLite and once on PostgreSQL."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated store on each database."""
+    created = create_engine_for(db_url)
+    migrate(created)
+    yield created
+    created.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "postgres_url" in names or "postgres_server" in names:
+            item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    skipped = config.stash.get(_SKIPPED, None)
+    if skipped:
+        terminalreporter.section("PostgreSQL tests skipped", sep="!", red=True, bold=True)
+        terminalreporter.line(skipped, red=True)
