@@ -26,7 +26,7 @@ from hyoka.rules import (
     indicators,
 )
 from hyoka.settings import Settings
-from rules_sheets import excellence, indicator, sdgs, seed_000, seed_000_costs
+from rules_sheets import excellence, indicator, sdgs, seed_000, seed_000_costs, sub_project
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES_DOC = ROOT / "docs" / "rules.md"
@@ -126,6 +126,19 @@ def test_findings_come_in_sheet_order() -> None:
         ("budget.missing_cell", ("costs", 2023, "general_revenue")),
         ("budget.general_revenue_exceeds_total", ("costs", 2021, "general_revenue")),
         ("budget.subproject_sum_mismatch", ("sub_projects", "settlements", 2022)),
+        ("budget.subproject_sum_mismatch", ("sub_projects", "settlements", 2021)),
+    ]
+
+
+def test_sub_project_findings_follow_the_cost_table_years() -> None:
+    checked = seed_000(
+        costs=seed_000_costs()[1:],  # no R5 row
+        sub_projects=[sub_project(1, "一部", 100, None, 300)],
+    )
+    found = [(item.code, item.location.path) for item in check_sheet(checked)]
+    assert found == [
+        ("budget.missing_cell", ("costs", 2023)),
+        ("budget.subproject_year_empty", ("sub_projects", "settlements", 2022)),
         ("budget.subproject_sum_mismatch", ("sub_projects", "settlements", 2021)),
     ]
 

@@ -368,6 +368,12 @@ def test_trend_mismatch(printed_trends: dict[int, str], expected: list[int]) -> 
     assert [finding.location.path[-1] for finding in found] == expected
 
 
+def test_no_trend_mismatch_without_any_figure() -> None:
+    figures = indicator(printed_trends={2022: "↗", 2023: "↘"})
+    assert run("indicator.trend_mismatch", figures) == []
+    assert len(run("indicator.no_values", figures)) == 1
+
+
 def test_trend_mismatch_names_both_arrows_and_figures() -> None:
     figures = indicator(
         "②-2", actuals={2022: 493, 2023: 407}, printed_trends={2023: "↗"}, unit="者"

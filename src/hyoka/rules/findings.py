@@ -198,6 +198,8 @@ _SECTION_ORDER = {
 def sheet_order(sheet: Sheet) -> Callable[[Finding], tuple[int, int]]:
     """A sort key putting findings in the order their places appear on the sheet.
 
+    Indicators by their position, cost rows and the 細事業一覧's years in the order of the
+    cost table (a year missing from it first, where the sheet's own year is printed).
     Within one place, findings keep the order the rules produced them in (sort stably).
     """
     indicator_rank: dict[str | int, int] = {}
@@ -206,14 +208,19 @@ def sheet_order(sheet: Sheet) -> Callable[[Finding], tuple[int, int]]:
     cost_rank: dict[str | int, int] = {}
     for index, row in enumerate(sheet.costs):
         cost_rank.setdefault(row.fiscal_year, index)
-    item_ranks = {"indicators": indicator_rank, "costs": cost_rank}
 
     def key(finding: Finding) -> tuple[int, int]:
         path = finding.location.path
-        section = _SECTION_ORDER.get(str(path[0]), len(_SECTION_ORDER) + 10) if path else -1
-        ranks = item_ranks.get(str(path[0]), {}) if path else {}
-        item = ranks.get(path[1], len(ranks)) if len(path) > 1 else -1
-        return (section, item)
+        if not path:
+            return (-1, -1)
+        section = _SECTION_ORDER.get(str(path[0]), max(_SECTION_ORDER.values()) + 1)
+        match path:
+            case ("indicators", number, *_):
+                return (section, indicator_rank.get(number, len(indicator_rank)))
+            case ("costs", fiscal_year, *_) | ("sub_projects", "settlements", fiscal_year, *_):
+                return (section, cost_rank.get(fiscal_year, -1))
+            case _:
+                return (section, -1)
 
     return key
 

@@ -456,8 +456,11 @@ def trend_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
     The trend of a year compares its actual with the previous year's actual in the
     indicator's good direction (↗ improved, ↘ worsened, → unchanged, ― either missing).
     The printed arrow is kept as printed; the finding names both arrows and both figures.
+    An indicator without any figure is left to ``indicator.no_values``.
     """
     for indicator in sheet.indicators:
+        if not _has_values(indicator):
+            continue
         for fiscal_year, printed in sorted(indicator.printed_trends.items()):
             computed = year_trend(indicator, fiscal_year)
             if computed is printed:
