@@ -28,7 +28,9 @@ from sqlalchemy import Engine
 from hyoka.store.database import create_engine_for, migrate
 
 INSTALL_HINT = "install it with: apt-get install -y postgresql"
-_SKIPPED = pytest.StashKey[str]()
+UNAVAILABLE = "PostgreSQL tests cannot run"
+# Filled from test reports, so that it also works in the pytest-xdist controller.
+_skip_reasons: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,10 @@ def find_postgres_binaries() -> Path | None:
     return None
 
 
-def _unavailable(request: pytest.FixtureRequest, reason: str) -> NoReturn:
-    message = f"PostgreSQL tests cannot run: {reason}"
+def _unavailable(reason: str) -> NoReturn:
+    message = f"{UNAVAILABLE}: {reason}"
     if os.environ.get("HYOKA_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"{message} (HYOKA_REQUIRE_POSTGRES=1 requires them)", pytrace=False)
-    request.config.stash[_SKIPPED] = message
     pytest.skip(message)
 
 
@@ -95,6 +96,7 @@ def _start(binaries: Path, folder: Path) -> int:
     """Start the server and return its port; retry if another process took the port."""
     log = folder / "server.log"
     for _attempt in range(5):
+        log.unlink(missing_ok=True)
         port = _free_port()
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} "
@@ -104,35 +106,36 @@ def _start(binaries: Path, folder: Path) -> int:
         command = [str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-l", str(log)]
         try:
             _run([*command, "-w", "-t", "60", "-o", options, "start"])
-        except RuntimeError:
-            if "could not bind" in log.read_text(errors="replace"):
+        except RuntimeError as error:
+            server_log = log.read_text(errors="replace") if log.exists() else ""
+            if "could not bind" in server_log:
                 continue
-            raise
+            raise RuntimeError(f"{error}\nserver log:\n{server_log}") from None
         return port
-    raise RuntimeError(f"no free port for PostgreSQL; see {log}")
+    raise RuntimeError("PostgreSQL found no free port in 5 attempts")
 
 
-def _postgres_user(request: pytest.FixtureRequest) -> pwd.struct_passwd | None:
+def _postgres_user() -> pwd.struct_passwd | None:
     """As root, the user the server must run as; None when we are not root."""
     if os.geteuid() != 0:
         return None
     if shutil.which("runuser") is None:
-        _unavailable(request, "running as root but runuser (util-linux) is missing")
+        _unavailable("running as root but runuser (util-linux) is missing")
     try:
         return pwd.getpwnam("postgres")
     except KeyError:
-        _unavailable(request, f"running as root but there is no postgres user; {INSTALL_HINT}")
+        _unavailable(f"running as root but there is no postgres user; {INSTALL_HINT}")
 
 
 @pytest.fixture(scope="session")
-def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of this test session (one per xdist worker)."""
     binaries = find_postgres_binaries()
     if binaries is None:
         _unavailable(
-            request, f"initdb and pg_ctl not found under /usr/lib/postgresql; {INSTALL_HINT}"
+            f"initdb and pg_ctl not found in /usr/lib/postgresql/*/bin or on PATH; {INSTALL_HINT}"
         )
-    owner = _postgres_user(request)
+    owner = _postgres_user()
 
     # In /tmp, not pytest's tmp_path: the postgres user must be able to reach the folder.
     folder = Path(tempfile.mkdtemp(prefix="hyoka-pg-"))
@@ -208,10 +211,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
-def pytest_terminal_summary(
-    terminalreporter: pytest.TerminalReporter, config: pytest.Config
-) -> None:
-    skipped = config.stash.get(_SKIPPED, None)
-    if skipped:
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        if reason.startswith(UNAVAILABLE):
+            _skip_reasons.add(reason)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skip_reasons:
         terminalreporter.section("PostgreSQL tests skipped", sep="!", red=True, bold=True)
-        terminalreporter.line(skipped, red=True)
+        for reason in sorted(_skip_reasons):
+            terminalreporter.line(reason, red=True)

@@ -41,6 +41,8 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Text without length limits, exact decimals and UTC instants on both databases.
+    type_annotation_map = {str: Text(), Decimal: ExactDecimal(), datetime: UTCDateTime()}  # noqa: RUF012
 
 
 def _parent(target: str) -> Mapped[int]:
@@ -57,17 +59,17 @@ class SheetRow(Base):
     __table_args__ = (UniqueConstraint("program_number", "fiscal_year", "stage"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    program_number: Mapped[str] = mapped_column(Text)
+    program_number: Mapped[str]
     fiscal_year: Mapped[int]
-    stage: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str]
     revision: Mapped[int]
-    program_name: Mapped[str] = mapped_column(Text)
-    department: Mapped[str] = mapped_column(Text)
-    section: Mapped[str] = mapped_column(Text)
+    program_name: Mapped[str]
+    department: Mapped[str]
+    section: Mapped[str]
     start_year: Mapped[int | None]
     end_year: Mapped[int | None]
-    email: Mapped[str] = mapped_column(Text)
-    purpose: Mapped[str] = mapped_column(Text)
+    email: Mapped[str]
+    purpose: Mapped[str]
 
     situations: Mapped[list[SituationRow]] = _children("SituationRow.position")
     initiatives: Mapped[list[InitiativeRow]] = _children(
@@ -89,8 +91,8 @@ class RevisionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = _parent("sheets")
     revision: Mapped[int]
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    source: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime]
+    source: Mapped[str]
     document: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
 
 
@@ -101,7 +103,7 @@ class SituationRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = _parent("sheets")
     position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str]
 
 
 class InitiativeRow(Base):
@@ -115,8 +117,8 @@ class InitiativeRow(Base):
     sheet_id: Mapped[int] = _parent("sheets")
     section: Mapped[int]
     position: Mapped[int]
-    number: Mapped[str] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(Text)
+    number: Mapped[str]
+    title: Mapped[str]
 
     bullets: Mapped[list[InitiativeBulletRow]] = _children("InitiativeBulletRow.position")
 
@@ -128,7 +130,7 @@ class InitiativeBulletRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = _parent("initiatives")
     position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str]
 
 
 class IndicatorRow(Base):
@@ -138,17 +140,17 @@ class IndicatorRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = _parent("sheets")
     position: Mapped[int]
-    number: Mapped[str] = mapped_column(Text)
-    name: Mapped[str] = mapped_column(Text)
-    unit: Mapped[str] = mapped_column(Text)
-    direction: Mapped[str] = mapped_column(Text)
-    target_comparison: Mapped[str] = mapped_column(Text)
+    number: Mapped[str]
+    name: Mapped[str]
+    unit: Mapped[str]
+    direction: Mapped[str]
+    target_comparison: Mapped[str]
     target_cumulative: Mapped[bool]
     target_start_year: Mapped[int | None]
     target_end_year: Mapped[int | None]
-    target_reason: Mapped[str] = mapped_column(Text)
-    analysis: Mapped[str] = mapped_column(Text)
-    printed_achievement: Mapped[str | None] = mapped_column(Text)
+    target_reason: Mapped[str]
+    analysis: Mapped[str]
+    printed_achievement: Mapped[str | None]
 
     values: Mapped[list[IndicatorValueRow]] = _children("IndicatorValueRow.position")
     trends: Mapped[list[IndicatorTrendRow]] = _children("IndicatorTrendRow.position")
@@ -162,9 +164,9 @@ class IndicatorValueRow(Base):
     indicator_id: Mapped[int] = _parent("indicators")
     position: Mapped[int]
     fiscal_year: Mapped[int]
-    kind: Mapped[str] = mapped_column(Text)
-    value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
-    upper: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    kind: Mapped[str]
+    value: Mapped[Decimal | None]
+    upper: Mapped[Decimal | None]
 
     corrections: Mapped[list[IndicatorCorrectionRow]] = _children("IndicatorCorrectionRow.position")
 
@@ -176,10 +178,10 @@ class IndicatorCorrectionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_value_id: Mapped[int] = _parent("indicator_values")
     position: Mapped[int]
-    value_before: Mapped[Decimal] = mapped_column(ExactDecimal())
-    value_after: Mapped[Decimal] = mapped_column(ExactDecimal())
-    reason: Mapped[str] = mapped_column(Text)
-    noted_in: Mapped[str] = mapped_column(Text)
+    value_before: Mapped[Decimal]
+    value_after: Mapped[Decimal]
+    reason: Mapped[str]
+    noted_in: Mapped[str]
 
 
 class IndicatorTrendRow(Base):
@@ -193,7 +195,7 @@ class IndicatorTrendRow(Base):
     indicator_id: Mapped[int] = _parent("indicators")
     position: Mapped[int]
     fiscal_year: Mapped[int]
-    trend: Mapped[str] = mapped_column(Text)
+    trend: Mapped[str]
 
 
 class PlanLinkRow(Base):
@@ -203,8 +205,8 @@ class PlanLinkRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = _parent("sheets")
     position: Mapped[int]
-    policy_code: Mapped[str] = mapped_column(Text)
-    policy_name: Mapped[str] = mapped_column(Text)
+    policy_code: Mapped[str]
+    policy_name: Mapped[str]
 
     goals: Mapped[list[PlanGoalRow]] = _children("PlanGoalRow.position")
 
@@ -216,9 +218,9 @@ class PlanGoalRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_link_id: Mapped[int] = _parent("plan_links")
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str]
     main: Mapped[bool]
-    unit: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str]
 
     values: Mapped[list[PlanGoalValueRow]] = _children(
         "[PlanGoalValueRow.role, PlanGoalValueRow.position]"
@@ -234,10 +236,10 @@ class PlanGoalValueRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_goal_id: Mapped[int] = _parent("plan_goals")
-    role: Mapped[str] = mapped_column(Text)
+    role: Mapped[str]
     position: Mapped[int]
     fiscal_year: Mapped[int | None]
-    value: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    value: Mapped[Decimal | None]
 
 
 class CostYearRow(Base):
@@ -254,7 +256,7 @@ class CostYearRow(Base):
     total: Mapped[int | None]
     general_revenue: Mapped[int | None]
     settlement: Mapped[int | None]
-    staff: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    staff: Mapped[Decimal | None]
 
 
 class FutureItemRow(Base):
@@ -266,9 +268,9 @@ class FutureItemRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = _parent("sheets")
-    kind: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str]
     position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str]
 
 
 class SubProjectRow(Base):
@@ -279,7 +281,7 @@ class SubProjectRow(Base):
     sheet_id: Mapped[int] = _parent("sheets")
     position: Mapped[int]
     number: Mapped[int]
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str]
 
     settlements: Mapped[list[SubProjectSettlementRow]] = _children(
         "SubProjectSettlementRow.position"
@@ -309,9 +311,9 @@ class ComponentRow(Base):
     sub_project_id: Mapped[int] = _parent("sub_projects")
     position: Mapped[int]
     number: Mapped[int]
-    name: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text)
-    output: Mapped[str] = mapped_column(Text)
+    name: Mapped[str]
+    description: Mapped[str]
+    output: Mapped[str]
 
     methods: Mapped[list[ComponentMethodRow]] = _children("ComponentMethodRow.position")
     quantities: Mapped[list[ComponentQuantityRow]] = _children("ComponentQuantityRow.position")
@@ -324,7 +326,7 @@ class ComponentMethodRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     component_id: Mapped[int] = _parent("components")
     position: Mapped[int]
-    method: Mapped[str] = mapped_column(Text)
+    method: Mapped[str]
 
 
 class ComponentQuantityRow(Base):
@@ -334,9 +336,9 @@ class ComponentQuantityRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     component_id: Mapped[int] = _parent("components")
     position: Mapped[int]
-    label: Mapped[str] = mapped_column(Text)
-    value: Mapped[Decimal] = mapped_column(ExactDecimal())
-    unit: Mapped[str] = mapped_column(Text)
+    label: Mapped[str]
+    value: Mapped[Decimal]
+    unit: Mapped[str]
 
 
 def current_tables() -> list[Table]:

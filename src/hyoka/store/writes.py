@@ -94,10 +94,11 @@ def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResul
     if current == document:
         return SaveResult(sheet_id=row.id, revision=row.revision, created=False, changed=False)
 
+    # Delete the old rows first, in SQL: the ORM would insert the new ones before deleting
+    # the old, against the unique (parent, position) constraints.
     for table in _SHEET_CHILDREN:
         session.execute(delete(table).where(table.sheet_id == row.id))
-    # The rows went behind the ORM's back: forget the collections it may hold.
-    session.expire(row)
+    session.expire(row)  # forget the collections it may hold of the deleted rows
     row.revision += 1
     _fill(row, sheet)
     session.flush()
