@@ -83,7 +83,8 @@ class Correction(_Model):
     after: Decimal
     reason: str = ""
     noted_in: str = Field(
-        default="", description="Where the wrong figure was published, e.g. R5年度当初予算案のシート"
+        default="",
+        description="Where the wrong figure was published, e.g. R5年度当初予算案のシート",
     )
 
 

@@ -224,14 +224,16 @@ def parse_corrections(text: str) -> list[tuple[int, ValueKind, Correction]]:
     return found
 
 
-def target_spec_for(name: str) -> TargetSpec:
+def target_spec_for(name: str, direction: Direction) -> TargetSpec:
+    """A target is reached from the good side: at least when higher is better, else at most."""
+    comparison = (
+        Comparison.AT_LEAST if direction is Direction.HIGHER_IS_BETTER else Comparison.AT_MOST
+    )
     match = _CUMULATIVE.search(name)
     if match is None:
-        return TargetSpec()
+        return TargetSpec(comparison=comparison)
     start, end = (parse_fiscal_year(part) for part in match.groups())
-    return TargetSpec(
-        comparison=Comparison.AT_LEAST, cumulative=True, start_year=start, end_year=end
-    )
+    return TargetSpec(comparison=comparison, cumulative=True, start_year=start, end_year=end)
 
 
 @dataclass
@@ -379,7 +381,7 @@ def build_indicators(
                 name=summary.name,
                 unit=units[row] if units else "",
                 direction=directions[row],
-                target=target_spec_for(summary.name),
+                target=target_spec_for(summary.name, directions[row]),
                 values=sorted(values, key=lambda v: (v.fiscal_year, v.kind.value)),
                 target_reason=reason,
                 printed_trends=summary.trends,
