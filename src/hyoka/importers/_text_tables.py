@@ -32,6 +32,7 @@ from hyoka.model import (
     ValueKind,
     YearValue,
 )
+from hyoka.rules.indicators import trend
 
 ARROWS = {trend.value: trend for trend in Trend}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -254,15 +255,6 @@ ROLES = ("previous2", "previous1", "target", "actual")
 TEMPLATE_COLUMN_ORDER = ("target", "previous1", "previous2", "actual")
 
 
-def _compare(previous: Decimal | None, current: Decimal | None, direction: Direction) -> Trend:
-    if previous is None or current is None:
-        return Trend.NO_VALUE
-    if current == previous:
-        return Trend.UNCHANGED
-    better = current > previous if direction is Direction.HIGHER_IS_BETTER else current < previous
-    return Trend.IMPROVED if better else Trend.WORSENED
-
-
 def _achieved(target: Decimal | None, actual: Decimal | None, direction: Direction) -> bool | None:
     if target is None or actual is None:
         return None
@@ -293,8 +285,8 @@ def place_figures(
             for direction in Direction:
                 misses = 0
                 expected = {
-                    fiscal_year - 1: _compare(cell["previous2"], cell["previous1"], direction),
-                    fiscal_year: _compare(cell["previous1"], cell["actual"], direction),
+                    fiscal_year - 1: trend(cell["previous2"], cell["previous1"], direction),
+                    fiscal_year: trend(cell["previous1"], cell["actual"], direction),
                 }
                 for year, printed in summary.trends.items():
                     if year in expected and expected[year] != printed:
