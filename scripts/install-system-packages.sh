@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
-# System packages hyoka's tests need that PyPI cannot provide: a PostgreSQL server (the
-# store's production database; the tests start a throwaway cluster of it) and uv.
+# System packages hyoka needs that PyPI cannot provide:
+# - postgresql: the production database; the tests start a throwaway cluster of it;
+# - chromium: the browser tests drive Debian's build (never `playwright install`, which
+#   downloads from the internet);
+# - libharfbuzz-subset0: WeasyPrint subsets the Japanese font with it (0.1 s per PDF
+#   instead of 3–11 s with fontTools);
+# - poppler-utils: pdftoppm/pdffonts, used by the tests to look at rendered PDFs;
+# - uv (pip).
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt.
 set -euo pipefail
-
-have_postgres() {
-  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
-}
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
 
-if ! have_postgres; then
-  echo "installing PostgreSQL server (apt)…"
+missing=()
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  missing+=(postgresql)
+fi
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing+=(libharfbuzz-subset0)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} (apt)…"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! command -v uv >/dev/null 2>&1; then

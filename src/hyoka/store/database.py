@@ -43,12 +43,15 @@ def create_engine_for(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (Alembic ``upgrade head``)."""
+    """Bring the schema to the newest migrations (Alembic ``upgrade heads``).
+
+    ``heads``: areas add their own migrations on top of 0001 and may branch.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The ``hyoka`` command: parse, import, check and export evaluation sheets.
+"""Commands over sheets: parse, import, check, export and schema.
 
 Each command parses its options, calls one library function and formats the result.
 """
@@ -12,54 +12,18 @@ from typing import Annotated
 
 import orjson
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hyoka.cli._common import DatabaseOption, app, database_url, err, out, progress_bar
 from hyoka.importers import ImportFailed, ParsedSheet, parse_file
 from hyoka.importers.errors import ImportNotes, Problem
 from hyoka.settings import Settings
-
-app = typer.Typer(
-    name="hyoka",
-    help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
-    no_args_is_help=True,
-    add_completion=False,
-)
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL or SQLite file path (default: HYOKA_DATABASE_URL or var/hyoka.sqlite)",
-    ),
-]
 
 
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
-
-
-def database_url(option: str | None) -> str:
-    """``--db`` wins; a bare path means a SQLite file."""
-    if option is None:
-        return Settings().database_url
-    return option if "://" in option else f"sqlite:///{option}"
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
 
 
 def _report_notes(source: str, notes: ImportNotes) -> None:
@@ -130,7 +94,7 @@ def import_(
     engine = create_engine_for(database_url(db))
     migrate(engine)
     failed = 0
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("取り込み", total=len(files))
         for file in files:
             try:
@@ -185,7 +149,7 @@ def check(
     with transaction(engine) as session:
         sheets = list_sheets(session=session)
     results = []
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("点検", total=len(sheets))
         for sheet in sheets:
             results.append((sheet, check_sheet(sheet, personnel_cost_per_person=cost)))
@@ -257,7 +221,3 @@ def schema(
         sys.stdout.buffer.write(text)
     else:
         output.write_bytes(text)
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

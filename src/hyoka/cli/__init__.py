@@ -1,0 +1,16 @@
+"""The ``hyoka`` command.
+
+Each area registers its commands on the one Typer ``app`` in its own module; a command
+parses its options, calls one library function and formats the result.
+"""
+
+from __future__ import annotations
+
+from hyoka.cli import sheets  # noqa: F401  (registers its commands)
+from hyoka.cli._common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

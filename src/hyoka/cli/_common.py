@@ -1,0 +1,46 @@
+"""What every ``hyoka`` command shares: the Typer app, consoles, the ``--db`` option."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hyoka.settings import Settings
+
+app = typer.Typer(
+    name="hyoka",
+    help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL or SQLite file path (default: HYOKA_DATABASE_URL or var/hyoka.sqlite)",
+    ),
+]
+
+
+def database_url(option: str | None) -> str:
+    """``--db`` wins; a bare path means a SQLite file."""
+    if option is None:
+        return Settings().database_url
+    return option if "://" in option else f"sqlite:///{option}"
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
