@@ -1,8 +1,14 @@
-"""Domain types of one version of an evaluation sheet (事業改善シート).
+"""Domain types of one version of an evaluation sheet.
 
-The model knows nothing of databases, files or the web. Money is an integer in 千円
-(thousand yen) as printed on the sheets; fiscal years are Western years (2023 = 令和5年度);
-indicator figures are ``Decimal`` so that 50.1 % stays 50.1.
+One model holds both kinds of sheet: the prefecture's 事業改善シート and the national
+行政事業レビューシート (``Header.kind``). They share the header, purpose, outcome indicators
+and sub-parts; each kind fills the parts its template has and leaves the others empty.
+
+The model knows nothing of databases, files or the web. The prefecture's money
+(``costs``, ``sub_projects``) is an integer in 千円 as printed on its sheets; the national
+money (``budgets``, ``recipients``) is an exact ``Decimal`` in ``Sheet.money_unit``
+(百万円, with yen-level fractions such as 0.995652). Fiscal years are Western years
+(2023 = 令和5年度); indicator figures are ``Decimal`` so that 50.1 % stays 50.1.
 """
 
 from __future__ import annotations
@@ -10,11 +16,28 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class SheetKind(StrEnum):
+    """Which template a sheet follows."""
+
+    PREFECTURE = "prefecture"  # 事業改善シート (長野県)
+    NATIONAL = "national"  # 行政事業レビューシート (国)
+
+
+class MoneyUnit(StrEnum):
+    THOUSAND_YEN = "千円"
+    MILLION_YEN = "百万円"
+
+    @property
+    def yen(self) -> int:
+        """How many yen one unit is."""
+        return 1_000 if self is MoneyUnit.THOUSAND_YEN else 1_000_000
 
 
 class Stage(StrEnum):
@@ -120,10 +143,13 @@ class TargetSpec(_Model):
 
 
 class Indicator(_Model):
-    """An outcome indicator (成果指標) of section 4."""
+    """An outcome indicator (成果指標) of section 4, or a national activity indicator (活動指標)."""
 
-    number: str = Field(description="As printed: ①, ②-1 …")
+    number: str = Field(description="As printed: ①, ②-1 …; national sheets count 1, 2 …")
     name: str
+    goal: str = Field(
+        default="", description="成果目標 (national sheets): what the indicator measures"
+    )
     unit: str = ""
     direction: Direction = Direction.HIGHER_IS_BETTER
     target: TargetSpec = Field(default_factory=TargetSpec)
@@ -221,6 +247,40 @@ class SubProject(_Model):
     components: list[Component] = Field(default_factory=list)
 
 
+class BudgetRow(_Model):
+    """One year of a national sheet's 予算・執行額, exact, in ``Sheet.money_unit`` (百万円)."""
+
+    fiscal_year: int
+    initial_budget: Decimal | None = Field(default=None, description="当初予算")
+    supplementary: Decimal | None = Field(default=None, description="補正予算")
+    carried_over: Decimal | None = Field(default=None, description="前年度から繰越し")
+    carried_forward: Decimal | None = Field(default=None, description="翌年度へ繰越し")
+    reserve: Decimal | None = Field(default=None, description="予備費等")
+    total: Decimal | None = Field(default=None, description="予算計")
+    executed: Decimal | None = Field(default=None, description="執行額")
+    requested: Decimal | None = Field(default=None, description="要求額 (the next year's request)")
+
+
+class Recipient(_Model):
+    """A spending recipient (支出先) of a national sheet; amount in ``Sheet.money_unit``."""
+
+    fiscal_year: int | None = None
+    group: str = Field(default="", description="支出先のブロック: A, B …")
+    number: int | None = None
+    name: str
+    corporate_number: str = Field(default="", description="法人番号 (13 digits)")
+    description: str = Field(default="", description="業務概要")
+    amount: Decimal | None = Field(default=None, description="支出額")
+
+
+class SheetLink(_Model):
+    """A link to an earlier sheet of the same program (関連する過去のレビューシート)."""
+
+    fiscal_year: int | None = Field(default=None, description="公開年度 of the earlier sheet")
+    ministry: str = Field(default="", description="府省庁")
+    program_number: str = Field(description="事業番号 of the earlier sheet, as printed")
+
+
 class FuturePlan(_Model):
     """Section 9: (1) problems found, (2) improvement measures."""
 
@@ -229,23 +289,34 @@ class FuturePlan(_Model):
 
 
 class Header(_Model):
-    program_number: str = Field(description="事業番号, e.g. 07 01 01")
+    kind: SheetKind = SheetKind.PREFECTURE
+    program_number: str = Field(
+        description="事業番号: 07 01 01 (prefecture), 2022-カジノ-21-0001 (national)"
+    )
     program_name: str
-    department: str = Field(description="部局")
-    section: str = Field(description="課・室")
+    department: str = Field(description="部局 (prefecture) or 府省庁 (national)")
+    bureau: str = Field(default="", description="担当部局庁 (national sheets)")
+    section: str = Field(description="課・室 (prefecture) or 担当課室 (national)")
     start_year: int | None = Field(default=None, description="実施期間 start (fiscal year)")
     end_year: int | None = Field(default=None, description="実施期間 end; None when open")
     email: str = ""
     fiscal_year: int = Field(description="The fiscal year whose program the sheet covers")
     stage: Stage
 
-    @field_validator("program_number")
-    @classmethod
-    def _number_shape(cls, value: str) -> str:
-        parts = value.split()
-        if not parts or not all(part.isdigit() for part in parts):
-            raise ValueError(f"事業番号の形式が不正です: {value!r}")
-        return " ".join(parts)
+    @model_validator(mode="after")
+    def _number_shape(self) -> Header:
+        # The prefecture numbers programs with space-separated digit groups (07 01 01);
+        # the national numbers mix ministry abbreviations and digits (2022-カジノ-21-0001).
+        parts = self.program_number.split()
+        if not parts:
+            raise ValueError("事業番号がありません")
+        if self.kind is SheetKind.PREFECTURE and not all(part.isdigit() for part in parts):
+            raise ValueError(f"事業番号の形式が不正です: {self.program_number!r}")
+        normalised = " ".join(parts)
+        if normalised != self.program_number:
+            # validate_assignment would re-enter this validator; set the field directly.
+            self.__dict__["program_number"] = normalised
+        return self
 
 
 class Sheet(_Model):
@@ -261,6 +332,25 @@ class Sheet(_Model):
     results: list[Initiative] = Field(default_factory=list, description="7 主な取組実績と成果")
     future: FuturePlan = Field(default_factory=FuturePlan, description="9 今後の方向性")
     sub_projects: list[SubProject] = Field(default_factory=list, description="細事業一覧")
+
+    # Parts of the national 行政事業レビューシート; empty on the prefecture's sheets.
+    summary: str = Field(default="", description="事業概要")
+    methods: list[str] = Field(default_factory=list, description="実施方法 (program level)")
+    accounts: list[str] = Field(default_factory=list, description="会計区分")
+    policies: list[str] = Field(default_factory=list, description="主要施策")
+    responsible: str = Field(default="", description="作成責任者")
+    no_target_reason: str = Field(default="", description="定量的な目標が設定できない理由")
+    money_unit: MoneyUnit = Field(
+        default=MoneyUnit.THOUSAND_YEN,
+        description="Unit of budgets and recipients; costs and sub-projects are always 千円",
+    )
+    budgets: list[BudgetRow] = Field(default_factory=list, description="予算額・執行額")
+    outputs: list[Indicator] = Field(default_factory=list, description="アウトプット: 活動指標")
+    recipients: list[Recipient] = Field(default_factory=list, description="支出先")
+    predecessors: list[SheetLink] = Field(
+        default_factory=list, description="関連する過去のレビューシート"
+    )
+    source_url: str = Field(default="", description="Where the sheet was published")
 
     @property
     def key(self) -> tuple[str, int, Stage]:
