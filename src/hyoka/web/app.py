@@ -1,0 +1,137 @@
+"""The application factory: engine, templates, static files, routers, headers, error pages.
+
+Example::
+
+    app = create_app(Settings(database_url="sqlite:///var/demo.sqlite"))
+    uvicorn.run(app, host="127.0.0.1", port=8000)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from hyoka.eras import era_label
+from hyoka.settings import Settings
+from hyoka.store import create_engine_for, migrate
+
+WEB = Path(__file__).parent
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+SHEET_STATIC = WEB.parent / "render" / "static"
+
+# No inline script, nothing from outside the server (government networks are closed).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+ERROR_MESSAGES = {
+    400: ("リクエストが正しくありません", "入力内容をご確認ください。"),
+    403: ("この操作は許可されていません", "この操作を行う権限がありません。"),
+    404: ("ページが見つかりません", "お探しのページは移動または削除された可能性があります。"),
+    405: ("この方法では利用できません", "このページはこの方法では利用できません。"),
+    422: ("入力内容に誤りがあります", "入力内容をご確認ください。"),
+    500: ("サーバーでエラーが発生しました", "時間をおいて再度お試しください。"),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The web application over the store at ``settings.database_url`` (migrated on start)."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="hyoka 公開API",
+        description="事業評価シートの一覧・検索・シート・施策分野・オープンデータ（読み取り専用）",
+        version="1",
+        docs_url=None,  # FastAPI's docs load Swagger UI from a CDN: /api/docs is our own page
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = create_engine_for(settings.database_url)
+    migrate(engine)
+    app.state.engine = engine
+    app.state.settings = settings
+    app.state.templates = _templates(settings)
+
+    app.mount("/static/sheet", StaticFiles(directory=SHEET_STATIC, check_dir=False), "sheet")
+    app.mount("/static", StaticFiles(directory=STATIC), "static")
+
+    from hyoka.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    app.middleware("http")(_security_headers)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _server_error)
+    return app
+
+
+def _templates(settings: Settings) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=TEMPLATES)
+    templates.env.globals["site_name"] = settings.site_name
+    templates.env.filters["era"] = era_label
+    return templates
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def error_response(request: Request, status: int, detail: str | None = None) -> Response:
+    """A Japanese error page (HTML) or ``{"detail": …}`` under /api."""
+    title, message = ERROR_MESSAGES.get(status, ERROR_MESSAGES[500])
+    if _wants_json(request):
+        return JSONResponse({"detail": detail or title}, status_code=status)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "title": title, "message": detail or message},
+        status_code=status,
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    detail = error.detail if isinstance(error.detail, str) and error.status_code != 404 else None
+    response = error_response(request, error.status_code, detail)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if _wants_json(request):
+        return JSONResponse({"detail": error.errors()}, status_code=422)
+    fields = "、".join(str(item["loc"][-1]) for item in error.errors())
+    return error_response(request, 422, f"入力内容に誤りがあります（{fields}）。")
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    return error_response(request, 500)
