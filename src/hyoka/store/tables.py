@@ -70,6 +70,9 @@ class SheetRow(Base):
     end_year: Mapped[int | None]
     email: Mapped[str]
     purpose: Mapped[str]
+    # National sheets (see national_tables.py); defaults keep rows saved before 0004 valid.
+    kind: Mapped[str] = mapped_column(server_default="prefecture")
+    bureau: Mapped[str] = mapped_column(server_default="")
 
     situations: Mapped[list[SituationRow]] = _children("SituationRow.position")
     initiatives: Mapped[list[InitiativeRow]] = _children(
@@ -151,6 +154,11 @@ class IndicatorRow(Base):
     target_reason: Mapped[str]
     analysis: Mapped[str]
     printed_achievement: Mapped[str | None]
+    # National sheets: 'outcome' (成果指標) or 'output' (活動指標), 成果目標, and 目標値 as
+    # printed when it is not a number. Outcomes and outputs share one position sequence.
+    role: Mapped[str] = mapped_column(server_default="outcome")
+    goal: Mapped[str] = mapped_column(server_default="")
+    target_text: Mapped[str] = mapped_column(server_default="")
 
     values: Mapped[list[IndicatorValueRow]] = _children("IndicatorValueRow.position")
     trends: Mapped[list[IndicatorTrendRow]] = _children("IndicatorTrendRow.position")
@@ -348,4 +356,13 @@ def current_tables() -> list[Table]:
     of the sheet's sections.
     """
     history = RevisionRow.__table__
-    return [table for table in Base.metadata.tables.values() if table is not history]
+    # Only the tables of this module: staff accounts, the audit log and the workflow live
+    # on the same metadata (one migrated schema) but are not open data.
+    own = {
+        mapper.local_table
+        for mapper in Base.registry.mappers
+        if mapper.class_.__module__ == __name__
+    }
+    return [
+        table for table in Base.metadata.tables.values() if table is not history and table in own
+    ]
