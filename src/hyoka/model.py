@@ -153,6 +153,9 @@ class Indicator(_Model):
     unit: str = ""
     direction: Direction = Direction.HIGHER_IS_BETTER
     target: TargetSpec = Field(default_factory=TargetSpec)
+    target_text: str = Field(
+        default="", description="目標値 as printed when it is not a number, e.g. 精査中"
+    )
     values: list[IndicatorValue] = Field(default_factory=list)
     target_reason: str = Field(default="", description="目標値設定理由")
     analysis: str = Field(default="", description="Section 8 要因分析 for this indicator")

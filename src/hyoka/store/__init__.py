@@ -4,7 +4,10 @@
 ``queries`` reads them back; ``tables`` is the schema (``migrations/`` builds it).
 """
 
-from hyoka.store import account_tables  # noqa: F401  (accounts and audit log on Base.metadata)
+from hyoka.store import (
+    account_tables,  # noqa: F401  (accounts and audit log on Base.metadata)
+    national_tables,  # noqa: F401  (national parts on Base.metadata)
+)
 from hyoka.store.database import create_engine_for, migrate, transaction
 from hyoka.store.queries import (
     Revision,
