@@ -6,7 +6,10 @@ parses its options, calls one library function and formats the result.
 
 from __future__ import annotations
 
-from hyoka.cli import sheets  # noqa: F401  (registers its commands)
+from hyoka.cli import (
+    sheets,  # noqa: F401  (registers its commands)
+    users,  # noqa: F401  (registers its commands)
+)
 from hyoka.cli._common import app
 
 __all__ = ["app", "main"]
