@@ -7,6 +7,7 @@
 from hyoka.store import (
     account_tables,  # noqa: F401  (accounts and audit log on Base.metadata)
     national_tables,  # noqa: F401  (national parts on Base.metadata)
+    search_tables,  # noqa: F401  (listing summaries and 施策分野 codes on Base.metadata)
 )
 from hyoka.store.database import create_engine_for, migrate, transaction
 from hyoka.store.queries import (
@@ -17,6 +18,7 @@ from hyoka.store.queries import (
     read_current_tables,
     sheet_history,
 )
+from hyoka.store.search import index_missing, index_sheets
 from hyoka.store.writes import SaveResult, save_sheet
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "SaveResult",
     "TableRows",
     "create_engine_for",
+    "index_missing",
+    "index_sheets",
     "list_sheets",
     "load_sheet",
     "migrate",

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SubProject
+from hyoka.store.search import index_sheets
 from hyoka.store.tables import (
     ComponentMethodRow,
     ComponentQuantityRow,
@@ -84,6 +85,7 @@ def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResul
         session.add(row)
         session.flush()
         _add_revision(session=session, row=row, document=document, source=source)
+        index_sheets(session=session, sheets=[(row.id, sheet)])
         return SaveResult(sheet_id=row.id, revision=1, created=True, changed=True)
 
     current = session.scalars(
@@ -103,6 +105,7 @@ def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResul
     _fill(row, sheet)
     session.flush()
     _add_revision(session=session, row=row, document=document, source=source)
+    index_sheets(session=session, sheets=[(row.id, sheet)])
     return SaveResult(sheet_id=row.id, revision=row.revision, created=False, changed=True)
 
 

@@ -11,6 +11,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from hyoka.store.database import create_engine_for
+from hyoka.store.search_tables import include_in_schema_comparison
 from hyoka.store.tables import Base
 
 
@@ -21,6 +22,7 @@ def run_migrations(connection: Connection) -> None:
         # SQLite can alter little in place: later migrations copy and rename tables.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_in_schema_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

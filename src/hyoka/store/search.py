@@ -1,0 +1,308 @@
+"""Japanese full-text search and the per-sheet summaries the listing filters on.
+
+Indexing: :func:`index_sheets` writes one ``sheet_summaries`` row per sheet (header
+columns, the rules' achievement and at-risk, every text of the sheet) and its 施策分野
+codes; ``save_sheet`` calls it for every saved sheet, bulk writers call it themselves.
+The summary uses :mod:`hyoka.rules` (pure functions over the model) so that every way of
+saving a sheet leaves the filters right.
+
+Matching (:func:`match`): SQLite uses the FTS5 ``trigram`` index for terms of 3+
+characters, ranked by bm25 with the program name weighted up; terms of 1–2 characters
+cannot use trigrams and go to LIKE on the base text. PostgreSQL uses ILIKE, which its
+pg_trgm GIN index serves, ranked by where and how often the terms occur. Terms are split
+on spaces and must all occur. :func:`snippet` cuts the highlighted passages.
+
+Example::
+
+    with transaction(engine) as session:
+        index_sheets(session=session, sheets=[(sheet_id, sheet)])
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Subquery,
+    and_,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import Session
+
+from hyoka.model import Achievement, Indicator, Sheet
+from hyoka.rules import PaceStatus, achievement, pace
+from hyoka.rules.findings import as_of_year
+from hyoka.rules.indicators import latest_figure_year
+from hyoka.store.queries import _WHOLE_SHEET, _sheet_from
+from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.tables import SheetRow
+
+MIN_TRIGRAM = 3
+MAX_TERMS = 8
+
+
+# --- What a sheet contributes ---------------------------------------------------------------
+
+
+def sheet_text(sheet: Sheet) -> str:
+    """Every text of the sheet, one passage a line, normalised (NFKC) like the queries."""
+    header = sheet.header
+    parts: list[str] = [
+        header.program_number,
+        header.program_name,
+        header.department,
+        header.bureau,
+        header.section,
+        *sheet.situation,
+        sheet.purpose,
+        sheet.summary,
+        *sheet.methods,
+        *sheet.policies,
+        sheet.no_target_reason,
+    ]
+    for initiative in (*sheet.initiatives, *sheet.results):
+        parts += [initiative.title, *initiative.bullets]
+    for indicator in (*sheet.indicators, *sheet.outputs):
+        parts += [indicator.name, indicator.goal, indicator.target_reason, indicator.analysis]
+        parts += [c.reason for value in indicator.values for c in value.corrections]
+    for link in sheet.plan_links:
+        parts += [f"{link.policy_code} {link.policy_name}", *(goal.name for goal in link.goals)]
+    parts += [*sheet.future.issues, *sheet.future.measures]
+    for sub_project in sheet.sub_projects:
+        parts.append(sub_project.name)
+        for component in sub_project.components:
+            parts += [component.name, component.description, component.output]
+    for recipient in sheet.recipients:
+        parts += [recipient.name, recipient.description]
+    return normalize("\n".join(part for part in parts if part and part.strip()))
+
+
+def normalize(value: str) -> str:
+    return unicodedata.normalize("NFKC", value)
+
+
+def indicator_status(indicator: Indicator, *, as_of: int) -> Achievement | None:
+    """The latest 達成/未達成 the rules can compute up to ``as_of``, else the printed one."""
+    year = latest_figure_year(indicator, up_to=as_of)
+    while year is not None and year >= as_of - 5:
+        computed = achievement(indicator, year)
+        if computed is not None:
+            return computed
+        year -= 1
+    return indicator.printed_achievement
+
+
+def indicator_at_risk(indicator: Indicator, *, as_of: int) -> bool:
+    """At risk: the cumulative/multi-year target's pace falls short, or the latest status
+    is 未達成."""
+    if indicator_status(indicator, as_of=as_of) is Achievement.NOT_ACHIEVED:
+        return True
+    year = latest_figure_year(indicator, up_to=as_of)
+    progress = None if year is None else pace(indicator, year)
+    return progress is not None and progress.status in (PaceStatus.AT_RISK, PaceStatus.MISSED)
+
+
+@dataclass(frozen=True)
+class Summary:
+    achievement: Achievement | None
+    at_risk: bool
+    indicator_count: int
+
+
+def summarize(sheet: Sheet) -> Summary:
+    """未達成 when any indicator's latest status is 未達成, 達成 when all with a status are."""
+    as_of = as_of_year(sheet)
+    statuses = [indicator_status(item, as_of=as_of) for item in sheet.indicators]
+    known = [status for status in statuses if status is not None]
+    overall = None
+    if known:
+        achieved = all(status is Achievement.ACHIEVED for status in known)
+        overall = Achievement.ACHIEVED if achieved else Achievement.NOT_ACHIEVED
+    return Summary(
+        achievement=overall,
+        at_risk=any(indicator_at_risk(item, as_of=as_of) for item in sheet.indicators),
+        indicator_count=len(sheet.indicators),
+    )
+
+
+def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> None:
+    """(Re)write the summary, search text and 施策分野 rows of these stored sheets."""
+    if not sheets:
+        return
+    ids = [sheet_id for sheet_id, _sheet in sheets]
+    for chunk in _chunks(ids, 500):
+        session.execute(delete(SheetSummaryRow).where(SheetSummaryRow.sheet_id.in_(chunk)))
+        session.execute(delete(SheetPolicyRow).where(SheetPolicyRow.sheet_id.in_(chunk)))
+    summaries: list[dict[str, object]] = []
+    policies: list[dict[str, object]] = []
+    for sheet_id, sheet in sheets:
+        header = sheet.header
+        summary = summarize(sheet)
+        summaries.append(
+            {
+                "sheet_id": sheet_id,
+                "kind": header.kind.value,
+                "program_number": header.program_number,
+                "fiscal_year": header.fiscal_year,
+                "stage": header.stage.value,
+                "program_name": normalize(header.program_name),
+                "department": header.department,
+                "section": header.section,
+                "achievement": None if summary.achievement is None else summary.achievement.value,
+                "at_risk": summary.at_risk,
+                "indicator_count": summary.indicator_count,
+                "body": sheet_text(sheet),
+            }
+        )
+        policies += [
+            {
+                "sheet_id": sheet_id,
+                "position": position,
+                "policy_code": link.policy_code,
+                "policy_name": link.policy_name,
+            }
+            for position, link in enumerate(sheet.plan_links)
+        ]
+    session.execute(insert(SheetSummaryRow), summaries)
+    if policies:
+        session.execute(insert(SheetPolicyRow), policies)
+
+
+def index_missing(*, session: Session, batch: int = 500) -> int:
+    """Index the stored sheets that have no summary yet (stored before the search existed)."""
+    done = 0
+    while True:
+        rows = session.scalars(
+            select(SheetRow)
+            .options(*_WHOLE_SHEET)
+            .where(~SheetRow.id.in_(select(SheetSummaryRow.sheet_id)))
+            .order_by(SheetRow.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return done
+        index_sheets(session=session, sheets=[(row.id, _sheet_from(row)) for row in rows])
+        done += len(rows)
+
+
+def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+def terms_of(query: str) -> list[str]:
+    """The search terms: the normalised query split on spaces, duplicates dropped."""
+    seen: list[str] = []
+    for term in normalize(query).split():
+        if term not in seen:
+            seen.append(term)
+    return seen[:MAX_TERMS]
+
+
+def match(*, session: Session, terms: Sequence[str]) -> Subquery:
+    """The sheets whose texts contain every term: a subquery of ``sheet_id`` and ``score``
+    (smaller is better) to join to ``sheet_summaries``."""
+    if not terms:
+        raise ValueError("no search terms")
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and all(len(term) >= MIN_TRIGRAM for term in terms):
+        return _fts5_match(terms)
+    return _like_match(terms, case_folding=dialect != "sqlite")
+
+
+def _fts5_match(terms: Sequence[str]) -> Subquery:
+    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return (
+        select(
+            column("rowid", Integer).label("sheet_id"),
+            literal_column("bm25(sheet_fts, 10.0, 1.0)", Float).label("score"),
+        )
+        .select_from(table("sheet_fts"))
+        .where(text("sheet_fts MATCH :phrase").bindparams(phrase=phrase))
+        .subquery("matched")
+    )
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_match(terms: Sequence[str], *, case_folding: bool) -> Subquery:
+    conditions = []
+    score: ColumnElement[float] = literal(0.0, Float)
+    for term in terms:
+        pattern = f"%{_escape_like(term)}%"
+        # SQLite's LIKE already ignores ASCII case; its ILIKE would lower() every text.
+        like = "ilike" if case_folding else "like"
+        in_body = getattr(SheetSummaryRow.body, like)(pattern, escape="\\")
+        in_name = getattr(SheetSummaryRow.program_name, like)(pattern, escape="\\")
+        conditions.append(or_(in_body, in_name))
+        # How often the term occurs, and ten more for the name; negated so that, as with
+        # bm25, the smaller score comes first.
+        occurrences = (
+            func.length(SheetSummaryRow.body)
+            - func.length(func.replace(func.lower(SheetSummaryRow.body), term.lower(), ""))
+        ) / len(term)
+        score = score - occurrences - case((in_name, 10.0), else_=0.0)
+    return (
+        select(SheetSummaryRow.sheet_id.label("sheet_id"), score.label("score"))
+        .where(and_(*conditions))
+        .subquery("matched")
+    )
+
+
+# --- Snippets --------------------------------------------------------------------------------
+
+
+def snippet(
+    body: str, terms: Sequence[str], *, width: int = 48, limit: int = 2
+) -> list[list[tuple[str, bool]]]:
+    """Up to ``limit`` passages of ``body`` around the terms, each as (text, highlighted)
+    pieces; templates wrap the highlighted pieces in ``<mark>``."""
+    if not terms:
+        return []
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    passages: list[list[tuple[str, bool]]] = []
+    for line in body.split("\n"):
+        found = pattern.search(line)
+        if found is None:
+            continue
+        start = max(0, found.start() - width // 2)
+        stop = min(len(line), found.end() + width)
+        passage = line[start:stop]
+        pieces: list[tuple[str, bool]] = []
+        if start > 0:
+            pieces.append(("…", False))
+        position = 0
+        for hit in pattern.finditer(passage):
+            if hit.start() > position:
+                pieces.append((passage[position : hit.start()], False))
+            pieces.append((hit.group(), True))
+            position = hit.end()
+        if position < len(passage):
+            pieces.append((passage[position:], False))
+        if stop < len(line):
+            pieces.append(("…", False))
+        passages.append(pieces)
+        if len(passages) >= limit:
+            break
+    return passages

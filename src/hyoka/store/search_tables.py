@@ -1,0 +1,77 @@
+"""Tables of the public listing and search: one summary row per sheet, its 施策分野 codes.
+
+``sheet_summaries`` repeats the header columns the portal filters and sorts on and adds
+values computed by the rules when the sheet is saved (``achievement``, ``at_risk``), so
+that lists of 20,000+ sheets filter, count and page in SQL alone. ``body`` is every text
+of the sheet, the base text of the full-text search: SQLite indexes it with the FTS5
+``trigram`` tokenizer in ``sheet_fts`` (an external-content table kept in step by
+triggers, created by the migration), PostgreSQL with a pg_trgm GIN index. Neither index
+is described here (SQLAlchemy cannot): :data:`SEARCH_INDEX_NAMES` tells schema
+comparisons to leave them out.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hyoka.store.tables import Base, _parent
+
+# Objects the migration creates outside SQLAlchemy's metadata (FTS5 and its shadow tables,
+# the trigram index).
+SEARCH_INDEX_NAMES = frozenset(
+    {
+        "sheet_fts",
+        "sheet_fts_data",
+        "sheet_fts_idx",
+        "sheet_fts_docsize",
+        "sheet_fts_config",
+        "sheet_fts_content",
+        "ix_sheet_summaries_body_trgm",
+        "ix_sheet_summaries_name_trgm",
+    }
+)
+
+
+def include_in_schema_comparison(name: str | None, type_: str, parent_names: object) -> bool:
+    """For Alembic's ``include_name``: everything but the search indexes."""
+    return name not in SEARCH_INDEX_NAMES
+
+
+class SheetSummaryRow(Base):
+    __tablename__ = "sheet_summaries"
+    __table_args__ = (
+        Index(None, "fiscal_year"),
+        Index(None, "department", "section"),
+        Index(None, "stage"),
+        Index(None, "kind"),
+        Index(None, "achievement"),
+        Index(None, "at_risk"),
+        Index(None, "program_number"),
+    )
+
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("sheets.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str]
+    program_number: Mapped[str]
+    fiscal_year: Mapped[int]
+    stage: Mapped[str]
+    program_name: Mapped[str]
+    department: Mapped[str]
+    section: Mapped[str]
+    achievement: Mapped[str | None]  # 達成 / 未達成 over the indicators with a status
+    at_risk: Mapped[bool]
+    indicator_count: Mapped[int]
+    body: Mapped[str]
+
+
+class SheetPolicyRow(Base):
+    __tablename__ = "sheet_policies"
+    __table_args__ = (UniqueConstraint("sheet_id", "position"), Index(None, "policy_code"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = _parent("sheets")
+    position: Mapped[int]
+    policy_code: Mapped[str]
+    policy_name: Mapped[str]
