@@ -1,7 +1,7 @@
 """Importers by source format. The CLI and web use ``parse_file``; formats register here.
 
 >>> sorted(IMPORTERS)
-['.txt']
+['.txt', '.xlsx']
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ Importer = Callable[[Path], ParsedSheet]
 IMPORTERS: dict[str, Importer] = {
     ".txt": parse_sheet_file,
 }
+
+
+def _parse_workbook_file(path: Path) -> ParsedSheet:
+    # Imported when used: openpyxl is only needed for workbooks.
+    from hyoka.importers.workbook import parse_workbook_file
+
+    return parse_workbook_file(path)
+
+
+IMPORTERS[".xlsx"] = _parse_workbook_file
 
 
 def register_importer(suffix: str, importer: Importer) -> None:
