@@ -151,5 +151,18 @@ def resume_session(
     return user
 
 
+def peek_session(
+    *, session: Session, token: str, policy: LoginPolicy, now: datetime | None = None
+) -> User | None:
+    """Like :func:`resume_session` but writes nothing (for showing who is logged in)."""
+    at = now or datetime.now(UTC)
+    found = store.find_session(session=session, token_hash=token_hash(token))
+    if found is None:
+        return None
+    stored, user = found
+    expired = at >= stored.expires_at or at - stored.last_seen_at >= policy.idle
+    return None if expired or user.disabled else user
+
+
 def end_session(*, session: Session, token: str) -> None:
     store.delete_session(session=session, token_hash=token_hash(token))

@@ -74,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    from hyoka.web import auth
+
+    auth.install(app)  # /login, /logout, the login redirect, the header's account slot
 
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarletteHTTPException, _http_error)
