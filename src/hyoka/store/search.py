@@ -49,9 +49,8 @@ from hyoka.model import Achievement, Indicator, Sheet
 from hyoka.rules import PaceStatus, achievement, pace
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.indicators import latest_figure_year
-from hyoka.store.queries import _WHOLE_SHEET, _sheet_from
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
-from hyoka.store.tables import SheetRow
+from hyoka.store.tables import RevisionRow, SheetRow
 
 MIN_TRIGRAM = 3
 MAX_TERMS = 8
@@ -185,19 +184,24 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
 
 
 def index_missing(*, session: Session, batch: int = 500) -> int:
-    """Index the stored sheets that have no summary yet (stored before the search existed)."""
+    """Index the stored sheets that have no summary yet (stored before the search existed),
+    from the documents of their current revisions; the number indexed."""
     done = 0
     while True:
-        rows = session.scalars(
-            select(SheetRow)
-            .options(*_WHOLE_SHEET)
+        rows = session.execute(
+            select(SheetRow.id, RevisionRow.document)
+            .join(
+                RevisionRow,
+                (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
+            )
             .where(~SheetRow.id.in_(select(SheetSummaryRow.sheet_id)))
             .order_by(SheetRow.id)
             .limit(batch)
         ).all()
         if not rows:
             return done
-        index_sheets(session=session, sheets=[(row.id, _sheet_from(row)) for row in rows])
+        sheets = [(sheet_id, Sheet.model_validate(document)) for sheet_id, document in rows]
+        index_sheets(session=session, sheets=sheets)
         done += len(rows)
 
 

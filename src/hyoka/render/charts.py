@@ -1,0 +1,202 @@
+"""Charts as server-rendered SVG with text alternatives: no script, no outside request.
+
+Each chart is an :class:`Chart`: the SVG (``role="img"`` with ``<title>``/``<desc>``), and
+the same figures as a table (caption, headers, rows) that the page shows next to it, so
+that the data reach screen readers and print. Colours are SVG presentation attributes
+(the portal's CSP forbids inline styles) and pass WCAG AA contrast against white; lines
+differ by dash pattern and marker as well as colour.
+
+Example::
+
+    chart = indicator_chart(sheet.indicators[0], chart_id="ind-0")
+    html = chart.svg  # Markup
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from hyoka.eras import era_short
+from hyoka.model import Indicator, Sheet, SheetKind, ValueKind
+
+WIDTH, HEIGHT = 560, 260
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 36, 40
+INK = "#1a1a1a"
+GRID = "#c8c8c8"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: dict[int, Decimal | None]
+    colour: str
+    dash: str = ""  # stroke-dasharray
+    marker: str = "circle"  # circle | square
+
+
+@dataclass(frozen=True)
+class Chart:
+    chart_id: str
+    title: str
+    description: str
+    svg: Markup
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+SERIES_STYLE = {
+    ValueKind.ACTUAL: ("実績", "#003f8e", "", "circle"),
+    ValueKind.TARGET: ("目標", "#a1121b", "6 4", "square"),
+    ValueKind.ESTIMATE: ("見込", "#4a4a4a", "2 3", "circle"),
+}
+
+
+def _figure(value: Decimal | None) -> str:
+    if value is None:
+        return "―"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def indicator_chart(indicator: Indicator, *, chart_id: str) -> Chart | None:
+    """Each year's actual, target and estimate of one indicator; None without figures."""
+    series: list[Series] = []
+    for kind in (ValueKind.ACTUAL, ValueKind.TARGET, ValueKind.ESTIMATE):
+        values = {
+            value.fiscal_year: value.value
+            for value in indicator.values
+            if value.kind is kind and value.value is not None
+        }
+        if values:
+            label, colour, dash, marker = SERIES_STYLE[kind]
+            series.append(Series(label, dict(sorted(values.items())), colour, dash, marker))
+    if not series:
+        return None
+    unit = f"（{indicator.unit}）" if indicator.unit else ""
+    title = f"成果指標{indicator.number} {indicator.name}の推移{unit}"
+    return _line_chart(chart_id=chart_id, title=title, series=series, unit=indicator.unit)
+
+
+def budget_chart(sheet: Sheet, *, chart_id: str) -> Chart | None:
+    """Budget (予算現額 / 予算計) against settlement (決算額 / 執行額) over the years."""
+    if sheet.header.kind is SheetKind.NATIONAL:
+        unit = sheet.money_unit.value
+        budget = {row.fiscal_year: row.total for row in sheet.budgets if row.total is not None}
+        spent = {row.fiscal_year: row.executed for row in sheet.budgets if row.executed is not None}
+        names = ("予算計", "執行額")
+    else:
+        unit = "千円"
+        budget = {
+            row.fiscal_year: Decimal(row.total) for row in sheet.costs if row.total is not None
+        }
+        spent = {
+            row.fiscal_year: Decimal(row.settlement)
+            for row in sheet.costs
+            if row.settlement is not None
+        }
+        names = ("予算現額", "決算額")
+    if not budget and not spent:
+        return None
+    series = [
+        Series(names[0], dict(sorted(budget.items())), "#003f8e", "", "square"),
+        Series(names[1], dict(sorted(spent.items())), "#1b6b2f", "6 4", "circle"),
+    ]
+    title = f"{names[0]}と{names[1]}の推移（{unit}）"
+    return _line_chart(chart_id=chart_id, title=title, series=series, unit=unit)
+
+
+def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: str) -> Chart:
+    years = sorted({year for item in series for year in item.values})
+    figures = [value for item in series for value in item.values.values() if value is not None]
+    low = min([Decimal(0), *figures])
+    high = max([Decimal(1), *figures])
+    if high == low:
+        high = low + 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(year: int) -> float:
+        if len(years) == 1:
+            return LEFT + plot_w / 2
+        return LEFT + plot_w * years.index(year) / (len(years) - 1)
+
+    def y(value: Decimal) -> float:
+        return TOP + plot_h * float((high - value) / (high - low))
+
+    parts: list[str] = []
+    for step in range(5):
+        level = low + (high - low) * Decimal(step) / 4
+        ypos = y(level)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{ypos:.1f}" x2="{WIDTH - RIGHT}" y2="{ypos:.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{ypos + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{INK}">{escape(_axis(level))}</text>'
+        )
+    for year in years:
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+            f'font-size="12" fill="{INK}">{escape(era_short(year))}</text>'
+        )
+    for index, item in enumerate(series):
+        points = [(x(year), y(value)) for year, value in item.values.items() if value is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            dash = f' stroke-dasharray="{item.dash}"' if item.dash else ""
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{item.colour}" '
+                f'stroke-width="2.5"{dash}/>'
+            )
+        for px, py in points:
+            parts.append(_marker(item, px, py))
+        legend_x = LEFT + index * 130
+        parts.append(
+            f"<g>{_marker(item, legend_x + 6, 16)}"
+            f'<text x="{legend_x + 16}" y="20" font-size="12" fill="{INK}">'
+            f"{escape(item.label)}</text></g>"
+        )
+    description = _describe(series, unit)
+    svg = Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'class="chart-svg" focusable="false">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>'
+        f"{''.join(parts)}</svg>"
+    )
+    headers = ["年度", *(f"{item.label}（{unit}）" if unit else item.label for item in series)]
+    rows = [
+        [era_short(year, suffix="年度"), *(_figure(item.values.get(year)) for item in series)]
+        for year in years
+    ]
+    return Chart(chart_id, title, description, svg, f"{title}のデータ", headers, rows)
+
+
+def _marker(item: Series, px: float, py: float) -> str:
+    if item.marker == "square":
+        return (
+            f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{item.colour}"/>'
+        )
+    return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{item.colour}"/>'
+
+
+def _axis(value: Decimal) -> str:
+    rounded = value.quantize(Decimal(1)) if abs(value) >= 10 else value.quantize(Decimal("0.1"))
+    return _figure(rounded)
+
+
+def _describe(series: Sequence[Series], unit: str) -> str:
+    """The figures in words, e.g. 実績：R3年度 40、R4年度 53。"""
+    sentences = []
+    for item in series:
+        figures = "、".join(
+            f"{era_short(year)}年度 {_figure(value)}{unit}" for year, value in item.values.items()
+        )
+        sentences.append(f"{item.label}：{figures}。")
+    return "".join(sentences)
