@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SubProject
+from hyoka.revisions import FieldChange, compare
 from hyoka.store.search import index_sheets
 from hyoka.store.tables import (
     ComponentMethodRow,
@@ -55,12 +56,41 @@ class SaveResult:
     changed: bool
 
 
-def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResult:
+class RevisionConflict(Exception):
+    """A save based on an older revision than the current one: refused, nothing written.
+
+    ``changes`` lists what was saved meanwhile (expected revision → current revision), so
+    that the person saving can see it and redo their edit on the current version.
+    """
+
+    def __init__(
+        self, *, sheet_id: int, expected: int, current: int, changes: list[FieldChange]
+    ) -> None:
+        super().__init__(
+            f"このシートは編集中に更新されました（版{expected} → 版{current}）。"
+            "保存できませんでした。"
+        )
+        self.sheet_id = sheet_id
+        self.expected = expected
+        self.current = current
+        self.changes = changes
+
+
+def save_sheet(
+    *,
+    session: Session,
+    sheet: Sheet,
+    source: str = "",
+    expected_revision: int | None = None,
+) -> SaveResult:
     """Save a sheet version as the current one of its key (事業番号, fiscal year, stage).
 
     A new key is created with revision 1. Saving an existing key replaces its current rows
     and appends the next revision; saving a document identical to the current one changes
     nothing (``changed=False``), so that re-importing the same file is harmless.
+
+    ``expected_revision`` is the revision the edit started from: when another save came
+    in between, :class:`RevisionConflict` is raised with the changes made meanwhile.
 
     Example::
 
@@ -78,6 +108,9 @@ def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResul
         )
         .with_for_update()
     ).one_or_none()
+
+    if row is not None and expected_revision is not None:
+        _claim(session=session, row=row, expected_revision=expected_revision)
 
     if row is None:
         row = SheetRow(revision=1)
@@ -107,6 +140,36 @@ def save_sheet(*, session: Session, sheet: Sheet, source: str = "") -> SaveResul
     _add_revision(session=session, row=row, document=document, source=source)
     index_sheets(session=session, sheets=[(row.id, sheet)])
     return SaveResult(sheet_id=row.id, revision=row.revision, created=False, changed=True)
+
+
+def _claim(*, session: Session, row: SheetRow, expected_revision: int) -> None:
+    # A compare-and-set in one statement: it also takes the write lock on SQLite (whose
+    # SELECT … FOR UPDATE is a plain read), so no save can slip in before ours commits.
+    claimed = session.execute(
+        update(SheetRow)
+        .where(SheetRow.id == row.id, SheetRow.revision == expected_revision)
+        .values(revision=SheetRow.revision)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    session.refresh(row)
+    found = session.execute(
+        select(RevisionRow.revision, RevisionRow.document).where(
+            RevisionRow.sheet_id == row.id,
+            RevisionRow.revision.in_((expected_revision, row.revision)),
+        )
+    )
+    documents: dict[int, dict[str, Any]] = {revision: document for revision, document in found}
+    before = documents.get(expected_revision)
+    changes = (
+        compare(Sheet.model_validate(before), Sheet.model_validate(documents[row.revision]))
+        if before is not None
+        else []
+    )
+    raise RevisionConflict(
+        sheet_id=row.id, expected=expected_revision, current=row.revision, changes=changes
+    )
 
 
 def _add_revision(*, session: Session, row: SheetRow, document: Any, source: str) -> None:
