@@ -7,8 +7,11 @@ parses its options, calls one library function and formats the result.
 from __future__ import annotations
 
 from hyoka.cli import (
+    render,  # noqa: F401  (registers its commands)
+    reports,  # noqa: F401  (registers its commands)
     sheets,  # noqa: F401  (registers its commands)
     users,  # noqa: F401  (registers its commands)
+    workbook,  # noqa: F401  (registers its commands)
 )
 from hyoka.cli._common import app
 

@@ -1,0 +1,305 @@
+"""The sheet as HTML in its official layout: one template set for the web, the page and the PDF.
+
+``sheet_fragment`` gives the ``<article>`` the web app embeds in its own pages;
+``sheet_page`` a standalone document with the stylesheet inlined. ``render.pdf`` renders
+the same markup with the same stylesheet (``static/sheet.css``) through WeasyPrint.
+
+The templates get one typed context (:class:`SheetView`): figures already written the way
+the sheets print them (thousands separators, ``△`` for negatives, R5年度), trend arrows as
+printed or, where the sheet printed none, as ``hyoka.rules`` computes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from hyoka.eras import era_label, era_short
+from hyoka.model import (
+    STAGE_ORDER,
+    Indicator,
+    IndicatorValue,
+    Sheet,
+    SheetKind,
+    ValueKind,
+)
+from hyoka.rules import achievement
+from hyoka.rules.findings import money
+from hyoka.rules.indicators import year_trend
+
+MISSING = "ー"
+"""What a cell without a figure shows (as the sheets print an empty settlement)."""
+
+STATIC_DIR = Path(str(files("hyoka.render").joinpath("static")))
+STYLESHEET = STATIC_DIR / "sheet.css"
+
+
+def figure(value: int | Decimal | None) -> str:
+    """A figure as printed: separators, △ for negatives, its own decimals; ー when missing.
+
+    >>> figure(-4000), figure(Decimal("0.995652")), figure(None)
+    ('△4,000', '0.995652', 'ー')
+    """
+    if value is None:
+        return MISSING
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    if isinstance(exponent, int) and exponent > 0:
+        value = Decimal(value).quantize(Decimal(1))  # 1E+3 → 1000: no exponent on the page
+    return money(value)
+
+
+def fiscal_year(year: int | None) -> str:
+    """R5年度 for 2023 (the tables' short form)."""
+    return "" if year is None else era_short(year, suffix="年度")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed figure of an indicator, with what kind of figure it is."""
+
+    text: str
+    kind: str = ""  # "見込" when an estimate stands in for an actual
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    number: str
+    name: str
+    unit: str
+    cells: list[Cell]  # in the order of ``SheetView.indicator_columns``
+    achievement: str
+    target_reason: str
+    notes: list[str]
+    analysis: str
+    trends: list[tuple[str, str]]  # (R4年度, ↘) for the previous and the sheet's year
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the indicator table: its year heading and its kind heading."""
+
+    year: int
+    label: str  # 実績 / 推移 / 目標値
+
+
+@dataclass(frozen=True)
+class NationalIndicator:
+    number: str
+    goal: str
+    name: str
+    unit: str
+    years: list[str]
+    targets: list[str]
+    actuals: list[str]
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """Everything a sheet template shows, already formatted; a contract for the templates."""
+
+    sheet: Sheet
+    national: bool
+    title: str
+    period_title: str
+    stages: list[tuple[str, bool]]
+    period: str
+    indicator_columns: list[Column] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    settlement_years: list[int] = field(default_factory=list)
+    outcomes: list[NationalIndicator] = field(default_factory=list)
+    outputs: list[NationalIndicator] = field(default_factory=list)
+
+
+def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
+    item = _find(indicator, year, kind)
+    if item is None and kind is ValueKind.ACTUAL:
+        estimate = _find(indicator, year, ValueKind.ESTIMATE)
+        if estimate is not None and estimate.value is not None:
+            return Cell(_value_text(estimate), "見込")
+    return Cell(MISSING if item is None else _value_text(item))
+
+
+def _find(indicator: Indicator, year: int, kind: ValueKind) -> IndicatorValue | None:
+    return next(
+        (item for item in indicator.values if item.fiscal_year == year and item.kind is kind),
+        None,
+    )
+
+
+def _value_text(item: IndicatorValue) -> str:
+    text = figure(item.value)
+    if item.upper is not None:
+        text += f"〜{figure(item.upper)}"
+    return text
+
+
+def _trend_cell(indicator: Indicator, year: int) -> Cell:
+    printed = indicator.printed_trends.get(year)
+    return Cell((printed or year_trend(indicator, year)).value)
+
+
+def _correction_notes(indicator: Indicator) -> list[str]:
+    """Notes for corrected figures that the target reason does not already tell."""
+    notes = []
+    for item in indicator.values:
+        for correction in item.corrections:
+            before, after = figure(correction.before), figure(correction.after)
+            told = "修正前" in indicator.target_reason and before in indicator.target_reason
+            if told:
+                continue
+            where = f"{correction.noted_in}に記載した" if correction.noted_in else ""
+            reason = (
+                correction.reason or f"{where}{fiscal_year(item.fiscal_year)}の数値を修正しました"
+            )
+            notes.append(f"※指標{indicator.number}：{reason}（修正前：{before}、修正後：{after}）")
+    return notes
+
+
+def _indicator_row(indicator: Indicator, columns: list[Column], year: int) -> IndicatorRow:
+    cells = []
+    for column in columns:
+        if column.label == "推移":
+            cells.append(_trend_cell(indicator, column.year))
+        elif column.label == "目標値":
+            cells.append(_value_cell(indicator, column.year, ValueKind.TARGET))
+        else:
+            cells.append(_value_cell(indicator, column.year, ValueKind.ACTUAL))
+    status = indicator.printed_achievement or achievement(indicator, year)
+    return IndicatorRow(
+        number=indicator.number,
+        name=indicator.name,
+        unit=indicator.unit,
+        cells=cells,
+        achievement=status.value if status else MISSING,
+        target_reason=indicator.target_reason,
+        notes=_correction_notes(indicator),
+        analysis=indicator.analysis,
+        trends=[(fiscal_year(y), _trend_cell(indicator, y).text) for y in (year - 1, year)],
+    )
+
+
+def _indicator_columns(year: int) -> list[Column]:
+    return [
+        Column(year - 2, "実績"),
+        Column(year - 1, "実績"),
+        Column(year - 1, "推移"),
+        Column(year, "目標値"),
+        Column(year, "実績"),
+        Column(year, "推移"),
+    ]
+
+
+def _national_indicator(indicator: Indicator) -> NationalIndicator:
+    years = sorted({item.fiscal_year for item in indicator.values})
+    return NationalIndicator(
+        number=indicator.number,
+        goal=indicator.goal,
+        name=indicator.name,
+        unit=indicator.unit,
+        years=[fiscal_year(year) for year in years],
+        targets=[_value_cell(indicator, year, ValueKind.TARGET).text for year in years],
+        actuals=[_actual_text(indicator, year) for year in years],
+    )
+
+
+def _actual_text(indicator: Indicator, year: int) -> str:
+    cell = _value_cell(indicator, year, ValueKind.ACTUAL)
+    return f"{cell.text}（{cell.kind}）" if cell.kind else cell.text
+
+
+def _period(sheet: Sheet) -> str:
+    start, end = sheet.header.start_year, sheet.header.end_year
+    if start is None and end is None:
+        return ""
+    if sheet.header.kind is SheetKind.NATIONAL:
+        return f"{era_label(start) if start else ''} 〜 {era_label(end) if end else ''}".strip()
+    return f"{era_short(start) if start else ''} 〜 {era_short(end) if end else ''}".strip()
+
+
+def sheet_view(sheet: Sheet) -> SheetView:
+    """The template context of one sheet."""
+    year = sheet.header.fiscal_year
+    national = sheet.header.kind is SheetKind.NATIONAL
+    stages = [(stage.value, stage is sheet.header.stage) for stage in STAGE_ORDER]
+    if national:
+        return SheetView(
+            sheet=sheet,
+            national=True,
+            title="行政事業レビューシート",
+            period_title=f"（{era_label(year)}）",
+            stages=stages,
+            period=_period(sheet),
+            outcomes=[_national_indicator(item) for item in sheet.indicators],
+            outputs=[_national_indicator(item) for item in sheet.outputs],
+        )
+    columns = _indicator_columns(year)
+    settlement_years = sorted(
+        {year - 2, year - 1, year}.union(*(sub.settlements for sub in sheet.sub_projects))
+    )
+    return SheetView(
+        sheet=sheet,
+        national=False,
+        title="事業改善シート",
+        period_title=f"（{era_label(year)}実施事業分）",
+        stages=stages,
+        period=_period(sheet),
+        indicator_columns=columns,
+        indicators=[_indicator_row(item, columns, year) for item in sheet.indicators],
+        settlement_years=settlement_years,
+    )
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment of the sheet templates (shared; templates are cached)."""
+    env = Environment(
+        loader=PackageLoader("hyoka.render", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["figure"] = figure
+    env.filters["fiscal_year"] = fiscal_year
+    env.filters["era_label"] = era_label
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    """The text of ``static/sheet.css`` (screen and print)."""
+    return STYLESHEET.read_text(encoding="utf-8")
+
+
+def sheet_fragment(sheet: Sheet) -> Markup:
+    """The sheet as an ``<article>`` in its official layout, for embedding in a page."""
+    template = environment().get_template("sheet/sheet.html")
+    return Markup(template.render(view=sheet_view(sheet)))
+
+
+def document_title(sheet: Sheet) -> str:
+    """事業番号 事業名 （令和5年度 点検）: the title of the page and the PDF."""
+    header = sheet.header
+    return (
+        f"{header.program_number} {header.program_name}"
+        f"（{era_label(header.fiscal_year)} {header.stage.value}）"
+    )
+
+
+def sheet_page(sheet: Sheet, *, inline_css: bool = True) -> str:
+    """The sheet as a standalone HTML document; no external URL.
+
+    ``inline_css=False`` leaves the stylesheet out (``render.pdf`` passes it, parsed once).
+    """
+    template = environment().get_template("sheet/page.html")
+    return template.render(
+        title=document_title(sheet),
+        css=Markup(stylesheet()) if inline_css else None,
+        fragment=sheet_fragment(sheet),
+    )
