@@ -1,0 +1,127 @@
+"""Achievement of outcome targets (成果指標の目標達成率) by organisation and year.
+
+Each outcome indicator of each sheet is judged once, in its *judged year*: the latest
+year up to the sheet's closed year (see :func:`hyoka.analytics.facts.closed_year`) that
+has both a target and an actual. The judgement is the rules' ``assess`` (達成 / 未達成,
+with the indicator's comparison, good direction and cumulative targets), so the
+prefecture's and the national sheets are judged alike. Rate = 達成 / judged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hyoka.analytics.facts import ALL, closed_year, share, to_indicator
+from hyoka.model import Achievement, SheetKind
+from hyoka.rules.indicators import assess
+from hyoka.store.analytics_queries import IndicatorFact, Scope, SheetInfo, read_indicators
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One outcome indicator of one sheet judged in its judged year."""
+
+    sheet: SheetInfo
+    number: str
+    name: str
+    unit: str
+    fiscal_year: int
+    target: Decimal
+    actual: Decimal
+    achieved: bool
+
+
+@dataclass(frozen=True)
+class AchievementRow:
+    kind: SheetKind
+    organisation: str  # ALL on total rows
+    fiscal_year: int
+    judged: int  # targets with an actual
+    achieved: int
+    not_achieved: int
+    rate: Decimal | None  # achieved / judged, to 0.001
+
+
+@dataclass(frozen=True)
+class AchievementReport:
+    rows: list[AchievementRow]  # by kind, year, organisation
+    totals: list[AchievementRow]  # per kind and year, organisation ALL
+
+
+def judge(facts: Iterable[IndicatorFact]) -> list[Judgement]:
+    """The judgement of each indicator in its judged year (indicators never judged are left out)."""
+    found = []
+    for fact in facts:
+        indicator = to_indicator(fact)
+        last = closed_year(fact.sheet)
+        years = sorted({value.fiscal_year for value in fact.values if value.fiscal_year <= last})
+        for fiscal_year in reversed(years):
+            assessment = assess(indicator, fiscal_year)
+            if assessment is None:
+                continue
+            found.append(
+                Judgement(
+                    sheet=fact.sheet,
+                    number=fact.number,
+                    name=fact.name,
+                    unit=fact.unit,
+                    fiscal_year=fiscal_year,
+                    target=assessment.target,
+                    actual=assessment.actual,
+                    achieved=assessment.achievement is Achievement.ACHIEVED,
+                )
+            )
+            break
+    return found
+
+
+def tally(
+    judgements: Iterable[Judgement], *, by_bureau: bool = False
+) -> tuple[list[AchievementRow], list[AchievementRow]]:
+    """Rows per (kind, year, organisation) and totals per (kind, year)."""
+    counts: dict[tuple[SheetKind, int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for item in judgements:
+        organisation = item.sheet.organisation
+        if by_bureau and item.sheet.bureau:
+            organisation = f"{organisation} {item.sheet.bureau}"
+        for name in (organisation, ALL):
+            count = counts[(item.sheet.kind, item.fiscal_year, name)]
+            count[0] += 1
+            count[1] += item.achieved
+    rows: list[AchievementRow] = []
+    totals: list[AchievementRow] = []
+    for (kind, fiscal_year, organisation), (judged, achieved) in sorted(
+        counts.items(), key=lambda entry: (entry[0][0].value, entry[0][1], entry[0][2])
+    ):
+        row = AchievementRow(
+            kind=kind,
+            organisation=organisation,
+            fiscal_year=fiscal_year,
+            judged=judged,
+            achieved=achieved,
+            not_achieved=judged - achieved,
+            rate=share(achieved, judged),
+        )
+        (totals if organisation == ALL else rows).append(row)
+    return rows, totals
+
+
+def achievement_report(
+    *,
+    session: Session,
+    scope: Scope | None = None,
+    fiscal_year: int | None = None,
+    by_bureau: bool = False,
+) -> AchievementReport:
+    """Targets met / targets with an actual, per organisation (府省庁/部局; with
+    ``by_bureau`` also 担当部局庁) and judged year; ``fiscal_year`` keeps one judged year."""
+    judgements = judge(read_indicators(session=session, scope=scope or Scope()))
+    if fiscal_year is not None:
+        judgements = [item for item in judgements if item.fiscal_year == fiscal_year]
+    rows, totals = tally(judgements, by_bureau=by_bureau)
+    return AchievementReport(rows=rows, totals=totals)

@@ -1,0 +1,96 @@
+"""Outcome indicators at risk of missing their final-year target at their current pace.
+
+The rules' pace (``hyoka.rules.indicators.pace``) as of each indicator's latest actual up
+to the sheet's closed year: the change per year so far against the change per year still
+needed to reach the target of the final year (national: 目標値 of 目標最終年度; prefecture:
+the target's end year or a cumulative target). ``at_risk``: the current rate falls short
+of the required one. By default only the newest sheets of each kind are read (a program's
+sheets of earlier years repeat its indicators).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hyoka.analytics.facts import closed_year, share, to_indicator
+from hyoka.rules.findings import rounded
+from hyoka.rules.indicators import PaceStatus, latest_figure_year, pace
+from hyoka.store.analytics_queries import Scope, SheetInfo, read_indicators
+
+
+@dataclass(frozen=True)
+class AtRiskRow:
+    sheet: SheetInfo
+    number: str
+    name: str
+    unit: str
+    cumulative: bool
+    as_of_year: int
+    end_year: int
+    target: Decimal
+    so_far: Decimal
+    current_rate: Decimal  # per year so far
+    required_rate: Decimal  # per year still needed
+    projected: Decimal  # so_far + current_rate × remaining years
+    pace_ratio: Decimal | None  # current / required, to 0.001 (how much of the pace needed)
+
+
+@dataclass(frozen=True)
+class AtRiskReport:
+    fiscal_years: dict[str, int]  # sheet year read per kind
+    rows: list[AtRiskRow]  # furthest behind first
+
+
+def at_risk_report(
+    *,
+    session: Session,
+    scope: Scope | None = None,
+    fiscal_year: int | None = None,
+    limit: int | None = None,
+) -> AtRiskReport:
+    """At-risk indicators of the sheets of ``fiscal_year`` (default: each kind's newest year)."""
+    facts = read_indicators(session=session, scope=scope or Scope())
+    newest: dict[str, int] = {}
+    for fact in facts:
+        kind = fact.sheet.kind.value
+        newest[kind] = max(newest.get(kind, fact.sheet.fiscal_year), fact.sheet.fiscal_year)
+    years = {kind: fiscal_year for kind in newest} if fiscal_year is not None else newest
+    rows = []
+    for fact in facts:
+        if fact.sheet.fiscal_year != years[fact.sheet.kind.value]:
+            continue
+        indicator = to_indicator(fact)
+        as_of = latest_figure_year(indicator, up_to=closed_year(fact.sheet))
+        found = None if as_of is None else pace(indicator, as_of)
+        if found is None or found.status is not PaceStatus.AT_RISK:
+            continue
+        assert found.required_rate is not None  # at_risk needs years remaining
+        rows.append(
+            AtRiskRow(
+                sheet=fact.sheet,
+                number=fact.number,
+                name=fact.name,
+                unit=fact.unit,
+                cumulative=found.cumulative,
+                as_of_year=found.as_of_year,
+                end_year=found.end_year,
+                target=found.target,
+                so_far=found.so_far,
+                current_rate=found.current_rate,
+                required_rate=found.required_rate,
+                projected=rounded(found.so_far + found.current_rate * found.remaining_years),
+                pace_ratio=share(found.current_rate, found.required_rate),
+            )
+        )
+    rows.sort(
+        key=lambda row: (
+            row.pace_ratio if row.pace_ratio is not None else Decimal("-Infinity"),
+            row.sheet.kind.value,
+            row.sheet.program_number,
+            row.number,
+        )
+    )
+    return AtRiskReport(fiscal_years=years, rows=rows if limit is None else rows[:limit])

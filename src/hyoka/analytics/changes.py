@@ -1,0 +1,187 @@
+"""Year-over-year changes in budget and results of a program, an organisation or a policy area.
+
+Money per budget year: for each program (followed across years: the national lineage,
+renamed/merged/split programs included, else the 事業番号) and budget year, the figures of
+the newest sheet that prints them — so 執行額 is the final one — summed over the subject's
+programs. Results per year: the outcome judgements (see ``achievement``) of that judged
+year, each program's indicator counted once (newest sheet). For a single program the
+indicators' yearly actuals are listed too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from hyoka.analytics.achievement import judge
+from hyoka.analytics.facts import closed_year, plain, share, to_indicator, to_yen
+from hyoka.model import SheetKind, ValueKind
+from hyoka.store.analytics_queries import (
+    IndicatorFact,
+    Scope,
+    SheetInfo,
+    find_lineage,
+    read_indicators,
+    read_money,
+)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    fiscal_year: int
+    programs: int  # programs with a budget that year
+    total_yen: Decimal | None  # 予算計 / 合計
+    executed_yen: Decimal | None  # 執行額 / 決算額 (final years only)
+    rate: Decimal | None
+    total_change: Decimal | None  # against the year before, yen
+    total_change_rate: Decimal | None
+    executed_change: Decimal | None
+    executed_change_rate: Decimal | None
+    judged: int
+    achieved: int
+    achievement_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    name: str
+    unit: str
+    actuals: dict[int, Decimal]  # fiscal year → actual
+    targets: dict[int, Decimal]
+
+
+@dataclass(frozen=True)
+class ChangesReport:
+    subject: str
+    kind: SheetKind | None
+    sheets: list[SheetInfo]  # the sheets read, oldest first
+    rows: list[ChangeRow]
+    indicators: list[IndicatorSeries] = field(default_factory=list)
+
+
+def _delta(
+    current: Decimal | None, previous: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if current is None or previous is None:
+        return None, None
+    return plain(current - previous), share(current - previous, previous)
+
+
+def _newest(
+    found: dict[tuple[str, int], tuple[int, Decimal]],
+    key: tuple[str, int],
+    year: int,
+    value: Decimal,
+) -> None:
+    known = found.get(key)
+    if known is None or known[0] < year:
+        found[key] = (year, value)
+
+
+def changes_report(
+    *,
+    session: Session,
+    kind: SheetKind | None = None,
+    program: str | None = None,
+    organisation: str | None = None,
+    policy: str | None = None,
+) -> ChangesReport:
+    """The subject's budget, spending and achievement per year with changes from the year
+    before. ``program`` is a 事業番号 (a national one brings its whole lineage)."""
+    scope = Scope(kind=kind, organisation=organisation, policy=policy)
+    subject = " / ".join(part for part in (organisation, policy) if part) or "全体"
+    lineage: int | None = None
+    if program:
+        lineage = find_lineage(session=session, program_number=program)
+        if lineage is not None:
+            scope = Scope(kind=kind, lineage=lineage, organisation=organisation, policy=policy)
+        else:
+            scope = Scope(kind=kind, program=program, organisation=organisation, policy=policy)
+        subject = program
+    money = read_money(session=session, scope=scope)
+    totals: dict[tuple[str, int], tuple[int, Decimal]] = {}
+    spent: dict[tuple[str, int], tuple[int, Decimal]] = {}
+    sheets: dict[int, SheetInfo] = {}
+    for entry in money:
+        info = entry.sheet
+        if program and lineage is None and info.program_number != program:
+            continue
+        sheets[info.sheet_id] = info
+        last = closed_year(info)
+        for row in entry.rows:
+            key = (info.program_key, row.fiscal_year)
+            if row.total is not None:
+                _newest(totals, key, info.fiscal_year, to_yen(row.total, info.money_unit))
+            if row.executed is not None and row.fiscal_year <= last:
+                _newest(spent, key, info.fiscal_year, to_yen(row.executed, info.money_unit))
+    facts = read_indicators(session=session, scope=scope)
+    if program and lineage is None:
+        facts = [fact for fact in facts if fact.sheet.program_number == program]
+    judged: dict[tuple[str, str, int], tuple[int, bool]] = {}
+    for item in judge(facts):
+        indicator_key = (item.sheet.program_key, item.name, item.fiscal_year)
+        known = judged.get(indicator_key)
+        if known is None or known[0] < item.sheet.fiscal_year:
+            judged[indicator_key] = (item.sheet.fiscal_year, item.achieved)
+    year_totals: dict[int, list[Decimal]] = defaultdict(list)
+    year_spent: dict[int, list[Decimal]] = defaultdict(list)
+    year_results: dict[int, list[bool]] = defaultdict(list)
+    for (_, budget_year), (_, value) in totals.items():
+        year_totals[budget_year].append(value)
+    for (_, budget_year), (_, value) in spent.items():
+        year_spent[budget_year].append(value)
+    for (_, _, judged_year), (_, achieved) in judged.items():
+        year_results[judged_year].append(achieved)
+    rows: list[ChangeRow] = []
+    previous: ChangeRow | None = None
+    for year in sorted(set(year_totals) | set(year_spent) | set(year_results)):
+        budgets, spending, results = year_totals[year], year_spent[year], year_results[year]
+        total = plain(sum(budgets, Decimal(0))) if budgets else None
+        executed = plain(sum(spending, Decimal(0))) if spending else None
+        total_change, total_rate = _delta(total, previous.total_yen if previous else None)
+        spent_change, spent_rate = _delta(executed, previous.executed_yen if previous else None)
+        current = ChangeRow(
+            fiscal_year=year,
+            programs=len(budgets),
+            total_yen=total,
+            executed_yen=executed,
+            rate=None if total is None or executed is None else share(executed, total),
+            total_change=total_change,
+            total_change_rate=total_rate,
+            executed_change=spent_change,
+            executed_change_rate=spent_rate,
+            judged=len(results),
+            achieved=sum(results),
+            achievement_rate=share(sum(results), len(results)),
+        )
+        rows.append(current)
+        previous = current
+    series = _series(facts) if program else []
+    return ChangesReport(
+        subject=subject,
+        kind=kind,
+        sheets=sorted(sheets.values(), key=lambda info: (info.fiscal_year, info.sheet_id)),
+        rows=rows,
+        indicators=series,
+    )
+
+
+def _series(facts: list[IndicatorFact]) -> list[IndicatorSeries]:
+    """Each indicator's actuals (else estimates) and targets per year; the newest sheet wins."""
+    found: dict[tuple[str, str], IndicatorSeries] = {}
+    for fact in sorted(facts, key=lambda fact: fact.sheet.fiscal_year):
+        indicator = to_indicator(fact)
+        series = found.setdefault(
+            (fact.name, fact.unit), IndicatorSeries(fact.name, fact.unit, {}, {})
+        )
+        for fiscal_year in sorted({value.fiscal_year for value in fact.values}):
+            actual = indicator.actual(fiscal_year)
+            if actual is not None:
+                series.actuals[fiscal_year] = actual
+            target = indicator.value(fiscal_year, ValueKind.TARGET)
+            if target is not None:
+                series.targets[fiscal_year] = target
+    return sorted(found.values(), key=lambda item: item.name)

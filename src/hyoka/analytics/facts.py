@@ -1,0 +1,118 @@
+"""What every report shares: rebuilding rule inputs from the stored facts, years, money.
+
+The reports judge with the same rules as ``hyoka check`` (``hyoka.rules``); the store
+gives them plain facts, which are turned back into model objects here without
+validation (they were validated when saved).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from hyoka.model import (
+    Comparison,
+    Direction,
+    Header,
+    Indicator,
+    IndicatorValue,
+    MoneyUnit,
+    Sheet,
+    SheetKind,
+    Stage,
+    TargetSpec,
+    ValueKind,
+)
+from hyoka.rules.findings import RuleContext, as_of_year, rounded
+from hyoka.store.analytics_queries import IndicatorFact, SheetInfo
+
+ALL = "（全体）"
+"""The organisation of a total row."""
+
+
+def closed_year(sheet: SheetInfo) -> int:
+    """The last fiscal year whose actuals and money are final on the sheet.
+
+    Prefecture: the rules' as-of year (the sheet's year at 点検, earlier at the budget
+    stages). National: a sheet published in 公開年度 Y reports 実績 and 執行額 up to Y−1.
+    """
+    if sheet.kind is SheetKind.NATIONAL:
+        return sheet.fiscal_year - 1
+    fields: dict[str, Any] = {"fiscal_year": sheet.fiscal_year, "stage": Stage(sheet.stage)}
+    return as_of_year(Sheet.model_construct(header=Header.model_construct(**fields)))
+
+
+def rule_context(sheet: SheetInfo) -> RuleContext:
+    return RuleContext(fiscal_year=sheet.fiscal_year, as_of_year=closed_year(sheet))
+
+
+def to_indicator(fact: IndicatorFact) -> Indicator:
+    """The stored indicator as a model.Indicator, for the rules."""
+    return Indicator.model_construct(
+        number=fact.number,
+        name=fact.name,
+        unit=fact.unit,
+        direction=Direction(fact.direction),
+        target=TargetSpec.model_construct(
+            comparison=Comparison(fact.comparison),
+            cumulative=fact.cumulative,
+            start_year=fact.start_year,
+            end_year=fact.end_year,
+        ),
+        values=[
+            IndicatorValue.model_construct(
+                fiscal_year=value.fiscal_year,
+                kind=ValueKind(value.kind),
+                value=value.value,
+                upper=value.upper,
+                corrections=[],
+            )
+            for value in fact.values
+        ],
+        printed_trends={},
+        printed_achievement=None,
+    )
+
+
+def rule_sheet(sheet: SheetInfo, indicators: Iterable[Indicator] = ()) -> Sheet:
+    """A sheet carrying only what the indicator and cost rules read."""
+    fields: dict[str, Any] = {
+        "kind": sheet.kind,
+        "program_number": sheet.program_number,
+        "program_name": sheet.program_name,
+        "department": sheet.organisation,
+        "section": sheet.section,
+        "fiscal_year": sheet.fiscal_year,
+        "stage": Stage(sheet.stage),
+    }
+    header = Header.model_construct(**fields)
+    return Sheet.model_construct(header=header, indicators=list(indicators), costs=[])
+
+
+def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:
+    """An amount in yen, exactly: 47.966256 百万円 → 47966256 円."""
+    return plain(amount * unit.yen)
+
+
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and without an exponent: 47966256.000000 → 47966256."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole rounded half up to 0.001 (a rate); None when whole is 0."""
+    if not whole:
+        return None
+    return rounded(Decimal(part) / Decimal(whole), 3)
+
+
+def yen_per(amount_yen: Decimal, quantity: Decimal) -> Decimal:
+    """Yen per unit, rounded half up to the yen like the rules' unit costs."""
+    return rounded(amount_yen / quantity, 0)
+
+
+def kinds(kind: SheetKind | None) -> tuple[SheetKind, ...]:
+    return tuple(SheetKind) if kind is None else (kind,)

@@ -1,0 +1,606 @@
+"""Bulk reads for the cross-sheet reports (``hyoka.analytics``): a few set queries, no ORM.
+
+Every report reads *the current version of the latest stage* of each sheet (事業番号 and
+fiscal year): national sheets have one stage (点検); of a prefecture program's 当初要求,
+当初予算案, 補正予算案 and 点検 of one year only the latest is read, so that a program is
+never counted twice in a year. Rows come back grouped into small frozen dataclasses; the
+reports judge them with the rules and add them up exactly (decimals, not floats: SQLite
+keeps exact decimals as text, which SQL sums would turn into floats).
+
+Filters (:class:`Scope`) are applied in SQL: kind, organisation (府省庁/部局 or
+担当部局庁), program (事業番号, or part of 事業名), lineage and policy area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from hyoka.model import STAGE_ORDER, MoneyUnit, SheetKind
+from hyoka.store.national_tables import (
+    BudgetYearRow,
+    NationalSheetRow,
+    ProgramLinkRow,
+    SheetCategoryRow,
+)
+from hyoka.store.tables import (
+    ComponentQuantityRow,
+    ComponentRow,
+    CostYearRow,
+    IndicatorRow,
+    IndicatorValueRow,
+    PlanLinkRow,
+    SheetRow,
+    SubProjectRow,
+    SubProjectSettlementRow,
+)
+
+OUTCOME = "outcome"
+OUTPUT = "output"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which sheets a report reads; None means no filter.
+
+    ``program`` matches a 事業番号 exactly or a part of 事業名; ``lineage`` is a national
+    program's lineage group (``national_sheets.program_id``); ``policy`` a 施策分野
+    (code or name) of the prefecture or a 主要施策 of the national sheets.
+    """
+
+    kind: SheetKind | None = None
+    organisation: str | None = None
+    program: str | None = None
+    lineage: int | None = None
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """What a report row says about the sheet it comes from."""
+
+    sheet_id: int
+    kind: SheetKind
+    lineage: int | None  # national lineage group; None on prefecture sheets
+    program_number: str
+    program_name: str
+    organisation: str  # 府省庁 (national) / 部局 (prefecture)
+    bureau: str  # 担当部局庁 (national); empty on prefecture sheets
+    section: str  # 担当課室 / 課・室
+    fiscal_year: int
+    stage: str
+    money_unit: MoneyUnit
+
+    @property
+    def program_key(self) -> str:
+        """The program across years: its lineage group, else its 事業番号 (the prefecture's
+        numbers are stable across years)."""
+        if self.lineage is not None:
+            return f"{self.kind.value}:{self.lineage}"
+        return f"{self.kind.value}:{self.program_number}"
+
+
+@dataclass(frozen=True)
+class ValueFact:
+    fiscal_year: int
+    kind: str
+    value: Decimal | None
+    upper: Decimal | None
+
+
+@dataclass
+class IndicatorFact:
+    """One indicator of one sheet with its figures: enough to rebuild a model.Indicator."""
+
+    sheet: SheetInfo
+    indicator_id: int
+    role: str
+    number: str
+    name: str
+    unit: str
+    direction: str
+    comparison: str
+    cumulative: bool
+    start_year: int | None
+    end_year: int | None
+    target_text: str
+    values: list[ValueFact] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MoneyFact:
+    """One year of a sheet's money in the sheet's unit (``SheetInfo.money_unit``).
+
+    Prefecture: 6 事業コスト in 千円 (``total`` 合計, ``executed`` 決算額); national:
+    予算・執行額 in 百万円 (``total`` 予算計, ``executed`` 執行額).
+    """
+
+    fiscal_year: int
+    total: Decimal | None
+    executed: Decimal | None
+    initial_budget: Decimal | None
+    supplementary: Decimal | None
+    carried_over: Decimal | None
+    carried_forward: Decimal | None = None
+    reserve: Decimal | None = None
+    staff: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class SheetMoney:
+    sheet: SheetInfo
+    rows: list[MoneyFact]
+
+    def row(self, fiscal_year: int) -> MoneyFact | None:
+        return next((row for row in self.rows if row.fiscal_year == fiscal_year), None)
+
+
+@dataclass(frozen=True)
+class QuantityFact:
+    """An output quantity of a component of a prefecture 細事業."""
+
+    sub_project: int
+    component: int
+    component_name: str
+    label: str
+    value: Decimal
+    unit: str
+
+
+@dataclass(frozen=True)
+class SheetSubProjects:
+    """The prefecture's 細事業一覧 of one sheet: settlements (千円) and output quantities."""
+
+    sheet: SheetInfo
+    names: dict[int, str]
+    settlements: dict[int, dict[int, int | None]]  # sub-project number → year → 千円
+    quantities: list[QuantityFact]
+
+
+# --- Sheets and filters -----------------------------------------------------------------
+
+_STAGE_RANK = {stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}
+
+
+def _stage_rank(column: Any) -> ColumnElement[int]:
+    return case(_STAGE_RANK, value=column, else_=-1)
+
+
+def _latest_stage() -> ColumnElement[bool]:
+    """No later stage of the same program and year exists."""
+    later = aliased(SheetRow)
+    return ~exists().where(
+        later.program_number == SheetRow.program_number,
+        later.fiscal_year == SheetRow.fiscal_year,
+        later.kind == SheetRow.kind,
+        _stage_rank(later.stage) > _stage_rank(SheetRow.stage),
+    )
+
+
+_SHEET_COLUMNS = (
+    SheetRow.id,
+    SheetRow.kind,
+    NationalSheetRow.program_id,
+    SheetRow.program_number,
+    SheetRow.program_name,
+    SheetRow.department,
+    SheetRow.bureau,
+    SheetRow.section,
+    SheetRow.fiscal_year,
+    SheetRow.stage,
+    func.coalesce(NationalSheetRow.money_unit, MoneyUnit.THOUSAND_YEN.value),
+)
+_W = len(_SHEET_COLUMNS)
+
+
+def _sheet_info(row: Sequence[Any]) -> SheetInfo:
+    return SheetInfo(
+        sheet_id=row[0],
+        kind=SheetKind(row[1]),
+        lineage=row[2],
+        program_number=row[3],
+        program_name=row[4],
+        organisation=row[5],
+        bureau=row[6],
+        section=row[7],
+        fiscal_year=row[8],
+        stage=row[9],
+        money_unit=MoneyUnit(row[10]),
+    )
+
+
+def _select(*columns: Any) -> Select[Any]:
+    statement: Select[Any] = (
+        select(*_SHEET_COLUMNS, *columns)  # type: ignore[assignment]
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+    )
+    return statement
+
+
+def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
+    conditions = [_latest_stage()]
+    if scope.kind is not None:
+        conditions.append(SheetRow.kind == scope.kind.value)
+    if scope.organisation:
+        conditions.append(
+            or_(SheetRow.department == scope.organisation, SheetRow.bureau == scope.organisation)
+        )
+    if scope.program:
+        conditions.append(
+            or_(
+                SheetRow.program_number == scope.program,
+                SheetRow.program_name.contains(scope.program, autoescape=True),
+            )
+        )
+    if scope.lineage is not None:
+        conditions.append(NationalSheetRow.program_id == scope.lineage)
+    if scope.policy:
+        prefecture = exists().where(
+            PlanLinkRow.sheet_id == SheetRow.id,
+            or_(PlanLinkRow.policy_code == scope.policy, PlanLinkRow.policy_name == scope.policy),
+        )
+        national = exists().where(
+            SheetCategoryRow.sheet_id == SheetRow.id,
+            SheetCategoryRow.category == "policy",
+            SheetCategoryRow.text == scope.policy,
+        )
+        conditions.append(or_(prefecture, national))
+    return conditions
+
+
+def _scoped(statement: Select[Any], scope: Scope) -> Select[Any]:
+    return statement.where(and_(*_conditions(scope)))
+
+
+class _Infos:
+    """One SheetInfo per sheet id, shared by all rows of the sheet."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, SheetInfo] = {}
+
+    def __call__(self, row: Sequence[Any]) -> SheetInfo:
+        info = self._known.get(row[0])
+        if info is None:
+            info = self._known[row[0]] = _sheet_info(row)
+        return info
+
+
+def read_sheet_infos(*, session: Session, scope: Scope) -> list[SheetInfo]:
+    """The scope's sheets (the latest stage of each program and year), by id."""
+    statement = _scoped(_select(), scope).order_by(SheetRow.id)
+    return [_sheet_info(row) for row in session.execute(statement)]
+
+
+def find_lineage(*, session: Session, program_number: str) -> int | None:
+    """The lineage group of the national sheet with this 事業番号, if any."""
+    found = session.execute(
+        select(NationalSheetRow.program_id)
+        .join(SheetRow, SheetRow.id == NationalSheetRow.sheet_id)
+        .where(SheetRow.program_number == program_number)
+        .limit(1)
+    ).scalar_one_or_none()
+    return found
+
+
+# --- Indicators -------------------------------------------------------------------------
+
+
+def read_indicators(*, session: Session, scope: Scope, role: str = OUTCOME) -> list[IndicatorFact]:
+    """Every indicator of the role (``outcome`` 成果指標, ``output`` 活動指標) of the scope's
+    sheets, with all its yearly figures in sheet order."""
+    statement = _scoped(
+        _select(
+            IndicatorRow.id,
+            IndicatorRow.role,
+            IndicatorRow.number,
+            IndicatorRow.name,
+            IndicatorRow.unit,
+            IndicatorRow.direction,
+            IndicatorRow.target_comparison,
+            IndicatorRow.target_cumulative,
+            IndicatorRow.target_start_year,
+            IndicatorRow.target_end_year,
+            IndicatorRow.target_text,
+            IndicatorValueRow.fiscal_year,
+            IndicatorValueRow.kind,
+            IndicatorValueRow.value,
+            IndicatorValueRow.upper,
+        )
+        .join(IndicatorRow, IndicatorRow.sheet_id == SheetRow.id)
+        .outerjoin(IndicatorValueRow, IndicatorValueRow.indicator_id == IndicatorRow.id)
+        .where(IndicatorRow.role == role),
+        scope,
+    ).order_by(SheetRow.id, IndicatorRow.position, IndicatorValueRow.position)
+    return _group_indicators(session.execute(statement))
+
+
+def _group_indicators(rows: Iterable[Sequence[Any]]) -> list[IndicatorFact]:
+    found: list[IndicatorFact] = []
+    info = _Infos()
+    current: IndicatorFact | None = None
+    for row in rows:
+        w = _W
+        if current is None or current.indicator_id != row[w]:
+            current = IndicatorFact(
+                sheet=info(row),
+                indicator_id=row[w],
+                role=row[w + 1],
+                number=row[w + 2],
+                name=row[w + 3],
+                unit=row[w + 4],
+                direction=row[w + 5],
+                comparison=row[w + 6],
+                cumulative=bool(row[w + 7]),
+                start_year=row[w + 8],
+                end_year=row[w + 9],
+                target_text=row[w + 10],
+            )
+            found.append(current)
+        if row[w + 11] is not None:
+            current.values.append(
+                ValueFact(
+                    fiscal_year=row[w + 11], kind=row[w + 12], value=row[w + 13], upper=row[w + 14]
+                )
+            )
+    return found
+
+
+# --- Money ------------------------------------------------------------------------------
+
+
+def read_money(*, session: Session, scope: Scope) -> list[SheetMoney]:
+    """Every year of money of the scope's sheets, oldest year first, sheets by id."""
+    found: dict[int, SheetMoney] = {}
+    info = _Infos()
+    if scope.kind in (None, SheetKind.PREFECTURE):
+        prefecture = _scoped(
+            _select(
+                CostYearRow.fiscal_year,
+                CostYearRow.total,
+                CostYearRow.settlement,
+                CostYearRow.initial_budget,
+                CostYearRow.supplementary,
+                CostYearRow.carried_over,
+                CostYearRow.staff,
+            )
+            .join(CostYearRow, CostYearRow.sheet_id == SheetRow.id)
+            .where(SheetRow.kind == SheetKind.PREFECTURE.value),
+            scope,
+        ).order_by(SheetRow.id, CostYearRow.fiscal_year)
+        for row in session.execute(prefecture):
+            w = _W
+            entry = found.get(row[0]) or found.setdefault(row[0], SheetMoney(info(row), []))
+            entry.rows.append(
+                MoneyFact(
+                    fiscal_year=row[w],
+                    total=_whole(row[w + 1]),
+                    executed=_whole(row[w + 2]),
+                    initial_budget=_whole(row[w + 3]),
+                    supplementary=_whole(row[w + 4]),
+                    carried_over=_whole(row[w + 5]),
+                    staff=row[w + 6],
+                )
+            )
+    if scope.kind in (None, SheetKind.NATIONAL):
+        national = _scoped(
+            _select(
+                BudgetYearRow.fiscal_year,
+                BudgetYearRow.total,
+                BudgetYearRow.executed,
+                BudgetYearRow.initial_budget,
+                BudgetYearRow.supplementary,
+                BudgetYearRow.carried_over,
+                BudgetYearRow.carried_forward,
+                BudgetYearRow.reserve,
+            )
+            .join(BudgetYearRow, BudgetYearRow.sheet_id == SheetRow.id)
+            .where(SheetRow.kind == SheetKind.NATIONAL.value),
+            scope,
+        ).order_by(SheetRow.id, BudgetYearRow.fiscal_year, BudgetYearRow.position)
+        for row in session.execute(national):
+            w = _W
+            entry = found.get(row[0]) or found.setdefault(row[0], SheetMoney(info(row), []))
+            entry.rows.append(MoneyFact(row[w], *row[w + 1 : w + 8]))
+    return sorted(found.values(), key=lambda entry: entry.sheet.sheet_id)
+
+
+def _whole(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+# --- The prefecture's sub-projects ----------------------------------------------------------
+
+
+def read_sub_projects(*, session: Session, scope: Scope) -> list[SheetSubProjects]:
+    """The prefecture's 細事業: settlements per year and the components' output quantities."""
+    if scope.kind not in (None, SheetKind.PREFECTURE):
+        return []
+    found: dict[int, SheetSubProjects] = {}
+    info = _Infos()
+    settlements = _scoped(
+        _select(
+            SubProjectRow.number,
+            SubProjectRow.name,
+            SubProjectSettlementRow.fiscal_year,
+            SubProjectSettlementRow.amount,
+        )
+        .join(SubProjectRow, SubProjectRow.sheet_id == SheetRow.id)
+        .outerjoin(
+            SubProjectSettlementRow, SubProjectSettlementRow.sub_project_id == SubProjectRow.id
+        )
+        .where(SheetRow.kind == SheetKind.PREFECTURE.value),
+        scope,
+    ).order_by(SheetRow.id, SubProjectRow.position, SubProjectSettlementRow.position)
+    for row in session.execute(settlements):
+        w = _W
+        entry = found.get(row[0]) or found.setdefault(
+            row[0], SheetSubProjects(info(row), names={}, settlements={}, quantities=[])
+        )
+        entry.names[row[w]] = row[w + 1]
+        years = entry.settlements.setdefault(row[w], {})
+        if row[w + 2] is not None:
+            years[row[w + 2]] = row[w + 3]
+    quantities = _scoped(
+        _select(
+            SubProjectRow.number,
+            ComponentRow.number,
+            ComponentRow.name,
+            ComponentQuantityRow.label,
+            ComponentQuantityRow.value,
+            ComponentQuantityRow.unit,
+        )
+        .join(SubProjectRow, SubProjectRow.sheet_id == SheetRow.id)
+        .join(ComponentRow, ComponentRow.sub_project_id == SubProjectRow.id)
+        .join(ComponentQuantityRow, ComponentQuantityRow.component_id == ComponentRow.id),
+        scope,
+    ).order_by(
+        SheetRow.id, SubProjectRow.position, ComponentRow.position, ComponentQuantityRow.position
+    )
+    for row in session.execute(quantities):
+        owner = found.get(row[0])
+        if owner is not None:
+            owner.quantities.append(QuantityFact(*row[_W : _W + 6]))
+    return sorted(found.values(), key=lambda entry: entry.sheet.sheet_id)
+
+
+# --- Data quality -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Sheets of one kind and year sharing a key they should not share."""
+
+    reason: str  # "number": same 事業番号 and year; "name": same 事業名 in one organisation
+    key: str
+    sheets: list[SheetInfo]
+
+
+def read_duplicates(*, session: Session, scope: Scope) -> list[DuplicateGroup]:
+    """Sheets of one year sharing a 事業番号, or a 事業名 within one 府省庁/部局.
+
+    The store's key (事業番号, year, stage) keeps exact copies out; the number check
+    compares numbers without spaces and hyphens, as they are sometimes typed differently.
+    """
+    groups: list[DuplicateGroup] = []
+    number = func.replace(func.replace(SheetRow.program_number, " ", ""), "-", "")
+    for reason, keys in (
+        ("number", (SheetRow.kind, SheetRow.fiscal_year, number)),
+        ("name", (SheetRow.kind, SheetRow.fiscal_year, SheetRow.department, SheetRow.program_name)),
+    ):
+        doubled = (
+            _scoped(
+                select(*keys)
+                .select_from(SheetRow)
+                .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id),
+                scope,
+            )
+            .group_by(*keys)
+            .having(func.count() > 1)
+            .subquery()
+        )
+        joined = and_(*(column == doubled.c[index] for index, column in enumerate(keys)))
+        statement = _scoped(_select(*keys).join(doubled, joined), scope).order_by(
+            *keys, SheetRow.id
+        )
+        current: dict[tuple[Any, ...], DuplicateGroup] = {}
+        for row in session.execute(statement):
+            key = tuple(row[_W:])
+            group = current.get(key)
+            if group is None:
+                group = current[key] = DuplicateGroup(reason=reason, key=str(key[-1]), sheets=[])
+                groups.append(group)
+            group.sheets.append(_sheet_info(row))
+    return groups
+
+
+@dataclass(frozen=True)
+class OrphanLink:
+    """A printed link to an earlier sheet that resolves to no stored sheet."""
+
+    sheet: SheetInfo
+    fiscal_year: int | None
+    ministry: str
+    program_number: str
+
+
+def read_orphan_links(*, session: Session, scope: Scope) -> list[OrphanLink]:
+    statement = _scoped(
+        _select(
+            ProgramLinkRow.link_fiscal_year,
+            ProgramLinkRow.link_ministry,
+            ProgramLinkRow.link_program_number,
+        )
+        .join(ProgramLinkRow, ProgramLinkRow.sheet_id == SheetRow.id)
+        .where(ProgramLinkRow.how == "link", ProgramLinkRow.predecessor_sheet_id.is_(None)),
+        scope,
+    ).order_by(SheetRow.id, ProgramLinkRow.id)
+    return [OrphanLink(_sheet_info(row), *row[_W : _W + 3]) for row in session.execute(statement)]
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One indicator of one program printed with different units in different years."""
+
+    kind: SheetKind
+    program_key: str
+    role: str
+    name: str
+    units: dict[int, str]  # fiscal year → unit
+    latest: SheetInfo
+
+
+def read_unit_changes(*, session: Session, scope: Scope) -> list[UnitChange]:
+    """Indicators (same program across years, same role and name) whose unit changes.
+
+    The program across years is the national lineage group, else the 事業番号.
+    """
+    program = func.coalesce(cast(NationalSheetRow.program_id, String), SheetRow.program_number)
+    keys = (SheetRow.kind, program, IndicatorRow.role, IndicatorRow.name)
+
+    def joined(statement: Select[Any]) -> Select[Any]:
+        return statement.join(IndicatorRow, IndicatorRow.sheet_id == SheetRow.id)
+
+    changing = (
+        _scoped(
+            joined(
+                select(*keys)  # type: ignore[arg-type]
+                .select_from(SheetRow)
+                .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+            ),
+            scope,
+        )
+        .group_by(*keys)
+        .having(func.count(func.distinct(IndicatorRow.unit)) > 1)
+        .subquery()
+    )
+    statement = _scoped(
+        joined(_select(program, IndicatorRow.role, IndicatorRow.name, IndicatorRow.unit)).join(
+            changing,
+            and_(*(column == changing.c[index] for index, column in enumerate(keys))),
+        ),
+        scope,
+    ).order_by(SheetRow.kind, program, IndicatorRow.role, IndicatorRow.name, SheetRow.fiscal_year)
+    found: dict[tuple[Any, ...], UnitChange] = {}
+    for row in session.execute(statement):
+        info = _sheet_info(row)
+        key = (info.kind, *row[_W : _W + 3])
+        change = found.get(key)
+        if change is None:
+            change = found[key] = UnitChange(
+                kind=info.kind,
+                program_key=info.program_key,
+                role=row[_W + 1],
+                name=row[_W + 2],
+                units={},
+                latest=info,
+            )
+        change.units[info.fiscal_year] = row[_W + 3]
+        if info.fiscal_year >= change.latest.fiscal_year:
+            object.__setattr__(change, "latest", info)
+    return list(found.values())
