@@ -1,7 +1,262 @@
-"""The public JSON API under /api (read-only)."""
+"""The public JSON API under /api (read-only): everything the pages show.
+
+The OpenAPI document is /api/openapi.json; /api/docs is a page of our own listing the
+endpoints (FastAPI's default docs load Swagger UI from a CDN, which closed networks block).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from hyoka.rules import Finding, SheetDerived, check_sheet, derive
+from hyoka.store.listing import SheetPage, list_policy_areas, list_summaries
+from hyoka.web import downloads, pages
+from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
 router = APIRouter(prefix="/api", tags=["公開API"])
+
+
+class SnippetPiece(BaseModel):
+    text: str
+    highlighted: bool
+
+
+class SheetSummaryPublic(BaseModel):
+    id: int
+    url: str = Field(description="The sheet's page")
+    kind: str = Field(description="prefecture（県） or national（国）")
+    program_number: str
+    program_name: str
+    fiscal_year: int
+    fiscal_year_label: str = Field(description="和暦, e.g. 令和5年度")
+    stage: str
+    department: str
+    section: str
+    achievement: str | None = Field(description="達成 / 未達成 over the indicators; null: none")
+    at_risk: bool = Field(description="An indicator is 未達成 or its target pace is at risk")
+    indicator_count: int
+    snippets: list[list[SnippetPiece]] = Field(
+        default_factory=list, description="Passages around the search terms (search only)"
+    )
+
+
+class FacetPublic(BaseModel):
+    value: str
+    count: int
+
+
+class SheetListPublic(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    items: list[SheetSummaryPublic]
+    facets: dict[str, list[FacetPublic]]
+
+
+class CorrectionPublic(BaseModel):
+    indicator: str
+    fiscal_year: int
+    kind: str
+    text: str
+    reason: str
+    noted_in: str
+
+
+class RevisionPublic(BaseModel):
+    revision: int
+    saved_at: datetime
+    source: str
+
+
+class SheetDetailPublic(BaseModel):
+    id: int
+    revision: int
+    saved_at: datetime
+    sheet: dict[str, Any] = Field(description="The sheet (docs/sheet.schema.json)")
+    derived: SheetDerived
+    findings: list[Finding]
+    corrections: list[CorrectionPublic]
+    history: list[RevisionPublic]
+    downloads: dict[str, str]
+
+
+class PolicyAreaPublic(BaseModel):
+    code: str
+    name: str
+    sheet_count: int
+    url: str
+
+
+class PolicyIndicatorPublic(BaseModel):
+    number: str
+    name: str
+    unit: str
+    achievement: str | None
+
+
+class PolicySheetPublic(BaseModel):
+    id: int
+    program_number: str
+    program_name: str
+    fiscal_year: int
+    stage: str
+    indicators: list[PolicyIndicatorPublic]
+
+
+class PolicyDetailPublic(BaseModel):
+    code: str
+    name: str
+    sheets: list[PolicySheetPublic]
+
+
+class OpenDataPublic(BaseModel):
+    json_url: str
+    csv_urls: dict[str, str]
+    documentation: str
+
+
+def _list(result: SheetPage) -> SheetListPublic:
+    from hyoka.eras import era_label
+
+    return SheetListPublic(
+        total=result.total,
+        page=result.filters.page,
+        per_page=result.filters.per_page,
+        pages=result.pages,
+        items=[
+            SheetSummaryPublic(
+                id=item.sheet_id,
+                url=f"/sheets/{item.sheet_id}",
+                kind=item.kind,
+                program_number=item.program_number,
+                program_name=item.program_name,
+                fiscal_year=item.fiscal_year,
+                fiscal_year_label=era_label(item.fiscal_year),
+                stage=item.stage,
+                department=item.department,
+                section=item.section,
+                achievement=item.achievement,
+                at_risk=item.at_risk,
+                indicator_count=item.indicator_count,
+                snippets=[
+                    [SnippetPiece(text=text, highlighted=hit) for text, hit in passage]
+                    for passage in item.snippets
+                ],
+            )
+            for item in result.items
+        ],
+        facets={
+            name: [FacetPublic(value=value.value, count=value.count) for value in values]
+            for name, values in result.facets.items()
+        },
+    )
+
+
+@router.get("/sheets", summary="シートの一覧（絞り込み・並べ替え・ページ送り）")
+def api_sheets(session: SessionDep, filters: FiltersDep) -> SheetListPublic:
+    return _list(list_summaries(session=session, filters=filters))
+
+
+@router.get("/search", summary="全文検索（関連度順、該当箇所つき）")
+def api_search(session: SessionDep, filters: FiltersDep) -> SheetListPublic:
+    if not filters.terms:
+        raise HTTPException(400, "検索語 q を指定してください")
+    return _list(list_summaries(session=session, filters=filters))
+
+
+@router.get("/sheets/{sheet_id}", summary="シート1件（本体・計算値・点検結果・修正・履歴）")
+def api_sheet(sheet_id: int, session: SessionDep, settings: SettingsDep) -> SheetDetailPublic:
+    context = pages.sheet_context(
+        session=session, sheet_id=sheet_id, personnel_cost=settings.personnel_cost_per_person
+    )
+    sheet = context.sheet
+    cost = settings.personnel_cost_per_person
+    return SheetDetailPublic(
+        id=sheet_id,
+        revision=context.stored.revision,
+        saved_at=context.stored.saved_at,
+        sheet=sheet.model_dump(mode="json"),
+        derived=derive(sheet, personnel_cost_per_person=cost),
+        findings=check_sheet(sheet, personnel_cost_per_person=cost),
+        corrections=[CorrectionPublic(**vars(note)) for note in context.corrections],
+        history=[RevisionPublic(**vars(entry)) for entry in context.history],
+        downloads={
+            suffix: f"/sheets/{sheet_id}.{suffix}" for suffix in ("pdf", "xlsx", "json", "csv")
+        },
+    )
+
+
+@router.get("/policies", summary="施策分野の一覧")
+def api_policies(session: SessionDep) -> list[PolicyAreaPublic]:
+    return [
+        PolicyAreaPublic(
+            code=area.code,
+            name=area.name,
+            sheet_count=area.sheet_count,
+            url=f"/policies/{area.code}",
+        )
+        for area in list_policy_areas(session=session)
+    ]
+
+
+@router.get("/policies/{code}", summary="施策分野1件（事業と成果指標の達成状況）")
+def api_policy(code: str, session: SessionDep) -> PolicyDetailPublic:
+    context = pages.policy_context(session=session, code=code)
+    return PolicyDetailPublic(
+        code=context.code,
+        name=context.name,
+        sheets=[
+            PolicySheetPublic(
+                id=item.stored.sheet_id,
+                program_number=item.stored.sheet.header.program_number,
+                program_name=item.stored.sheet.header.program_name,
+                fiscal_year=item.stored.sheet.header.fiscal_year,
+                stage=item.stored.sheet.header.stage.value,
+                indicators=[
+                    PolicyIndicatorPublic(
+                        number=indicator.number,
+                        name=indicator.name,
+                        unit=indicator.unit,
+                        achievement=None if indicator.status is None else indicator.status.value,
+                    )
+                    for indicator in item.indicators
+                ],
+            )
+            for item in context.sheets
+        ],
+    )
+
+
+@router.get("/opendata", summary="オープンデータの一括ダウンロード先")
+def api_opendata() -> OpenDataPublic:
+    return OpenDataPublic(
+        json_url="/opendata/sheets.json",
+        csv_urls={table: f"/opendata/{table}.csv" for table in downloads.opendata_tables()},
+        documentation="/opendata#columns",
+    )
+
+
+@router.get("/docs", include_in_schema=False)
+def api_docs(request: Request, templates: TemplatesDep) -> Response:
+    """The endpoints from the OpenAPI document, as a page served from here."""
+    schema = request.app.openapi()
+    endpoints = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": operation.get("summary", ""),
+            "parameters": [parameter["name"] for parameter in operation.get("parameters", [])],
+        }
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in operations.items()
+    ]
+    return templates.TemplateResponse(
+        request, "api_docs.html", {"page": {"endpoints": endpoints, "info": schema["info"]}}
+    )

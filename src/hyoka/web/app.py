@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from hyoka.eras import era_label
 from hyoka.settings import Settings
-from hyoka.store import create_engine_for, migrate
+from hyoka.store import create_engine_for, index_missing, migrate, transaction
 
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     engine = create_engine_for(settings.database_url)
     migrate(engine)
+    with transaction(engine) as session:
+        index_missing(session=session)  # sheets stored before the search existed
     app.state.engine = engine
     app.state.settings = settings
     app.state.templates = _templates(settings)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from hyoka.settings import Settings
 from hyoka.store import transaction
+from hyoka.store.listing import SheetFilters, Sort
 
 
 def get_engine(request: Request) -> Engine:
@@ -46,3 +47,64 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+
+
+def _optional(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def sheet_filters(
+    settings: SettingsDep,
+    q: str = "",
+    kind: str | None = None,
+    year: str | None = None,
+    department: str | None = None,
+    section: str | None = None,
+    policy: str | None = None,
+    stage: str | None = None,
+    achievement: str | None = None,
+    at_risk: str | None = None,
+    sort: str | None = None,
+    page: str | None = None,
+    per_page: str | None = None,
+) -> SheetFilters:
+    """The list filters of the query string, shared by the pages and the API.
+
+    Empty values mean "no filter" (what a form submits for 「すべて」); malformed numbers
+    are a 400 naming the parameter.
+    """
+
+    def number(name: str, value: str | None, low: int, high: int) -> int | None:
+        value = _optional(value)
+        if value is None:
+            return None
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise HTTPException(400, f"{name} は {low}〜{high} の整数で指定してください")
+        return int(value)
+
+    risk = _optional(at_risk)
+    if risk not in (None, "1", "0", "true", "false"):
+        raise HTTPException(400, "at_risk は 1 または 0 で指定してください")
+    sort_value = _optional(sort)
+    if sort_value is not None and sort_value not in Sort.__members__.values():
+        raise HTTPException(400, f"sort は {', '.join(Sort)} のいずれかで指定してください")
+    if len(q) > 200:
+        raise HTTPException(400, "検索語は200文字以内で指定してください")
+    return SheetFilters(
+        q=q.strip(),
+        kind=_optional(kind),
+        fiscal_year=number("year", year, 1900, 2200),
+        department=_optional(department),
+        section=_optional(section),
+        policy=_optional(policy),
+        stage=_optional(stage),
+        achievement=_optional(achievement),
+        at_risk=None if risk is None else risk in ("1", "true"),
+        sort=None if sort_value is None else Sort(sort_value),
+        page=number("page", page, 1, 100_000) or 1,
+        per_page=number("per_page", per_page, 1, 200) or settings.page_size,
+    )
+
+
+FiltersDep = Annotated[SheetFilters, Depends(sheet_filters)]

@@ -1,15 +1,403 @@
-"""Public HTML pages (no login)."""
+"""Public HTML pages (no login): list and search, sheet, downloads, policy areas, open data.
+
+Each page renders from one context dataclass (its contract with the template).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from starlette.responses import Response
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
-from hyoka.web.deps import TemplatesDep
+from fastapi import APIRouter, HTTPException, Request
+from markupsafe import Markup
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse, Response
 
-router = APIRouter()
+from hyoka.eras import era_label
+from hyoka.model import Achievement, Sheet, SheetKind, Stage
+from hyoka.render.charts import Chart, budget_chart, indicator_chart
+from hyoka.rules import Finding, check_sheet
+from hyoka.rules.findings import as_of_year
+from hyoka.store import sheet_history
+from hyoka.store.listing import (
+    PolicyArea,
+    SheetFilters,
+    SheetPage,
+    Sort,
+    StoredSheet,
+    list_policy_areas,
+    list_summaries,
+    load_stored_sheet,
+    load_stored_sheets,
+    policy_sheet_ids,
+)
+from hyoka.store.search import indicator_status
+from hyoka.web import downloads
+from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+
+KIND_LABELS = {SheetKind.PREFECTURE.value: "県", SheetKind.NATIONAL.value: "国"}
+SORT_LABELS = {
+    Sort.RELEVANCE: "関連度順",
+    Sort.NUMBER: "事業番号順",
+    Sort.YEAR_DESC: "年度の新しい順",
+    Sort.NAME: "事業名順",
+    Sort.DEPARTMENT: "部局順",
+}
+ACHIEVEMENT_LABELS = {"達成": "達成", "未達成": "未達成", "none": "判定なし"}
+SEVERITY_LABELS = {"error": "誤り", "warning": "要確認", "info": "参考"}
+
+
+# --- List and search ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListContext:
+    filters: SheetFilters
+    result: SheetPage
+    stages: list[str]
+
+    def url(self, **changes: Any) -> str:
+        """This list's URL with some parameters changed (None drops one); page 1 unless
+        ``page`` is given."""
+        current = self.query() | {"page": None} | changes
+        pairs = {key: value for key, value in current.items() if value not in (None, "")}
+        return "/?" + urlencode(pairs) if pairs else "/"
+
+    def query(self) -> dict[str, Any]:
+        f = self.filters
+        return {
+            "q": f.q or None,
+            "kind": f.kind,
+            "year": f.fiscal_year,
+            "department": f.department,
+            "section": f.section,
+            "policy": f.policy,
+            "stage": f.stage,
+            "achievement": f.achievement,
+            "at_risk": None if f.at_risk is None else int(f.at_risk),
+            "sort": f.sort.value if f.sort else None,
+            "page": f.page if f.page > 1 else None,
+        }
+
+    @property
+    def sorts(self) -> list[Sort]:
+        return [sort for sort in Sort if sort is not Sort.RELEVANCE or self.filters.terms]
+
+    @property
+    def page_numbers(self) -> list[int]:
+        last = self.result.pages
+        around = range(max(1, self.filters.page - 2), min(last, self.filters.page + 2) + 1)
+        return sorted({1, last, *around})
 
 
 @router.get("/", name="index")
-def index(request: Request, templates: TemplatesDep) -> Response:
-    return templates.TemplateResponse(request, "index.html", {})
+def index(
+    request: Request, session: SessionDep, templates: TemplatesDep, filters: FiltersDep
+) -> Response:
+    result = list_summaries(session=session, filters=filters)
+    context = ListContext(filters=filters, result=result, stages=[stage.value for stage in Stage])
+    return templates.TemplateResponse(request, "index.html", _common(context))
+
+
+# --- One sheet ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    indicator: str
+    fiscal_year: int
+    kind: str
+    text: str  # 修正前：473、修正後：493
+    reason: str
+    noted_in: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    revision: int
+    saved_at: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    stored: StoredSheet
+    fragment: Markup | None
+    charts: list[Chart]
+    findings: list[Finding]
+    corrections: list[CorrectionNote]
+    history: list[HistoryEntry]
+    downloads: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> Sheet:
+        return self.stored.sheet
+
+    @property
+    def title(self) -> str:
+        header = self.sheet.header
+        return f"{header.program_number} {header.program_name}（{era_label(header.fiscal_year)} {header.stage.value}）"
+
+
+def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
+    stored = load_stored_sheet(session=session, sheet_id=sheet_id)
+    if stored is None:
+        raise HTTPException(404)
+    return stored
+
+
+def correction_notes(sheet: Sheet) -> list[CorrectionNote]:
+    """Every correction of a published figure, as the sheet's note 「修正前：473、修正後：493」."""
+    notes = []
+    for indicator in (*sheet.indicators, *sheet.outputs):
+        for value in indicator.values:
+            for correction in value.corrections:
+                notes.append(
+                    CorrectionNote(
+                        indicator=f"{indicator.number} {indicator.name}",
+                        fiscal_year=value.fiscal_year,
+                        kind=downloads.KIND_LABELS[value.kind.value],
+                        text=(
+                            f"修正前：{_plain(correction.before)}、"
+                            f"修正後：{_plain(correction.after)}"
+                        ),
+                        reason=correction.reason,
+                        noted_in=correction.noted_in,
+                    )
+                )
+    return notes
+
+
+def _plain(value: Any) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _fragment(sheet: Sheet) -> Markup | None:
+    try:
+        from hyoka.render.html import sheet_fragment
+    except ImportError:  # the layout renderer is not installed: the page shows a summary
+        return None
+    return sheet_fragment(sheet)
+
+
+def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) -> SheetContext:
+    stored = _load(session, sheet_id)
+    sheet = stored.sheet
+    charts = [
+        chart
+        for index, indicator in enumerate(sheet.indicators)
+        if (chart := indicator_chart(indicator, chart_id=f"chart-indicator-{index}")) is not None
+    ]
+    budget = budget_chart(sheet, chart_id="chart-budget")
+    if budget is not None:
+        charts.append(budget)
+    header = sheet.header
+    revisions = sheet_history(
+        session=session,
+        program_number=header.program_number,
+        fiscal_year=header.fiscal_year,
+        stage=header.stage,
+    )
+    return SheetContext(
+        stored=stored,
+        fragment=_fragment(sheet),
+        charts=charts,
+        findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
+        corrections=correction_notes(sheet),
+        history=[
+            HistoryEntry(item.revision, item.saved_at, item.source) for item in reversed(revisions)
+        ],
+        downloads=[
+            (f"/sheets/{sheet_id}.pdf", "PDF（様式どおり）"),
+            (f"/sheets/{sheet_id}.xlsx", "Excel（様式どおり）"),
+            (f"/sheets/{sheet_id}.json", "JSON"),
+            (f"/sheets/{sheet_id}.csv", "CSV（数値）"),
+        ],
+    )
+
+
+@router.get("/sheets/{sheet_id:int}", name="sheet")
+def sheet_page(
+    request: Request,
+    sheet_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+) -> Response:
+    context = sheet_context(
+        session=session, sheet_id=sheet_id, personnel_cost=settings.personnel_cost_per_person
+    )
+    return templates.TemplateResponse(request, "sheet.html", _common(context))
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type, headers=downloads.attachment(filename))
+
+
+@router.get("/sheets/{sheet_id:int}.json", name="sheet_json")
+def sheet_json(sheet_id: int, session: SessionDep) -> Response:
+    sheet = _load(session, sheet_id).sheet
+    name = downloads.file_stem(sheet) + ".json"
+    return _download(downloads.sheet_json(sheet), "application/json", name)
+
+
+@router.get("/sheets/{sheet_id:int}.csv", name="sheet_csv")
+def sheet_csv(sheet_id: int, session: SessionDep) -> Response:
+    sheet = _load(session, sheet_id).sheet
+    name = downloads.file_stem(sheet) + ".csv"
+    return _download(downloads.sheet_csv(sheet), "text/csv; charset=utf-8", name)
+
+
+@router.get("/sheets/{sheet_id:int}.pdf", name="sheet_pdf")
+def sheet_pdf(sheet_id: int, session: SessionDep) -> Response:
+    sheet = _load(session, sheet_id).sheet
+    return _download(
+        downloads.sheet_pdf(sheet), "application/pdf", downloads.file_stem(sheet) + ".pdf"
+    )
+
+
+@router.get("/sheets/{sheet_id:int}.xlsx", name="sheet_xlsx")
+def sheet_xlsx(sheet_id: int, session: SessionDep) -> Response:
+    sheet = _load(session, sheet_id).sheet
+    return _download(
+        downloads.sheet_xlsx(sheet),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        downloads.file_stem(sheet) + ".xlsx",
+    )
+
+
+# --- Policy areas ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyIndicator:
+    number: str
+    name: str
+    unit: str
+    status: Achievement | None
+
+
+@dataclass(frozen=True)
+class PolicySheet:
+    stored: StoredSheet
+    indicators: list[PolicyIndicator]
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    code: str
+    name: str
+    sheets: list[PolicySheet]
+
+
+@dataclass(frozen=True)
+class PoliciesContext:
+    areas: list[PolicyArea]
+
+
+@router.get("/policies", name="policies")
+def policies(request: Request, session: SessionDep, templates: TemplatesDep) -> Response:
+    context = PoliciesContext(areas=list_policy_areas(session=session))
+    return templates.TemplateResponse(request, "policies.html", _common(context))
+
+
+def policy_context(*, session: SessionDep, code: str) -> PolicyContext:
+    stored = load_stored_sheets(
+        session=session, sheet_ids=policy_sheet_ids(session=session, code=code)
+    )
+    if not stored:
+        raise HTTPException(404)
+    name = next(
+        link.policy_name
+        for item in stored
+        for link in item.sheet.plan_links
+        if link.policy_code == code
+    )
+    sheets = []
+    for item in stored:
+        as_of = as_of_year(item.sheet)
+        sheets.append(
+            PolicySheet(
+                stored=item,
+                indicators=[
+                    PolicyIndicator(
+                        indicator.number,
+                        indicator.name,
+                        indicator.unit,
+                        indicator_status(indicator, as_of=as_of),
+                    )
+                    for indicator in item.sheet.indicators
+                ],
+            )
+        )
+    return PolicyContext(code=code, name=name, sheets=sheets)
+
+
+@router.get("/policies/{code}", name="policy")
+def policy(request: Request, code: str, session: SessionDep, templates: TemplatesDep) -> Response:
+    context = policy_context(session=session, code=code)
+    return templates.TemplateResponse(request, "policy.html", _common(context))
+
+
+# --- Open data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenDataContext:
+    tables: list[str]
+    documentation: Markup
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "opendata.md"
+
+
+@router.get("/opendata", name="opendata")
+def opendata(request: Request, templates: TemplatesDep) -> Response:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    context = OpenDataContext(tables=downloads.opendata_tables(), documentation=Markup.escape(text))
+    return templates.TemplateResponse(request, "opendata.html", _common(context))
+
+
+def _cleanup(path: Path) -> BackgroundTask:
+    def remove() -> None:
+        path.unlink(missing_ok=True)
+        path.parent.rmdir()
+
+    return BackgroundTask(remove)
+
+
+@router.get("/opendata/sheets.json", name="opendata_json")
+def opendata_json(session: SessionDep) -> Response:
+    path = downloads.opendata_json(session=session)
+    return FileResponse(
+        path, media_type="application/json", filename="sheets.json", background=_cleanup(path)
+    )
+
+
+@router.get("/opendata/{table}.csv", name="opendata_csv")
+def opendata_csv(table: str, session: SessionDep) -> Response:
+    if table not in downloads.opendata_tables():
+        raise HTTPException(404)
+    path = downloads.opendata_csv(session=session, table=table)
+    return FileResponse(
+        path,
+        media_type="text/csv; charset=utf-8",
+        filename=f"{table}.csv",
+        background=_cleanup(path),
+    )
+
+
+def _common(context: object) -> dict[str, Any]:
+    return {
+        "page": context,
+        "kind_labels": KIND_LABELS,
+        "sort_labels": SORT_LABELS,
+        "achievement_labels": ACHIEVEMENT_LABELS,
+        "severity_labels": SEVERITY_LABELS,
+    }
