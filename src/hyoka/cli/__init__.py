@@ -11,6 +11,7 @@ from hyoka.cli import (
     reports,  # noqa: F401  (registers its commands)
     sheets,  # noqa: F401  (registers its commands)
     users,  # noqa: F401  (registers its commands)
+    web,  # noqa: F401  (registers its commands)
     workbook,  # noqa: F401  (registers its commands)
 )
 from hyoka.cli._common import app
