@@ -28,6 +28,7 @@ from hyoka.model import (
     PlanLink,
     Quantity,
     Sheet,
+    SheetKind,
     Stage,
     SubProject,
     TargetSpec,
@@ -35,6 +36,7 @@ from hyoka.model import (
     ValueKind,
     YearValue,
 )
+from hyoka.store.national import Parts, read_parts
 from hyoka.store.tables import (
     ComponentRow,
     IndicatorRow,
@@ -102,7 +104,9 @@ def list_sheets(*, session: Session) -> list[Sheet]:
         .options(*_WHOLE_SHEET)
         .order_by(SheetRow.program_number, SheetRow.fiscal_year, _STAGE_RANK)
     )
-    return [_sheet_from(row) for row in rows]
+    rows = list(rows)
+    parts = read_parts(session=session, sheet_ids=None)
+    return [_sheet_from(row, parts.get(row.id)) for row in rows]
 
 
 def load_sheet(
@@ -112,7 +116,9 @@ def load_sheet(
     row = session.scalars(
         select(SheetRow).options(*_WHOLE_SHEET).where(*_key(program_number, fiscal_year, stage))
     ).one_or_none()
-    return None if row is None else _sheet_from(row)
+    if row is None:
+        return None
+    return _sheet_from(row, read_parts(session=session, sheet_ids=[row.id]).get(row.id))
 
 
 def sheet_history(
@@ -159,12 +165,15 @@ def _key(program_number: str, fiscal_year: int, stage: Stage) -> Sequence[Column
     )
 
 
-def _sheet_from(row: SheetRow) -> Sheet:
+def _sheet_from(row: SheetRow, parts: Parts | None = None) -> Sheet:
+    national = parts or Parts()
     return Sheet(
         header=Header(
+            kind=SheetKind(row.kind),
             program_number=row.program_number,
             program_name=row.program_name,
             department=row.department,
+            bureau=row.bureau,
             section=row.section,
             start_year=row.start_year,
             end_year=row.end_year,
@@ -175,7 +184,7 @@ def _sheet_from(row: SheetRow) -> Sheet:
         situation=[item.text for item in row.situations],
         purpose=row.purpose,
         initiatives=_initiatives(row.initiatives, section=3),
-        indicators=[_indicator(indicator) for indicator in row.indicators],
+        indicators=[_indicator(item) for item in row.indicators if item.role == "outcome"],
         plan_links=[_plan_link(link) for link in row.plan_links],
         costs=[
             CostRow(
@@ -196,6 +205,18 @@ def _sheet_from(row: SheetRow) -> Sheet:
             measures=[item.text for item in row.future_items if item.kind == "measure"],
         ),
         sub_projects=[_sub_project(sub_project) for sub_project in row.sub_projects],
+        summary=national.summary,
+        methods=national.methods,
+        accounts=national.accounts,
+        policies=national.policies,
+        responsible=national.responsible,
+        no_target_reason=national.no_target_reason,
+        money_unit=national.money_unit,
+        budgets=national.budgets,
+        outputs=[_indicator(item) for item in row.indicators if item.role == "output"],
+        recipients=national.recipients,
+        predecessors=national.predecessors,
+        source_url=national.source_url,
     )
 
 
@@ -213,6 +234,7 @@ def _indicator(row: IndicatorRow) -> Indicator:
     return Indicator(
         number=row.number,
         name=row.name,
+        goal=row.goal,
         unit=row.unit,
         direction=Direction(row.direction),
         target=TargetSpec(
@@ -221,6 +243,7 @@ def _indicator(row: IndicatorRow) -> Indicator:
             start_year=row.target_start_year,
             end_year=row.target_end_year,
         ),
+        target_text=row.target_text,
         values=[
             IndicatorValue(
                 fiscal_year=value.fiscal_year,

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SubProject
+from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SheetKind, SubProject
 from hyoka.revisions import FieldChange, compare
+from hyoka.store.national import indicator_lists, uses_national_parts, write_parts
 from hyoka.store.search import index_sheets
 from hyoka.store.tables import (
     ComponentMethodRow,
@@ -118,6 +119,7 @@ def save_sheet(
         session.add(row)
         session.flush()
         _add_revision(session=session, row=row, document=document, source=source)
+        _save_national(session=session, row=row, sheet=sheet)
         index_sheets(session=session, sheets=[(row.id, sheet)])
         return SaveResult(sheet_id=row.id, revision=1, created=True, changed=True)
 
@@ -138,6 +140,7 @@ def save_sheet(
     _fill(row, sheet)
     session.flush()
     _add_revision(session=session, row=row, document=document, source=source)
+    _save_national(session=session, row=row, sheet=sheet)
     index_sheets(session=session, sheets=[(row.id, sheet)])
     return SaveResult(sheet_id=row.id, revision=row.revision, created=False, changed=True)
 
@@ -172,6 +175,14 @@ def _claim(*, session: Session, row: SheetRow, expected_revision: int) -> None:
     )
 
 
+def _save_national(*, session: Session, row: SheetRow, sheet: Sheet) -> None:
+    # The national parts (hyoka.store.national) go through Core; a prefecture sheet that
+    # uses none of them gets no national rows.
+    replace = row.revision > 1
+    if replace or sheet.header.kind is SheetKind.NATIONAL or uses_national_parts(sheet):
+        write_parts(session=session, sheet_id=row.id, sheet=sheet, replace=replace)
+
+
 def _add_revision(*, session: Session, row: SheetRow, document: Any, source: str) -> None:
     session.add(
         RevisionRow(
@@ -196,13 +207,16 @@ def _fill(row: SheetRow, sheet: Sheet) -> None:
     row.start_year = header.start_year
     row.end_year = header.end_year
     row.email = header.email
+    row.kind = header.kind.value
+    row.bureau = header.bureau
     row.purpose = sheet.purpose
     row.situations = [
         SituationRow(position=position, text=text) for position, text in enumerate(sheet.situation)
     ]
     row.initiatives = _initiative_rows(3, sheet.initiatives) + _initiative_rows(7, sheet.results)
     row.indicators = [
-        _indicator_row(position, indicator) for position, indicator in enumerate(sheet.indicators)
+        _indicator_row(position, indicator, role)
+        for role, position, indicator in indicator_lists(sheet)
     ]
     row.plan_links = [
         _plan_link_row(position, link) for position, link in enumerate(sheet.plan_links)
@@ -248,13 +262,16 @@ def _initiative_rows(section: int, initiatives: list[Initiative]) -> list[Initia
     ]
 
 
-def _indicator_row(position: int, indicator: Indicator) -> IndicatorRow:
+def _indicator_row(position: int, indicator: Indicator, role: str) -> IndicatorRow:
     target = indicator.target
     achievement = indicator.printed_achievement
     return IndicatorRow(
         position=position,
+        role=role,
         number=indicator.number,
         name=indicator.name,
+        goal=indicator.goal,
+        target_text=indicator.target_text,
         unit=indicator.unit,
         direction=indicator.direction.value,
         target_comparison=target.comparison.value,
