@@ -18,11 +18,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
 from sqlalchemy.orm import Session
 
-from hyoka.accounts import PASSWORD_HASHER, verify_password
+from hyoka import accounts
 from hyoka.settings import Settings
 from hyoka.store import accounts as store
 from hyoka.store.accounts import User
@@ -83,7 +82,7 @@ def authenticate(
     if max(by_login, by_address) >= policy.max_failures:
         raise LoginRateLimitedError(policy.window)
     user = store.get_user(session=session, login=login)
-    valid = verify_password(user.password_hash if user else _dummy_hash(), password)
+    valid = accounts.verify_password(user.password_hash if user else _dummy_hash(), password)
     succeeded = user is not None and valid and not user.disabled
     store.record_login_attempt(
         session=session, login=login, client_ip=client_ip, succeeded=succeeded, at=at
@@ -93,18 +92,23 @@ def authenticate(
             session=session, before=at - max(policy.window, timedelta(days=1))
         )
         return None
-    if PASSWORD_HASHER.check_needs_rehash(user.password_hash):
+    if accounts.PASSWORD_HASHER.check_needs_rehash(user.password_hash):
         user = store.update_user(
-            session=session, login=login, now=at, password_hash=PASSWORD_HASHER.hash(password)
+            session=session, login=login, now=at, password_hash=accounts.hash_password(password)
         )
     return user
 
 
-@cache
+_dummy: dict[int, str] = {}
+
+
 def _dummy_hash() -> str:
     # Checking an unknown login name against this takes as long as a real check, so
-    # response times do not tell which login names exist.
-    return PASSWORD_HASHER.hash("hyoka-dummy-password-for-timing")
+    # response times do not tell which login names exist. Made once per hasher in use.
+    hasher = accounts.PASSWORD_HASHER
+    if id(hasher) not in _dummy:
+        _dummy[id(hasher)] = hasher.hash("hyoka-dummy-password-for-timing")
+    return _dummy[id(hasher)]
 
 
 def token_hash(token: str) -> str:
