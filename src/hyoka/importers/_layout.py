@@ -126,3 +126,49 @@ def best_assignment(
         assignment.append(slot)
         total += score(item, slot)
     return assignment, total
+
+
+def max_matching(
+    items: int, slots: int, score: Callable[[int, int], float]
+) -> list[tuple[int, int]]:
+    """Pairs (item, slot), each used once, with the largest total score (Hungarian method).
+
+    Every item gets a slot when there are enough; otherwise the items that score least
+    are left out.
+    """
+    size = max(items, slots)
+    if not items or not slots:
+        return []
+    cost = [
+        [-score(i, j) if i < items and j < slots else 0.0 for j in range(size)] for i in range(size)
+    ]
+    u, v = [0.0] * (size + 1), [0.0] * (size + 1)
+    match, way = [0] * (size + 1), [0] * (size + 1)
+    for row in range(1, size + 1):
+        match[0], column = row, 0
+        least, seen = [math.inf] * (size + 1), [False] * (size + 1)
+        while match[column]:
+            seen[column] = True
+            current, delta, chosen = match[column], math.inf, 0
+            for j in range(1, size + 1):
+                if seen[j]:
+                    continue
+                reduced = cost[current - 1][j - 1] - u[current] - v[j]
+                if reduced < least[j]:
+                    least[j], way[j] = reduced, column
+                if least[j] < delta:
+                    delta, chosen = least[j], j
+            for j in range(size + 1):
+                if seen[j]:
+                    u[match[j]] += delta
+                    v[j] -= delta
+                else:
+                    least[j] -= delta
+            column = chosen
+        while column:
+            previous = way[column]
+            match[column] = match[previous]
+            column = previous
+    return sorted(
+        (match[j] - 1, j - 1) for j in range(1, size + 1) if 0 < match[j] <= items and j <= slots
+    )
