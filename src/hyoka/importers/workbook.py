@@ -352,7 +352,8 @@ class _Reader:
 
     def _blocks(self, rows: list[tuple[Cell, ...]], start: str) -> list[list[tuple[Cell, ...]]]:
         starts = [i for i, row in enumerate(rows) if _label(row[0].value) == _label(start)]
-        return [rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)], strict=True)]
+        ends = [*starts[1:], len(rows)]
+        return [rows[a:b] for a, b in zip(starts, ends[: len(starts)], strict=True)]
 
     def _indicators(self) -> list[Indicator]:
         found = []

@@ -205,14 +205,45 @@ def workbook_name(sheet: Sheet) -> str:
     return f"{number}_{sheet.header.fiscal_year}_{sheet.header.stage.value}.xlsx"
 
 
-def write_workbooks(sheets: Iterable[Sheet], directory: Path) -> list[Path]:
-    """Write one workbook per prefecture sheet into ``directory``; national sheets are skipped."""
-    directory.mkdir(parents=True, exist_ok=True)
+def select_sheets(
+    sheets: Iterable[Sheet],
+    *,
+    program: str | None = None,
+    year: int | None = None,
+    stage: Stage | None = None,
+) -> list[Sheet]:
+    """The prefecture sheets matching 事業番号 (spaces as printed or not), year and stage."""
+    number = " ".join(program.split()) if program else None
+    return [
+        sheet
+        for sheet in sheets
+        if sheet.header.kind is SheetKind.PREFECTURE
+        and (number is None or sheet.header.program_number == number)
+        and (year is None or sheet.header.fiscal_year == year)
+        and (stage is None or sheet.header.stage is stage)
+    ]
+
+
+def write_workbooks(sheets: Sequence[Sheet], output: Path) -> list[Path]:
+    """Write one workbook per sheet into the folder ``output`` (named by ``workbook_name``),
+    or into the file ``output`` when it ends in .xlsx and there is exactly one sheet."""
+    if not sheets:
+        raise WorkbookError(
+            "書き出すシートがありません(--program/--year/--stage を確かめてください)"
+        )
+    if output.suffix.lower() == ".xlsx":
+        if len(sheets) != 1:
+            raise WorkbookError(
+                f"{len(sheets)}件のシートが該当します: -o にフォルダーを指定するか、"
+                "--program/--year/--stage で1件に絞ってください"
+            )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(sheet_workbook(sheets[0]))
+        return [output]
+    output.mkdir(parents=True, exist_ok=True)
     written = []
     for sheet in sheets:
-        if sheet.header.kind is not SheetKind.PREFECTURE:
-            continue
-        path = directory / workbook_name(sheet)
+        path = output / workbook_name(sheet)
         path.write_bytes(sheet_workbook(sheet))
         written.append(path)
     return written
