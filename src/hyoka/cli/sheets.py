@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -19,11 +19,15 @@ from hyoka.importers import ImportFailed, ParsedSheet, parse_file
 from hyoka.importers.errors import ImportNotes, Problem
 from hyoka.settings import Settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
-    xlsx = "xlsx"
+    xlsx = "xlsx"  # per-sheet workbooks in the sheet's layout (what staff fill in)
+    tables_xlsx = "tables-xlsx"  # the open-data tables, one worksheet each
 
 
 def _report_notes(source: str, notes: ImportNotes) -> None:
@@ -184,27 +188,71 @@ def check(
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="json, csv or xlsx")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="json, csv, xlsx (sheet layout) or tables-xlsx")
+    ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="File (json, xlsx) or folder (csv)")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (json, tables-xlsx; xlsx for one sheet) or folder (csv, xlsx)",
+        ),
     ],
     db: DatabaseOption = None,
     bom: Annotated[bool, typer.Option(help="CSV: write a UTF-8 BOM for Excel")] = False,
+    program: Annotated[
+        str | None, typer.Option("--program", help="xlsx: only this 事業番号 (07 01 01)")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="xlsx: only this fiscal year")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="xlsx: only this stage (当初要求 … 点検)")
+    ] = None,
 ) -> None:
-    """Write what is stored: JSON (one document), CSV (one file per table) or xlsx."""
+    """Write what is stored: JSON (one document), CSV (one file per table), per-sheet
+    workbooks in the sheet's layout (xlsx: 07-01-01_2023_点検.xlsx in the folder, or one
+    file when the selection is one sheet) or the open-data tables as one workbook."""
     from hyoka.render.opendata import export_csv, export_json, export_xlsx
     from hyoka.store import create_engine_for, migrate, transaction
 
     engine = create_engine_for(database_url(db))
-    migrate(engine)
-    with transaction(engine) as session:
-        if fmt is ExportFormat.json:
-            export_json(session=session, path=output)
-        elif fmt is ExportFormat.csv:
-            export_csv(session=session, directory=output, bom=bom)
-        else:
-            export_xlsx(session=session, path=output)
+    try:
+        migrate(engine)
+        with transaction(engine) as session:
+            if fmt is ExportFormat.json:
+                export_json(session=session, path=output)
+            elif fmt is ExportFormat.csv:
+                export_csv(session=session, directory=output, bom=bom)
+            elif fmt is ExportFormat.tables_xlsx:
+                export_xlsx(session=session, path=output)
+            else:
+                _export_workbooks(session, output, program=program, year=year, stage=stage)
+                return
+    finally:
+        engine.dispose()  # no connection left open for the garbage collector to find
     err.print(f"書き出しました: {output}")
+
+
+def _export_workbooks(
+    session: Session, output: Path, *, program: str | None, year: int | None, stage: str | None
+) -> None:
+    from hyoka.model import Stage
+    from hyoka.render.workbook import WorkbookError, select_sheets, write_workbooks
+    from hyoka.store import list_sheets
+
+    try:
+        chosen = Stage(stage) if stage is not None else None
+    except ValueError:
+        err.print(f"[red]エラー[/red] 不明な段階です: {stage}", highlight=False)
+        raise typer.Exit(2) from None
+    sheets = select_sheets(list_sheets(session=session), program=program, year=year, stage=chosen)
+    try:
+        written = write_workbooks(sheets, output)
+    except WorkbookError as error:
+        err.print(f"[red]エラー[/red] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    for path in written:
+        err.print(f"書き出しました: {path}", highlight=False)
 
 
 @app.command()
