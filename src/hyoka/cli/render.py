@@ -41,23 +41,26 @@ def _stored_sheets(
     from hyoka.store import create_engine_for, list_sheets, load_sheet, migrate, transaction
 
     engine = create_engine_for(database_url(db))
-    migrate(engine)
-    with transaction(engine) as session:
-        if program is None:
-            return list_sheets(session=session)
-        number = " ".join(program.replace("-", " ").split())
-        if year is not None and stage is not None:
-            found = load_sheet(
-                session=session, program_number=number, fiscal_year=year, stage=stage
-            )
-            return [] if found is None else [found]
-        return [
-            sheet
-            for sheet in list_sheets(session=session)
-            if sheet.header.program_number == number
-            and (year is None or sheet.header.fiscal_year == year)
-            and (stage is None or sheet.header.stage is stage)
-        ]
+    try:
+        migrate(engine)
+        with transaction(engine) as session:
+            if program is None:
+                return list_sheets(session=session)
+            number = " ".join(program.replace("-", " ").split())
+            if year is not None and stage is not None:
+                found = load_sheet(
+                    session=session, program_number=number, fiscal_year=year, stage=stage
+                )
+                return [] if found is None else [found]
+            return [
+                sheet
+                for sheet in list_sheets(session=session)
+                if sheet.header.program_number == number
+                and (year is None or sheet.header.fiscal_year == year)
+                and (stage is None or sheet.header.stage is stage)
+            ]
+    finally:
+        engine.dispose()
 
 
 @app.command()
