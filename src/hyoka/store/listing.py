@@ -124,15 +124,12 @@ def list_summaries(*, session: Session, filters: SheetFilters, facets: bool = Tr
     ).all()
     items = [_listed(row[0]) for row in rows]
     if filters.terms and items:
-        bodies = dict(
-            session.execute(
-                select(Summary.sheet_id, Summary.body).where(
-                    Summary.sheet_id.in_([item.sheet_id for item in items])
-                )
+        found = session.execute(
+            select(Summary.sheet_id, Summary.body).where(
+                Summary.sheet_id.in_([item.sheet_id for item in items])
             )
-            .tuples()
-            .all()
         )
+        bodies = {sheet_id: body for sheet_id, body in found}
         items = [
             replace(item, snippets=snippet(bodies[item.sheet_id], filters.terms)) for item in items
         ]
