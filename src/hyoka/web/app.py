@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from hyoka.web import auth
 
     auth.install(app)  # /login, /logout, the login redirect, the header's account slot
+    from hyoka.web import staff
+
+    app.include_router(staff.router)  # /staff: editing, workflow, review
 
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarletteHTTPException, _http_error)

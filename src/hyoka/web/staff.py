@@ -1,0 +1,284 @@
+"""Staff pages: 自分のシート, one sheet's review page, workflow buttons, comments.
+
+Thin over :mod:`hyoka.store.workflow` and :mod:`hyoka.store.review`; who may do what is
+``hyoka.accounts.can`` (via ``ensure_can``). Every route is on a router made by
+``protected_router``, so every POST carries the CSRF check. The edit form is in
+:mod:`hyoka.web.staff_forms`, versions, the dashboard and history in
+:mod:`hyoka.web.staff_review`; this module's :data:`router` includes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from hyoka.accounts import Permission, Role, can
+from hyoka.model import Sheet
+from hyoka.rules import Finding, check_sheet
+from hyoka.stages import PERMISSIONS, Action, TransitionError, available_actions
+from hyoka.store.accounts import User
+from hyoka.store.review import Comment, list_comments, resolve_comment
+from hyoka.store.review import add_comment as store_comment
+from hyoka.store.workflow import (
+    SheetRef,
+    WorkflowError,
+    WorkflowStatus,
+    create_next_year,
+    current_sheet,
+    list_statuses,
+    set_assignee,
+    start_next_stage,
+    status,
+    transition,
+)
+from hyoka.web import staff_forms, staff_review
+from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
+from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.staff_common import load_ref, render
+
+router = protected_router(prefix="/staff", tags=["staff"], include_in_schema=False)
+"""Every staff route; the included routers get its CSRF check."""
+
+# --- 自分のシート -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MySheetsPage:
+    user: User
+    statuses: list[WorkflowStatus]
+    can_dashboard: bool
+    role_label: str
+
+
+@router.get("", name="staff_home")
+def my_sheets(
+    request: Request, user: CurrentUser, session: SessionDep, templates: TemplatesDep
+) -> Response:
+    scoped = user.role != Role.ADMIN.value
+    statuses = list_statuses(
+        session=session,
+        department=(user.department or None) if scoped else None,
+        section=(user.section or None) if scoped else None,
+    )
+    visible = [item for item in statuses if can(user, Permission.VIEW_DRAFT, item.sheet)]
+    page = MySheetsPage(
+        user=user,
+        statuses=visible,
+        can_dashboard=can(user, Permission.VIEW_DASHBOARD, None),
+        role_label=Role(user.role).label,
+    )
+    return render(request, templates, "staff/home.html", page)
+
+
+# --- one sheet ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetPage:
+    ref: SheetRef
+    status: WorkflowStatus
+    sheet: Sheet
+    findings: list[Finding]
+    actions: list[Action]
+    comments: list[Comment]
+    can_edit: bool
+    can_comment: bool
+    can_create: bool
+    error: str = ""
+    notice: str = ""
+    field_paths: list[tuple[str, str]] = field(default_factory=list)
+
+
+def sheet_page_context(
+    *, session: SessionDep, user: User, sheet_id: int, personnel_cost: int, error: str = ""
+) -> SheetPage:
+    ref = load_ref(session, sheet_id)
+    ensure_can(user, Permission.VIEW_DRAFT, ref)
+    _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    state = status(session=session, sheet_id=sheet_id)
+    actions = [
+        action for action in available_actions(state.state) if can(user, PERMISSIONS[action], ref)
+    ]
+    edit = Permission.CORRECT_PUBLISHED if state.state.published else Permission.EDIT
+    return SheetPage(
+        ref=ref,
+        status=state,
+        sheet=sheet,
+        findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
+        actions=actions,
+        comments=list_comments(session=session, sheet_id=sheet_id),
+        can_edit=state.state.editable and can(user, edit, ref),
+        can_comment=can(user, Permission.COMMENT, ref),
+        can_create=can(user, Permission.CREATE, ref),
+        error=error,
+        field_paths=[("", "シート全体")]
+        + [(f"indicators.{item.number}", f"成果指標{item.number}") for item in sheet.indicators]
+        + [
+            (f"costs.{row.fiscal_year}", f"事業コスト {row.fiscal_year}年度") for row in sheet.costs
+        ],
+    )
+
+
+@router.get("/sheets/{sheet_id:int}", name="staff_sheet")
+def sheet_page(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    page = sheet_page_context(
+        session=session,
+        user=user,
+        sheet_id=sheet_id,
+        personnel_cost=settings.personnel_cost_per_person,
+    )
+    notice = {"saved": "保存しました。", "done": "操作を記録しました。"}.get(
+        request.query_params.get("notice", ""), ""
+    )
+    if notice:
+        page = SheetPage(**{**page.__dict__, "notice": notice})
+    return render(request, templates, "staff/sheet.html", page)
+
+
+def _refused(
+    request: Request,
+    templates: TemplatesDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: User,
+    sheet_id: int,
+    message: str,
+) -> Response:
+    # Refusals come before any write, so the page can show the message (409 Conflict).
+    page = sheet_page_context(
+        session=session,
+        user=user,
+        sheet_id=sheet_id,
+        personnel_cost=settings.personnel_cost_per_person,
+        error=message,
+    )
+    return render(request, templates, "staff/sheet.html", page, status_code=409)
+
+
+def _done(sheet_id: int, notice: str = "done") -> Response:
+    return RedirectResponse(f"/staff/sheets/{sheet_id}?notice={notice}", status_code=303)
+
+
+@router.post("/sheets/{sheet_id:int}/actions/{action}", name="staff_action")
+def workflow_action(
+    request: Request,
+    sheet_id: int,
+    action: Action,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    comment: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    ref = load_ref(session, sheet_id)
+    ensure_can(user, PERMISSIONS[action], ref)
+    try:
+        transition(
+            session=session,
+            sheet_id=sheet_id,
+            action=action,
+            actor=user.login,
+            comment=comment,
+            role=user.role,
+        )
+    except (TransitionError, WorkflowError) as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(sheet_id)
+
+
+@router.post("/sheets/{sheet_id:int}/comments", name="staff_comment")
+def add_comment(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    body: Annotated[str, Form(max_length=5000)] = "",
+    field_path: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    ensure_can(user, Permission.COMMENT, load_ref(session, sheet_id))
+    try:
+        store_comment(
+            session=session,
+            sheet_id=sheet_id,
+            author=user.login,
+            role=user.role,
+            body=body,
+            field_path=field_path or None,
+        )
+    except WorkflowError as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(sheet_id)
+
+
+@router.post("/sheets/{sheet_id:int}/comments/{comment_id:int}/resolve", name="staff_resolve")
+def resolve(sheet_id: int, comment_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    ensure_can(user, Permission.COMMENT, load_ref(session, sheet_id))
+    if not any(item.id == comment_id for item in list_comments(session=session, sheet_id=sheet_id)):
+        raise HTTPException(status_code=404)
+    resolve_comment(session=session, comment_id=comment_id, actor=user.login)
+    return _done(sheet_id)
+
+
+@router.post("/sheets/{sheet_id:int}/next-year", name="staff_next_year")
+def next_year(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    ensure_can(user, Permission.CREATE, load_ref(session, sheet_id))
+    try:
+        created = create_next_year(session=session, sheet_id=sheet_id, actor=user.login)
+    except WorkflowError as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(created)
+
+
+@router.post("/sheets/{sheet_id:int}/next-stage", name="staff_next_stage")
+def next_stage(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    ensure_can(user, Permission.CREATE, load_ref(session, sheet_id))
+    try:
+        created = start_next_stage(session=session, sheet_id=sheet_id, actor=user.login)
+    except WorkflowError as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(created)
+
+
+@router.post("/sheets/{sheet_id:int}/assign", name="staff_assign")
+def assign(
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    assignee: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    ref = load_ref(session, sheet_id)
+    if not (can(user, Permission.EDIT, ref) or can(user, Permission.APPROVE, ref)):
+        raise forbidden()
+    set_assignee(session=session, sheet_id=sheet_id, assignee=assignee.strip(), actor=user.login)
+    return _done(sheet_id)
+
+
+router.include_router(staff_forms.router)
+router.include_router(staff_review.router)

@@ -1,0 +1,388 @@
+"""Reading the posted sheet edit form back into a sheet, with Japanese errors per field.
+
+The counterpart of :func:`hyoka.web.staff_form_data.form_from_sheet` (field names are
+described there). Numbers accept separators, full-width digits and △ for minus; years
+accept 西暦 (2024) or 和暦 (R6, 令和6年度).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from hyoka.eras import parse_fiscal_year
+from hyoka.model import (
+    Achievement,
+    Comparison,
+    Component,
+    CostRow,
+    Direction,
+    FuturePlan,
+    Indicator,
+    IndicatorValue,
+    Initiative,
+    Method,
+    PlanGoal,
+    PlanLink,
+    Sheet,
+    SubProject,
+    TargetSpec,
+    ValueKind,
+    YearValue,
+)
+from hyoka.web.staff_form_data import COST_FIELDS, HEADER_FIELDS
+
+
+@dataclass
+class ParsedForm:
+    """A sheet, or the errors (field name → Japanese message) that kept it from being one."""
+
+    sheet: Sheet | None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+class _Reader:
+    """Reads typed values out of the posted fields, collecting errors by field name."""
+
+    def __init__(self, form: Mapping[str, str]) -> None:
+        self.form = form
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        return self.form.get(name, "").strip()
+
+    def lines(self, name: str) -> list[str]:
+        return [line.strip() for line in self.text(name).splitlines() if line.strip()]
+
+    def count(self, name: str) -> int:
+        try:
+            return max(0, min(int(self.form.get(name, "0")), 500))
+        except ValueError:
+            return 0
+
+    def flag(self, name: str) -> bool:
+        return bool(self.text(name))
+
+    def year(self, name: str) -> int | None:
+        raw = _normal(self.text(name))
+        if not raw:
+            return None
+        try:
+            found = int(raw) if raw.isdigit() else parse_fiscal_year(raw)
+        except ValueError:
+            found = 0
+        if not 1868 <= found <= 2200:
+            self.errors[name] = "年度は西暦（例: 2024）または和暦（例: R6）で入力してください"
+            return None
+        return found
+
+    def decimal(self, name: str) -> Decimal | None:
+        raw = _number_text(self.text(name))
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite():
+            self.errors[name] = "数値で入力してください（例: 1,234 や 50.1、負の数は △ または -）"
+            return None
+        return value
+
+    def integer(self, name: str) -> int | None:
+        value = self.decimal(name)
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            self.errors[name] = "千円単位の整数で入力してください"
+            return None
+        return int(value)
+
+    def choice(self, name: str, allowed: type[Any], default: Any) -> Any:
+        raw = self.text(name)
+        try:
+            return allowed(raw) if raw else default
+        except ValueError:
+            self.errors[name] = "選択肢から選んでください"
+            return default
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _number_text(text: str) -> str:
+    text = _normal(text).replace(",", "").replace(" ", "")
+    if text in {"ー", "-", "―", "—"}:
+        return ""
+    return re.sub(r"^[△▲]", "-", text)
+
+
+def sheet_from_form(form: Mapping[str, str], base: Sheet) -> ParsedForm:
+    """The sheet the posted fields describe, on top of ``base`` (the version being edited).
+
+    The key (事業番号, fiscal year, stage) and what the form does not show come from
+    ``base``. Nothing is returned when any field is invalid.
+    """
+    read = _Reader(form)
+    header = base.header.model_dump()
+    for name in HEADER_FIELDS:
+        header[name] = read.text(name)
+    header["start_year"] = read.year("start_year")
+    header["end_year"] = read.year("end_year")
+    for name in ("program_name", "department", "section"):
+        if not header[name]:
+            read.errors[name] = "入力してください"
+    parts: dict[str, Any] = {
+        "situation": read.lines("situation"),
+        "purpose": read.text("purpose"),
+        "initiatives": _initiatives(read, "ini"),
+        "results": _initiatives(read, "res"),
+        "indicators": _indicators(read, base),
+        "plan_links": _plan_links(read),
+        "costs": _costs(read),
+        "future": FuturePlan(issues=read.lines("issues"), measures=read.lines("measures")),
+        "sub_projects": _sub_projects(read, base),
+    }
+    if read.errors:
+        return ParsedForm(sheet=None, errors=read.errors)
+    try:
+        sheet = base.model_copy(
+            update={"header": base.header.model_validate(header), **parts}, deep=True
+        )
+        sheet = Sheet.model_validate(sheet.model_dump())
+    except ValidationError as error:
+        return ParsedForm(sheet=None, errors={"form": _first_message(error)})
+    return ParsedForm(sheet=sheet)
+
+
+def _first_message(error: ValidationError) -> str:
+    detail = error.errors()[0]
+    where = ".".join(str(part) for part in detail["loc"])
+    return f"入力内容を確認してください（{where}: {detail['msg']}）"
+
+
+def _initiatives(read: _Reader, prefix: str) -> list[Initiative]:
+    found = []
+    for i in range(read.count(f"{prefix}-count")):
+        number, title = read.text(f"{prefix}-{i}-number"), read.text(f"{prefix}-{i}-title")
+        bullets = read.lines(f"{prefix}-{i}-bullets")
+        if not (number or title or bullets):
+            continue
+        if not number:
+            read.errors[f"{prefix}-{i}-number"] = "番号（①など）を入力してください"
+        found.append(Initiative(number=number, title=title, bullets=bullets))
+    return found
+
+
+def _indicators(read: _Reader, base: Sheet) -> list[Indicator]:
+    found = []
+    seen: set[str] = set()
+    for i in range(read.count("ind-count")):
+        prefix = f"ind-{i}"
+        number, name = read.text(f"{prefix}-number"), read.text(f"{prefix}-name")
+        if not (number or name):
+            continue
+        if not number:
+            read.errors[f"{prefix}-number"] = "指標の番号（①、②-1 など）を入力してください"
+        elif number in seen:
+            read.errors[f"{prefix}-number"] = f"指標番号 {number} が重複しています"
+        seen.add(number)
+        old = next((item for item in base.indicators if item.number == number), None)
+        cumulative = read.flag(f"{prefix}-cumulative")
+        start, end = read.year(f"{prefix}-start_year"), read.year(f"{prefix}-end_year")
+        if cumulative and (start is None or end is None):
+            read.errors[f"{prefix}-start_year"] = "累計目標には開始年度と終了年度が必要です"
+        values = _indicator_values(read, prefix, old)
+        found.append(
+            Indicator(
+                number=number,
+                name=name,
+                unit=read.text(f"{prefix}-unit"),
+                direction=read.choice(f"{prefix}-direction", Direction, Direction.HIGHER_IS_BETTER),
+                target=TargetSpec.model_construct(
+                    comparison=read.choice(f"{prefix}-comparison", Comparison, Comparison.AT_LEAST),
+                    cumulative=cumulative,
+                    start_year=start,
+                    end_year=end,
+                ),
+                values=values,
+                target_reason=read.text(f"{prefix}-target_reason"),
+                analysis=read.text(f"{prefix}-analysis"),
+                printed_trends={} if old is None else dict(old.printed_trends),
+                printed_achievement=read.choice(f"{prefix}-achievement", Achievement, None),
+            )
+        )
+    return found
+
+
+def _indicator_values(read: _Reader, prefix: str, old: Indicator | None) -> list[IndicatorValue]:
+    values = []
+    seen: set[tuple[int, ValueKind]] = set()
+    for j in range(read.count(f"{prefix}-val-count")):
+        row = f"{prefix}-val-{j}"
+        year = read.year(f"{row}-year")
+        value, upper = read.decimal(f"{row}-value"), read.decimal(f"{row}-upper")
+        if year is None:
+            if value is not None or upper is not None:
+                read.errors.setdefault(f"{row}-year", "値の年度を入力してください")
+            continue
+        kind = read.choice(f"{row}-kind", ValueKind, ValueKind.ACTUAL)
+        if (year, kind) in seen:
+            read.errors[f"{row}-kind"] = "同じ年度・種類の値が重複しています"
+        seen.add((year, kind))
+        previous = (
+            None
+            if old is None
+            else next(
+                (v for v in old.values if v.fiscal_year == year and v.kind == kind),
+                None,
+            )
+        )
+        values.append(
+            IndicatorValue(
+                fiscal_year=year,
+                kind=kind,
+                value=value,
+                upper=upper,
+                corrections=[] if previous is None else list(previous.corrections),
+            )
+        )
+    return values
+
+
+def _plan_links(read: _Reader) -> list[PlanLink]:
+    found = []
+    for i in range(read.count("plan-count")):
+        base = f"plan-{i}"
+        code, name = read.text(f"{base}-code"), read.text(f"{base}-name")
+        if not (code or name):
+            continue
+        goals = []
+        for j in range(read.count(f"{base}-goal-count")):
+            row = f"{base}-goal-{j}"
+            goal_name = read.text(f"{row}-name")
+            if not goal_name:
+                continue
+            target_year = read.year(f"{row}-target_year")
+            target_value = read.decimal(f"{row}-target_value")
+            target = None
+            if target_year is not None or target_value is not None:
+                target = YearValue(fiscal_year=target_year, value=target_value)
+            goals.append(
+                PlanGoal(
+                    name=goal_name,
+                    main=read.flag(f"{row}-main"),
+                    unit=read.text(f"{row}-unit"),
+                    recent=_recent(read, f"{row}-recent"),
+                    target=target,
+                )
+            )
+        found.append(PlanLink(policy_code=code, policy_name=name, goals=goals))
+    return found
+
+
+def _pairs(read: _Reader, name: str) -> list[tuple[str, str]]:
+    pairs = []
+    for line in read.lines(name):
+        left, sep, right = _normal(line).partition("=")
+        if not sep:
+            read.errors[name] = "1行に「年度=値」の形で入力してください（例: 2023=46.5）"
+            return []
+        pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
+def _recent(read: _Reader, name: str) -> list[YearValue]:
+    found = []
+    for left, right in _pairs(read, name):
+        probe = _Reader({"year": left, "value": right})
+        found.append(YearValue(fiscal_year=probe.year("year"), value=probe.decimal("value")))
+        if probe.errors:
+            read.errors[name] = "「年度=値」の年度か値が読めません（例: 2023=46.5）"
+    return found
+
+
+def _costs(read: _Reader) -> list[CostRow]:
+    found = []
+    seen: set[int] = set()
+    for i in range(read.count("cost-count")):
+        year = read.year(f"cost-{i}-year")
+        amounts = {name: read.integer(f"cost-{i}-{name}") for name in COST_FIELDS}
+        staff = read.decimal(f"cost-{i}-staff")
+        if year is None:
+            if any(value is not None for value in amounts.values()) or staff is not None:
+                read.errors.setdefault(f"cost-{i}-year", "年度を入力してください")
+            continue
+        if year in seen:
+            read.errors[f"cost-{i}-year"] = "同じ年度の行が重複しています"
+        seen.add(year)
+        found.append(CostRow(fiscal_year=year, staff=staff, **amounts))
+    return found
+
+
+def _sub_projects(read: _Reader, base: Sheet) -> list[SubProject]:
+    found = []
+    for i in range(read.count("sub-count")):
+        prefix = f"sub-{i}"
+        raw_number, name = read.text(f"{prefix}-number"), read.text(f"{prefix}-name")
+        if not (raw_number or name):
+            continue
+        number = read.integer(f"{prefix}-number")
+        if number is None:
+            read.errors.setdefault(f"{prefix}-number", "細事業の番号（整数）を入力してください")
+            continue
+        settlements: dict[int, int | None] = {}
+        for left, right in _pairs(read, f"{prefix}-settlements"):
+            probe = _Reader({"year": left, "amount": right})
+            year, amount = probe.year("year"), probe.integer("amount")
+            if probe.errors or year is None:
+                read.errors[f"{prefix}-settlements"] = "「年度=決算額（千円）」が読めません"
+                continue
+            settlements[year] = amount
+        old = next((item for item in base.sub_projects if item.number == number), None)
+        found.append(
+            SubProject(
+                number=number,
+                name=name,
+                settlements=settlements,
+                components=_components(read, prefix, old),
+            )
+        )
+    return found
+
+
+def _components(read: _Reader, prefix: str, old: SubProject | None) -> list[Component]:
+    found = []
+    for j in range(read.count(f"{prefix}-comp-count")):
+        row = f"{prefix}-comp-{j}"
+        if not (read.text(f"{row}-number") or read.text(f"{row}-name")):
+            continue
+        number = read.integer(f"{row}-number")
+        if number is None:
+            read.errors.setdefault(f"{row}-number", "取組の番号（整数）を入力してください")
+            continue
+        output = read.text(f"{row}-output")
+        previous = (
+            None
+            if old is None
+            else next((item for item in old.components if item.number == number), None)
+        )
+        keep = previous is not None and previous.output == output
+        found.append(
+            Component(
+                number=number,
+                name=read.text(f"{row}-name"),
+                methods=[m for m in Method if read.flag(f"{row}-method-{m.name}")],
+                description=read.text(f"{row}-description"),
+                output=output,
+                quantities=list(previous.quantities) if keep and previous else [],
+            )
+        )
+    return found

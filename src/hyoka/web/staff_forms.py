@@ -1,0 +1,275 @@
+"""Editing a sheet in forms: the edit page, saving, and the live check as you type.
+
+Plain POST forms work without JavaScript; ``static/staff.js`` posts the same form to
+``/staff/sheets/{id}/check`` (debounced) and shows the rules' findings next to the
+fields. Invalid input is shown again as typed with Japanese errors and nothing is saved;
+a save based on an outdated revision is refused (409) with what changed meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.responses import Response
+
+from hyoka.accounts import Permission
+from hyoka.model import Comparison, Direction, Method, ValueKind
+from hyoka.revisions import KIND_LABELS, FieldChange
+from hyoka.rules import Finding, check_sheet
+from hyoka.stages import WorkflowState
+from hyoka.store.accounts import User
+from hyoka.store.workflow import (
+    ReasonRequired,
+    SheetRef,
+    WorkflowError,
+    current_sheet,
+    save_edit,
+    status,
+)
+from hyoka.store.writes import RevisionConflict
+from hyoka.web.auth import CurrentUser, ensure_can
+from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.staff_common import load_ref, render
+from hyoka.web.staff_form_data import COST_FIELDS, FormValues, form_from_sheet
+from hyoka.web.staff_form_parse import sheet_from_form
+
+router = APIRouter()
+
+COST_LABELS = {
+    "carried_over": "前年度繰越",
+    "initial_budget": "当初予算",
+    "supplementary": "補正予算等",
+    "total": "合計（予算現額）",
+    "general_revenue": "うち一般財源",
+    "settlement": "決算額",
+    "staff": "職員数（人）",
+}
+CHOICES = {
+    "kind": [(kind.value, KIND_LABELS[kind]) for kind in ValueKind],
+    "direction": [
+        (Direction.HIGHER_IS_BETTER.value, "高いほど良い"),
+        (Direction.LOWER_IS_BETTER.value, "低いほど良い"),
+    ],
+    "comparison": [
+        (Comparison.AT_LEAST.value, "以上"),
+        (Comparison.AT_MOST.value, "以下"),
+        (Comparison.EXACT.value, "一致"),
+        (Comparison.RANGE.value, "範囲"),
+    ],
+    "achievement": [("", "（記載なし）"), ("達成", "達成"), ("未達成", "未達成")],
+    "methods": [(method.name, method.value) for method in Method],
+}
+
+
+@dataclass(frozen=True)
+class FieldFinding:
+    """A finding of the rules placed next to a form field (``field`` is its name)."""
+
+    field: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EditPage:
+    ref: SheetRef
+    state: WorkflowState
+    values: FormValues
+    expected_revision: int
+    errors: dict[str, str] = field(default_factory=dict)
+    findings: list[FieldFinding] = field(default_factory=list)
+    conflict: list[FieldChange] = field(default_factory=list)
+    conflict_revision: int | None = None
+    reason: str = ""
+    cost_fields: tuple[str, ...] = (*COST_FIELDS, "staff")
+
+    @property
+    def choices(self) -> dict[str, list[tuple[str, str]]]:
+        return CHOICES
+
+    @property
+    def cost_labels(self) -> dict[str, str]:
+        return COST_LABELS
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.state.published
+
+    def count(self, name: str) -> range:
+        return range(int(self.values.get(name, "0") or 0))
+
+    def v(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    def findings_for(self, name: str) -> list[FieldFinding]:
+        return [item for item in self.findings if item.field == name]
+
+    @property
+    def general_findings(self) -> list[FieldFinding]:
+        return [item for item in self.findings if item.field == "form"]
+
+
+def field_findings(findings: list[Finding], values: FormValues) -> list[FieldFinding]:
+    """Each finding with the form field it is about (``form`` when none fits)."""
+    return [
+        FieldFinding(
+            field=_field_of(finding, values),
+            severity=finding.severity.value,
+            message=f"{finding.location.label}: {finding.message}",
+        )
+        for finding in findings
+    ]
+
+
+def _field_of(finding: Finding, values: FormValues) -> str:
+    path = finding.location.path
+    if len(path) < 2:
+        return "form"
+    section, key = path[0], str(path[1])
+    if section == "indicators":
+        for i in range(int(values.get("ind-count", "0"))):
+            if values.get(f"ind-{i}-number") == key:
+                return f"ind-{i}-number"
+    if section == "costs":
+        for i in range(int(values.get("cost-count", "0"))):
+            if values.get(f"cost-{i}-year") == key:
+                column = str(path[2]) if len(path) > 2 else "year"
+                return f"cost-{i}-{column}" if f"cost-{i}-{column}" in values else f"cost-{i}-year"
+    if section == "sub_projects":
+        for i in range(int(values.get("sub-count", "0"))):
+            if values.get(f"sub-{i}-number") == key:
+                return f"sub-{i}-number"
+    return "form"
+
+
+def _edit_permission(session: SessionDep, user: User, ref: SheetRef) -> WorkflowState:
+    state = status(session=session, sheet_id=ref.id).state
+    ensure_can(user, Permission.CORRECT_PUBLISHED if state.published else Permission.EDIT, ref)
+    return state
+
+
+@router.get("/sheets/{sheet_id:int}/edit", name="staff_edit")
+def edit_form(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    ref = load_ref(session, sheet_id)
+    state = _edit_permission(session, user, ref)
+    _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    values = form_from_sheet(sheet)
+    findings = check_sheet(sheet, personnel_cost_per_person=settings.personnel_cost_per_person)
+    page = EditPage(
+        ref=ref,
+        state=state,
+        values=values,
+        expected_revision=ref.revision,
+        findings=field_findings(findings, values),
+    )
+    return render(request, templates, "staff/edit.html", page)
+
+
+async def _posted(request: Request) -> FormValues:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.post("/sheets/{sheet_id:int}/edit", name="staff_save")
+async def save(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    expected_revision: Annotated[int, Form()],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    ref = load_ref(session, sheet_id)
+    state = _edit_permission(session, user, ref)
+    values = await _posted(request)
+    _ref, base = current_sheet(session=session, sheet_id=sheet_id)
+    parsed = sheet_from_form(values, base)
+    page = EditPage(
+        ref=ref, state=state, values=values, expected_revision=expected_revision, reason=reason
+    )
+    if parsed.sheet is None:
+        return _again(request, templates, page, errors=parsed.errors, status_code=400)
+    try:
+        save_edit(
+            session=session,
+            sheet_id=sheet_id,
+            sheet=parsed.sheet,
+            expected_revision=expected_revision,
+            actor=user.login,
+            reason=reason,
+        )
+    except RevisionConflict as conflict:
+        return _again(
+            request,
+            templates,
+            page,
+            conflict=conflict.changes,
+            conflict_revision=conflict.current,
+            errors={"form": str(conflict)},
+            status_code=409,
+        )
+    except ReasonRequired as error:
+        return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
+    except WorkflowError as error:
+        return _again(request, templates, page, errors={"form": str(error)}, status_code=409)
+    return RedirectResponse(f"/staff/sheets/{sheet_id}?notice=saved", status_code=303)
+
+
+def _again(
+    request: Request,
+    templates: TemplatesDep,
+    page: EditPage,
+    *,
+    errors: dict[str, str],
+    status_code: int,
+    conflict: list[FieldChange] | None = None,
+    conflict_revision: int | None = None,
+) -> Response:
+    shown = EditPage(
+        ref=page.ref,
+        state=page.state,
+        values=page.values,
+        expected_revision=page.expected_revision,
+        errors=errors,
+        conflict=conflict or [],
+        conflict_revision=conflict_revision,
+        reason=page.reason,
+    )
+    return render(request, templates, "staff/edit.html", shown, status_code=status_code)
+
+
+@router.post("/sheets/{sheet_id:int}/check", name="staff_check")
+async def check(
+    request: Request, sheet_id: int, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
+    """The form's errors and the rules' findings for what is typed, as JSON; saves nothing."""
+    ref = load_ref(session, sheet_id)
+    _edit_permission(session, user, ref)
+    values = await _posted(request)
+    _ref, base = current_sheet(session=session, sheet_id=sheet_id)
+    parsed = sheet_from_form(values, base)
+    found: list[FieldFinding] = []
+    if parsed.sheet is not None:
+        found = field_findings(
+            check_sheet(parsed.sheet, personnel_cost_per_person=settings.personnel_cost_per_person),
+            values,
+        )
+    return JSONResponse(
+        {
+            "errors": parsed.errors,
+            "findings": [item.__dict__ for item in found],
+        },
+        headers={"Cache-Control": "no-store"},
+    )

@@ -1,0 +1,369 @@
+"""Staff editing and the review workflow over HTTP (TestClient, real SQLite per test)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from hyoka.accounts import Role, add_user
+from hyoka.settings import Settings
+from hyoka.stages import WorkflowState
+from hyoka.store import create_engine_for, migrate, transaction
+from hyoka.store.audit import list_changes
+from hyoka.store.review import add_comment
+from hyoka.store.workflow import current_sheet, status
+from hyoka.web.app import create_app
+from sheets import other_sheet, sample_sheet
+from web_support import store
+
+PASSWORD = "長くて推測されにくい合言葉です"
+MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the sheets and accounts; each test gets a copy of it
+    (password hashing is slow on purpose, so the accounts are made once)."""
+    path = tmp_path_factory.mktemp("staff") / "template.sqlite"
+    engine = create_engine_for(f"sqlite:///{path}")
+    migrate(engine)
+    store(engine, [sample_sheet(), other_sheet(department="教育委員会", section="教育政策課")])
+    with transaction(engine) as session:
+        for login, role, department in [
+            ("editor", Role.EDITOR, "産業労働部"),
+            ("editor2", Role.EDITOR, "産業労働部"),
+            ("outsider", Role.EDITOR, "教育委員会"),
+            ("reviewer", Role.REVIEWER, ""),
+            ("expert", Role.EXPERT, ""),
+        ]:
+            add_user(
+                session=session,
+                login=login,
+                password=PASSWORD,
+                role=role,
+                department=department,
+                actor="test",
+            )
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path, template_database: Path) -> Iterator[tuple[TestClient, Engine, list[int]]]:
+    path = tmp_path / "hyoka.sqlite"
+    shutil.copyfile(template_database, path)
+    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    engine: Engine = app.state.engine
+    with TestClient(app) as client:
+        yield client, engine, [1, 2]
+    engine.dispose()
+
+
+def login(client: TestClient, name: str) -> TestClient:
+    """A new client of the same app, logged in as ``name``."""
+    fresh = TestClient(client.app)
+    page = fresh.get("/login")
+    token = TOKEN.search(page.text)
+    assert token, page.text
+    done = fresh.post(
+        "/login",
+        data={"login": name, "password": PASSWORD, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    return fresh
+
+
+def token(client: TestClient) -> str:
+    found = TOKEN.search(client.get("/staff").text)
+    assert found
+    return found.group(1)
+
+
+def edit_form(client: TestClient, sheet_id: int) -> dict[str, str]:
+    """The edit form's fields as the browser would post them."""
+    page = client.get(f"/staff/sheets/{sheet_id}/edit")
+    assert page.status_code == 200, page.text
+    fields: dict[str, str] = {}
+    for tag in re.finditer(
+        r"<(input|textarea|select)\b([^>]*)>(.*?)(?=</textarea>|</select>|<)", page.text, re.S
+    ):
+        kind, attributes = tag.group(1), tag.group(2)
+        name = re.search(r'name="([^"]+)"', attributes)
+        if not name:
+            continue
+        if kind == "input":
+            if 'type="checkbox"' in attributes and "checked" not in attributes:
+                continue
+            value = re.search(r'value="([^"]*)"', attributes)
+            fields[name.group(1)] = _unescape(value.group(1) if value else "")
+        elif kind == "textarea":
+            fields[name.group(1)] = _unescape(tag.group(3))
+    for select in re.finditer(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page.text, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select.group(2))
+        first = re.search(r'<option value="([^"]*)"', select.group(2))
+        fields[select.group(1)] = _unescape((chosen or first).group(1)) if (chosen or first) else ""
+    return fields
+
+
+def _unescape(text: str) -> str:
+    for escaped, plain in (
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&#34;", '"'),
+        ("&#39;", "'"),
+        ("&amp;", "&"),
+    ):
+        text = text.replace(escaped, plain)
+    return text
+
+
+def field_named(fields: dict[str, str], prefix: str, number: str) -> str:
+    """The field prefix (``ind-1``) of the indicator numbered ``number``."""
+    for key, value in fields.items():
+        if key.startswith(prefix) and key.endswith("-number") and value == number:
+            return key.removesuffix("-number")
+    raise AssertionError(number)
+
+
+def value_field(fields: dict[str, str], indicator: str, year: str, kind: str) -> str:
+    for key, value in fields.items():
+        if key.startswith(f"{indicator}-val-") and key.endswith("-year") and value == year:
+            row = key.removesuffix("-year")
+            if fields[f"{row}-kind"] == kind:
+                return f"{row}-value"
+    raise AssertionError((indicator, year, kind))
+
+
+def test_editor_edits_submits_and_the_reviewer_approves(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    fields = edit_form(editor, new_id)
+    indicator = field_named(fields, "ind-", "②-1")
+    fields[value_field(fields, indicator, "2024", "target")] = "9"
+    saved = editor.post(f"/staff/sheets/{new_id}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    submitted = editor.post(
+        f"/staff/sheets/{new_id}/actions/submit",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    assert submitted.status_code == 303
+    reviewer = login(client, "reviewer")
+    page = reviewer.get(f"/staff/sheets/{new_id}")
+    assert "承認" in page.text and "提出済" in page.text
+    approved = reviewer.post(
+        f"/staff/sheets/{new_id}/actions/approve",
+        data={"csrf_token": token(reviewer)},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+    with transaction(engine) as session:
+        assert status(session=session, sheet_id=new_id).state is WorkflowState.APPROVED
+        _ref, sheet = current_sheet(session=session, sheet_id=new_id)
+    [target] = [v for v in sheet.indicators[0].values if v.fiscal_year == 2024]
+    assert str(target.value) == "9"
+    public = client.get(f"/sheets/{new_id}.json").json()
+    assert "2024" in str(public) and "9" in str(public)
+
+
+def test_correcting_a_published_figure_needs_a_reason_and_shows_the_note(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    indicator = field_named(fields, "ind-", "②-1")
+    fields[value_field(fields, indicator, "2023", "actual")] = "8"
+    refused = editor.post(f"/staff/sheets/{seed}/edit", data=fields)
+    assert refused.status_code == 400
+    assert "修正の理由を入力してください" in refused.text
+    fields["reason"] = "集計誤りのため"
+    saved = editor.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    public = client.get(f"/sheets/{seed}")
+    assert "修正前：7、修正後：8" in public.text
+    assert "集計誤りのため" in public.text
+    with transaction(engine) as session:
+        [logged] = list_changes(session=session, target_sheet_id=seed, action="sheet.correct")
+    assert logged.actor == "editor" and logged.reason == "集計誤りのため"
+
+
+def test_the_later_of_two_saves_is_refused_showing_what_changed(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    first, second = login(client, "editor"), login(client, "editor2")
+    mine, theirs = edit_form(first, seed), edit_form(second, seed)
+    mine["purpose"], mine["reason"] = "先に保存した目的", "目的の見直し"
+    assert (
+        first.post(f"/staff/sheets/{seed}/edit", data=mine, follow_redirects=False).status_code
+        == 303
+    )
+    theirs["cost-0-settlement"], theirs["reason"] = "206,000", "決算額の訂正"
+    refused = second.post(f"/staff/sheets/{seed}/edit", data=theirs)
+    assert refused.status_code == 409
+    assert "その間に保存された変更" in refused.text
+    assert "2 事業目的" in refused.text and "先に保存した目的" in refused.text
+    assert 'value="206,000"' in refused.text  # the refused input is still on the page
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=seed)
+    assert sheet.purpose == "先に保存した目的"
+    assert sheet.costs[0].settlement == sample_sheet().costs[0].settlement
+
+
+def test_invalid_input_is_shown_in_japanese_and_nothing_is_saved(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    fields["cost-0-settlement"] = "二十万"
+    fields["reason"] = "訂正"
+    refused = editor.post(f"/staff/sheets/{seed}/edit", data=fields)
+    assert refused.status_code == 400
+    assert "数値で入力してください" in refused.text
+    assert 'id="e-cost-0-settlement"' in refused.text
+    with transaction(engine) as session:
+        ref, _sheet = current_sheet(session=session, sheet_id=seed)
+    assert ref.revision == 1
+
+
+def test_the_live_check_places_findings_next_to_fields(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    fields["cost-0-total"] = "1"  # 合計 ≠ 前年度繰越 + 当初予算 + 補正予算等
+    result = editor.post(
+        f"/staff/sheets/{seed}/check", data=fields, headers={"X-CSRF-Token": fields["csrf_token"]}
+    ).json()
+    assert result["errors"] == {}
+    assert any(item["field"].startswith("cost-0-") for item in result["findings"])
+    fields["cost-0-total"] = "x"
+    result = editor.post(f"/staff/sheets/{seed}/check", data=fields).json()
+    assert "cost-0-total" in result["errors"]
+
+
+def _mutating_staff_routes(client: TestClient) -> list[tuple[str, str]]:
+    """Every mutating /staff route of the app, as (method, path template)."""
+    routes = []
+    for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        path = getattr(route, "path", "") or ""
+        methods = getattr(route, "methods", None) or set()
+        if path.startswith("/staff"):
+            routes.extend((method, path) for method in sorted(methods & MUTATING))
+    return routes
+
+
+def test_an_editor_of_another_department_gets_403_on_every_mutating_route(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    with transaction(engine) as session:
+        comment = add_comment(
+            session=session, sheet_id=seed, author="reviewer", role="reviewer", body="確認"
+        )
+    outsider = login(client, "outsider")
+    csrf = token(outsider)
+    values = {"sheet_id": str(seed), "comment_id": str(comment.id), "action": "submit"}
+    form = {
+        "csrf_token": csrf,
+        "expected_revision": "1",
+        "comment": "差戻し",
+        "body": "コメント",
+        "assignee": "outsider",
+        "fiscal_year": "2024",
+        "stage": "当初要求",
+        "due_date": "2024-04-30",
+        "purpose": "書き換え",
+    }
+    routes = _mutating_staff_routes(client)
+    assert len(routes) >= 9
+    for method, path in routes:
+        url = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values[m.group(1)], path)
+        response = outsider.request(method, url, data=form, follow_redirects=False)
+        assert response.status_code == 403, (method, url, response.status_code)
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=seed)
+        changes = list_changes(session=session, target_sheet_id=seed)
+    assert ref.revision == 1 and sheet == sample_sheet()
+    assert [change.action for change in changes] == ["sheet.comment"]
+
+
+def test_an_expert_can_only_comment(site: tuple[TestClient, Engine, list[int]]) -> None:
+    client, _engine, (seed, _other) = site
+    expert = login(client, "expert")
+    csrf = token(expert)
+    commented = expert.post(
+        f"/staff/sheets/{seed}/comments",
+        data={
+            "csrf_token": csrf,
+            "body": "目標の根拠を示してください",
+            "field_path": "indicators.②-2",
+        },
+        follow_redirects=False,
+    )
+    assert commented.status_code == 303
+    assert "目標の根拠を示してください" in expert.get(f"/staff/sheets/{seed}").text
+    assert expert.get(f"/staff/sheets/{seed}/edit").status_code == 403
+    for path in ("edit", "actions/submit", "actions/approve", "next-year", "assign"):
+        response = expert.post(
+            f"/staff/sheets/{seed}/{path}",
+            data={"csrf_token": csrf, "expected_revision": "1"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 403, path
+    assert expert.get("/staff/dashboard").status_code == 403
+
+
+def test_reviewer_dashboard_versions_compare_and_history(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, other) = site
+    editor, reviewer = login(client, "editor"), login(client, "reviewer")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    set_due = reviewer.post(
+        "/staff/cycles",
+        data={
+            "csrf_token": token(reviewer),
+            "fiscal_year": "2024",
+            "stage": "当初要求",
+            "due_date": "2000-01-01",
+        },
+        follow_redirects=False,
+    )
+    assert set_due.status_code == 303
+    board = reviewer.get("/staff/dashboard?year=2024&stage=当初要求").text
+    assert "未作成 1件" in board and "期限超過 2件" in board
+    assert editor.get("/staff/dashboard").status_code == 403
+    versions = editor.get(f"/staff/sheets/{new_id}/versions").text
+    assert f"{seed}:1" in versions
+    compared = editor.get(f"/staff/compare?a={seed}:1&b={new_id}:1").text
+    assert "段階" in compared and "点検" in compared and "当初要求" in compared
+    history = editor.get(f"/staff/sheets/{new_id}/history").text
+    assert "sheet.next_year" in history
+    assert editor.get(f"/staff/sheets/{other}").status_code == 403  # another 部局's draft view
