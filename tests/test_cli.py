@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from hyoka.cli import app
@@ -68,6 +69,18 @@ def test_import_export_round_trip_and_check(tmp_path: Path) -> None:
         == 0
     )
     assert (csv_dir / "sheets.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    tables = tmp_path / "tables.xlsx"
+    result = runner.invoke(
+        app, ["export", "--db", str(db), "--format", "tables-xlsx", "-o", str(tables)]
+    )
+    assert result.exit_code == 0, result.output
+    assert load_workbook(tables, read_only=True).sheetnames[0] == "sheets"
+    # --format xlsx: one workbook per sheet in the sheet's layout, read back as the sheet.
+    folder = tmp_path / "workbooks"
+    result = runner.invoke(app, ["export", "--db", str(db), "--format", "xlsx", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    workbooks = sorted(folder.glob("*.xlsx"))
+    assert [parse_file(path).sheet for path in workbooks] == exported
 
 
 def test_schema_in_docs_is_current() -> None:

@@ -111,3 +111,12 @@ def test_every_exported_column_is_documented_and_nothing_else() -> None:
             assert row[2].strip() and row[3].strip(), f"{table}.{row[1]} needs 日本語 and English"
             documented[table].append(row[1])
     assert documented == COLUMNS
+
+
+def test_docs_tell_the_two_xlsx_exports_apart() -> None:
+    from hyoka.cli.sheets import ExportFormat
+
+    text = DOCS.read_text(encoding="utf-8")
+    assert {item.value for item in ExportFormat} >= {"xlsx", "tables-xlsx"}
+    assert "`hyoka export --format tables-xlsx" in text  # these tables
+    assert "`hyoka export --format xlsx`" in text  # the sheet layout, told apart
