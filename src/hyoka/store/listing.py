@@ -175,7 +175,7 @@ def _conditions(filters: SheetFilters, *, without: str = "") -> list[ColumnEleme
         found.append(Summary.kind == filters.kind)
     if filters.fiscal_year is not None and without != "fiscal_year":
         found.append(Summary.fiscal_year == filters.fiscal_year)
-    if filters.department and without not in ("department", "section"):
+    if filters.department and without != "department":
         found.append(Summary.department == filters.department)
     if filters.section and without != "section":
         found.append(Summary.section == filters.section)
