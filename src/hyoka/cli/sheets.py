@@ -90,6 +90,9 @@ def import_(
 ) -> None:
     """Import sheets into the store, each file in one transaction.
 
+    JUDGIT! files of national sheets (.ndjson.gz, one sheet a line) are streamed instead,
+    500 sheets per transaction; a bad record is reported and skipped.
+
     Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
     the previous version as history. A file with errors stores nothing.
     """
@@ -98,6 +101,13 @@ def import_(
     engine = create_engine_for(database_url(db))
     migrate(engine)
     failed = 0
+    # National sheets (JUDGIT! gzip NDJSON): streamed in batches, see hyoka.importers.judgit.
+    from hyoka.cli.judgit import import_national, is_judgit_file
+
+    national = [file for file in files if is_judgit_file(file)]
+    if national:
+        failed += import_national(engine, national)
+        files = [file for file in files if file not in national]
     with progress_bar() as progress:
         task = progress.add_task("取り込み", total=len(files))
         for file in files:

@@ -106,19 +106,17 @@ def is_judgit_file(path: Path) -> bool:
     if not name.endswith(_SUFFIXES):
         return False
     try:
-        with _open_text(path) as stream:
+        with path.open("rb") as raw:
+            stream: IO[bytes] = (
+                gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+                if name.endswith(".gz")
+                else raw
+            )
             first = next((line for line in stream if line.strip()), b"")
         record = orjson.loads(first)
-    except (OSError, EOFError, orjson.JSONDecodeError, gzip.BadGzipFile):
-        return name.endswith(".ndjson.gz")
+    except (OSError, EOFError, orjson.JSONDecodeError):
+        return False
     return isinstance(record, dict) and "府省庁" in record and "事業名" in record
-
-
-def _open_text(path: Path) -> IO[bytes]:
-    raw = path.open("rb")
-    if path.name.lower().endswith(".gz"):
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    return raw
 
 
 def read_records(
