@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 from hyoka import accounts
 from hyoka.accounts import AccountError, Permission, Role, can
 from hyoka.cli import app
+from hyoka.cli.users import users_app
 from hyoka.logins import (
     LoginPolicy,
     LoginRateLimitedError,
@@ -26,6 +28,7 @@ from hyoka.logins import (
     token_hash,
 )
 from hyoka.model import Header, Stage
+from hyoka.settings import Settings
 from hyoka.store import accounts as store
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.account_tables import UserSessionRow
@@ -473,3 +476,16 @@ def test_cli_refuses_bad_input(
     assert code == 2 and message in err
     _, out, _ = _cli(sqlite_url, "list")
     assert "0件" in out
+
+
+def test_every_user_command_and_account_setting_is_documented() -> None:
+    security = (Path(__file__).parent.parent / "docs" / "security.md").read_text(encoding="utf-8")
+    names = [command.name for command in users_app.registered_commands]
+    assert set(names) == {"add", "list", "set-role", "disable", "enable", "passwd"}
+    for name in names:
+        assert f"hyoka user {name}" in security, name
+    for name, field in Settings.model_fields.items():
+        assert field.description, f"setting {name} has no description"
+    for name in ["secret_key", "session_idle_minutes", "session_max_hours", "cookie_secure",
+                 "login_max_failures", "login_window_minutes"]:  # fmt: skip
+        assert name in security or f"HYOKA_{name.upper()}" in security, name
