@@ -109,7 +109,7 @@ def add(
             actor=_actor(),
         ),
     )
-    out.print(f"アカウント {user.login}（{Role(user.role).label}）を追加しました", highlight=False)
+    out.print(f"アカウント {user.login}（{_role_label(user.role)}）を追加しました", highlight=False)
 
 
 @users_app.command("list")
@@ -121,7 +121,7 @@ def list_(db: DatabaseOption = None) -> None:
         table.add_row(
             user.login,
             user.display_name,
-            Role(user.role).label if user.role in Role._value2member_map_ else user.role,
+            _role_label(user.role),
             user.department or "（すべて）",
             user.section or "（すべて）",
             "無効" if user.disabled else "有効",
@@ -129,6 +129,13 @@ def list_(db: DatabaseOption = None) -> None:
         )
     out.print(table)
     out.print(f"{len(users)}件", highlight=False)
+
+
+def _role_label(role: str) -> str:
+    try:
+        return Role(role).label
+    except ValueError:  # a role this version does not know: show it as stored
+        return role
 
 
 @users_app.command("set-role")
@@ -153,7 +160,7 @@ def set_role(
     )
     scope = " ".join(part for part in (user.department, user.section) if part) or "すべての部局"
     out.print(
-        f"{user.login} の役割を {Role(user.role).label}（{scope}）にしました", highlight=False
+        f"{user.login} の役割を {_role_label(user.role)}（{scope}）にしました", highlight=False
     )
 
 
