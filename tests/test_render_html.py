@@ -201,3 +201,18 @@ def test_a_national_sheet_renders_its_own_layout() -> None:
     assert "株式会社サンプル情報システム" in text and "1234567890123" in text
     assert "CCBY4.0" in text and "JUDGIT!" in text  # the data's licence is credited
     assert "令和2年度" in text  # the period with its era
+
+
+def test_an_estimate_standing_in_for_an_actual_is_marked_and_a_range_shown() -> None:
+    sheet = sample_sheet()
+    indicator = next(
+        item
+        for item in sheet.indicators
+        if any(value.kind is ValueKind.ESTIMATE and value.value for value in item.values)
+    )
+    estimate = next(value for value in indicator.values if value.kind is ValueKind.ESTIMATE)
+    assert estimate.value is not None
+    text = text_of(sheet_fragment(sheet))
+    assert f"{estimate.value}（見込）" in text
+    ranged = next(value for item in sheet.indicators for value in item.values if value.upper)
+    assert f"{ranged.value}〜{ranged.upper}" in text

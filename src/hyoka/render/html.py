@@ -43,8 +43,8 @@ STYLESHEET = STATIC_DIR / "sheet.css"
 def figure(value: int | Decimal | None) -> str:
     """A figure as printed: separators, △ for negatives, its own decimals; ー when missing.
 
-    >>> figure(-4000), figure(Decimal("0.995652")), figure(None)
-    ('△4,000', '0.995652', 'ー')
+    >>> figure(-4000), figure(Decimal("0.995652")), figure(Decimal("1E+3")), figure(None)
+    ('△4,000', '0.995652', '1,000', 'ー')
     """
     if value is None:
         return MISSING
@@ -118,7 +118,7 @@ class SheetView:
 
 def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
     item = _find(indicator, year, kind)
-    if item is None and kind is ValueKind.ACTUAL:
+    if (item is None or item.value is None) and kind is ValueKind.ACTUAL:
         estimate = _find(indicator, year, ValueKind.ESTIMATE)
         if estimate is not None and estimate.value is not None:
             return Cell(_value_text(estimate), "見込")
