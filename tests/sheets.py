@@ -327,7 +327,7 @@ def other_sheet(**overrides: Any) -> Sheet:
 
 def row_counts(sheets: list[Sheet]) -> dict[str, int]:
     """How many rows each normalised table must hold for these sheets, counted from the model."""
-    indicators = [indicator for sheet in sheets for indicator in sheet.indicators]
+    indicators = [item for sheet in sheets for item in [*sheet.indicators, *sheet.outputs]]
     values = [value for indicator in indicators for value in indicator.values]
     goals = [goal for sheet in sheets for link in sheet.plan_links for goal in link.goals]
     sub_projects = [sub_project for sheet in sheets for sub_project in sheet.sub_projects]
@@ -352,4 +352,13 @@ def row_counts(sheets: list[Sheet]) -> dict[str, int]:
         "components": len(components),
         "component_methods": sum(len(component.methods) for component in components),
         "component_quantities": sum(len(component.quantities) for component in components),
+        # National parts (hyoka.store.national_tables); program_links is derived, not saved.
+        "national_sheets": sum(sheet.header.kind == "national" for sheet in sheets),
+        "sheet_categories": sum(
+            len(sheet.methods) + len(sheet.accounts) + len(sheet.policies) for sheet in sheets
+        ),
+        "budgets": sum(len(sheet.budgets) for sheet in sheets),
+        "recipients": sum(len(sheet.recipients) for sheet in sheets),
+        "sheet_links": sum(len(sheet.predecessors) for sheet in sheets),
+        "program_links": 0,
     }

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from hyoka.model import BudgetRow, Indicator, MoneyUnit, Recipient, Sheet, SheetLink
+from hyoka.model import BudgetRow, Indicator, MoneyUnit, Recipient, Sheet, SheetKind, SheetLink
 from hyoka.store.national_tables import (
     BudgetYearRow,
     NationalSheetRow,
@@ -333,21 +333,22 @@ def _national_values(sheet: Sheet, digest: str) -> dict[str, Any]:
 def write_parts(*, session: Session, sheet_id: int, sheet: Sheet, replace: bool) -> None:
     """Write the national parts of one sheet saved by the ORM path (indicators excluded).
 
-    ``replace``: the sheet existed; its national rows are replaced (``program_id`` kept).
+    ``replace``: the sheet existed; its national rows are replaced (``program_id`` kept). A
+    sheet that is not national and uses none of these parts gets no rows.
     """
-    digest = content_hash(sheet.model_dump(mode="json"))
+    program_id = None
     if replace:
+        program_id = session.scalar(
+            select(NATIONAL.c.program_id).where(NATIONAL.c.sheet_id == sheet_id)
+        )
         for table in (SheetCategoryRow, BudgetYearRow, RecipientRow, SheetLinkRow):
             session.execute(delete(table).where(table.sheet_id == sheet_id))
-        done = session.execute(
-            update(NATIONAL)
-            .where(NATIONAL.c.sheet_id == sheet_id)
-            .values(**_national_values(sheet, digest))
-        )
-        if done.rowcount == 1:  # type: ignore[attr-defined]
-            _insert_parts(session, [(sheet_id, sheet)], indicators=False)
-            return
-    session.execute(insert(NATIONAL), [{"sheet_id": sheet_id, **_national_values(sheet, digest)}])
+        session.execute(delete(NATIONAL).where(NATIONAL.c.sheet_id == sheet_id))
+    if sheet.header.kind is not SheetKind.NATIONAL and not uses_national_parts(sheet):
+        return
+    digest = content_hash(sheet.model_dump(mode="json"))
+    values = {"sheet_id": sheet_id, "program_id": program_id, **_national_values(sheet, digest)}
+    session.execute(insert(NATIONAL), [values])
     _insert_parts(session, [(sheet_id, sheet)], indicators=False)
 
 

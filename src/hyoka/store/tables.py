@@ -361,7 +361,7 @@ def current_tables() -> list[Table]:
     own = {
         mapper.local_table
         for mapper in Base.registry.mappers
-        if mapper.class_.__module__ == __name__
+        if mapper.class_.__module__ in (__name__, "hyoka.store.national_tables")
     }
     return [
         table for table in Base.metadata.tables.values() if table is not history and table in own
