@@ -34,7 +34,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from hyoka.model import (
-    Indicator,
     MoneyUnit,
     Sheet,
     SheetKind,
@@ -306,7 +305,7 @@ def _budget(item: dict[str, Any], path: str) -> dict[str, Any]:
     return row
 
 
-def _outcome(number: int, item: dict[str, Any], path: str) -> Indicator:
+def _outcome(number: int, item: dict[str, Any], path: str) -> dict[str, Any]:
     values: list[dict[str, Any]] = []
     for year_path, year_item in _items(item, "成果実績"):
         where = f"{path}.{year_path}"
@@ -345,7 +344,7 @@ def _outcome(number: int, item: dict[str, Any], path: str) -> Indicator:
     }
 
 
-def _output(number: int, item: dict[str, Any], path: str) -> Indicator:
+def _output(number: int, item: dict[str, Any], path: str) -> dict[str, Any]:
     values: list[dict[str, Any]] = []
     for year_path, year_item in _items(item, "活動実績"):
         where = f"{path}.{year_path}"
@@ -397,12 +396,14 @@ def import_files(
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
     on_problem: Callable[[BadRecord], None] | None = None,
+    search_index: bool = True,
 ) -> ImportSummary:
     """Stream JUDGIT! files into the store: one transaction per ``batch`` sheets.
 
     Bad records are reported to ``on_problem`` (and kept in the summary) and skipped; the
     program lineage is rebuilt at the end. ``progress`` gets bytes read (see
-    :func:`read_records`); the total is the sum of the file sizes.
+    :func:`read_records`); the total is the sum of the file sizes. ``search_index=False``
+    leaves the full-text index to a later ``index_missing`` (for benchmarks and bulk loads).
     """
     summary = ImportSummary()
     pending: list[tuple[Sheet, str]] = []
@@ -410,14 +411,15 @@ def import_files(
     def flush() -> None:
         with transaction(engine) as session:
             saved = save_sheets(session=session, sheets=pending)
-            _index(
-                session,
-                [
-                    (item.sheet_id, sheet)
-                    for item, (sheet, _) in zip(saved, pending, strict=True)
-                    if item.state is not SaveState.UNCHANGED
-                ],
-            )
+            if search_index:
+                _index(
+                    session,
+                    [
+                        (item.sheet_id, sheet)
+                        for item, (sheet, _) in zip(saved, pending, strict=True)
+                        if item.state is not SaveState.UNCHANGED
+                    ],
+                )
         for item in saved:
             if item.state is SaveState.NEW:
                 summary.new += 1

@@ -74,26 +74,26 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
     links: list[dict[str, Any]] = []
     linked_to_previous: set[int] = set()
     department_of = {row.id: row.department for row in sheets}
-    for row in session.execute(
+    for printed in session.execute(
         select(_LINKS.c.sheet_id, _LINKS.c.fiscal_year, _LINKS.c.ministry, _LINKS.c.program_number)
         .where(_LINKS.c.sheet_id.in_(select(_SHEETS.c.id).where(_SHEETS.c.kind == "national")))
         .order_by(_LINKS.c.sheet_id, _LINKS.c.position)
     ):
-        ministry = row.ministry or department_of[row.sheet_id]
+        ministry = printed.ministry or department_of[printed.sheet_id]
         predecessor = None
-        if row.fiscal_year is not None and row.program_number:
-            number = national_program_number(row.fiscal_year, ministry, row.program_number)
-            predecessor = by_number.get((row.fiscal_year, number))
-        if predecessor is not None and year_of[predecessor] == year_of[row.sheet_id] - 1:
-            linked_to_previous.add(row.sheet_id)
+        if printed.fiscal_year is not None and printed.program_number:
+            number = national_program_number(printed.fiscal_year, ministry, printed.program_number)
+            predecessor = by_number.get((printed.fiscal_year, number))
+        if predecessor is not None and year_of[predecessor] == year_of[printed.sheet_id] - 1:
+            linked_to_previous.add(printed.sheet_id)
         links.append(
             {
-                "sheet_id": row.sheet_id,
+                "sheet_id": printed.sheet_id,
                 "predecessor_sheet_id": predecessor,
                 "how": "link",
-                "link_fiscal_year": row.fiscal_year,
-                "link_ministry": row.ministry,
-                "link_program_number": row.program_number,
+                "link_fiscal_year": printed.fiscal_year,
+                "link_ministry": printed.ministry,
+                "link_program_number": printed.program_number,
             }
         )
     resolved = sum(1 for link in links if link["predecessor_sheet_id"] is not None)

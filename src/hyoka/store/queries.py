@@ -104,9 +104,9 @@ def list_sheets(*, session: Session) -> list[Sheet]:
         .options(*_WHOLE_SHEET)
         .order_by(SheetRow.program_number, SheetRow.fiscal_year, _STAGE_RANK)
     )
-    rows = list(rows)
+    found = list(rows)
     parts = read_parts(session=session, sheet_ids=None)
-    return [_sheet_from(row, parts.get(row.id)) for row in rows]
+    return [_sheet_from(row, parts.get(row.id)) for row in found]
 
 
 def load_sheet(

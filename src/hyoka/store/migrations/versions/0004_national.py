@@ -40,7 +40,7 @@ def _int(name: str, *, nullable: bool = False) -> sa.Column[int]:
     return sa.Column(name, sa.Integer(), nullable=nullable)
 
 
-def _sheet(table: str) -> list[sa.SchemaItem]:
+def _sheet(table: str) -> list[sa.Constraint]:
     return [
         sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
         sa.ForeignKeyConstraint(
