@@ -61,6 +61,16 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The app served by uvicorn in a thread over a fresh SQLite store with both seeds."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One live server for the tests of a module that only read (faster)."""
+    yield from _serve(tmp_path_factory.mktemp("live"))
+
+
+def _serve(tmp_path: Path) -> Iterator[LiveServer]:
     database_url = create_demo_database(tmp_path / "live.sqlite")
     app = create_app(Settings(database_url=database_url))
     port = _free_port()
