@@ -358,7 +358,7 @@ def _sheets(draw: st.DrawFn) -> Sheet:
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sheet=_sheets())
 def test_round_trip_of_generated_sheets(sheet: Sheet) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -60,7 +61,7 @@ def parse_workbook_file(path: Path) -> ParsedSheet:
     """Read one workbook; raise ``ImportFailed`` listing every problem found."""
     try:
         book = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ImportFailed(
             str(path), [Problem("ファイル", f"Excel ブック(.xlsx)として読めません ({error})")]
         ) from error
