@@ -1,7 +1,7 @@
 """Importers by source format. The CLI and web use ``parse_file``; formats register here.
 
 >>> sorted(IMPORTERS)
-['.txt', '.xlsx']
+['.pdf', '.txt', '.xlsx']
 """
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ def _parse_workbook_file(path: Path) -> ParsedSheet:
 
 
 IMPORTERS[".xlsx"] = _parse_workbook_file
+
+
+def _parse_pdf_file(path: Path) -> ParsedSheet:
+    # Imported when used: pdfplumber is only needed for PDFs.
+    from hyoka.importers.pdf import parse_pdf_file
+
+    return parse_pdf_file(path)
+
+
+IMPORTERS[".pdf"] = _parse_pdf_file
 
 
 def register_importer(suffix: str, importer: Importer) -> None:

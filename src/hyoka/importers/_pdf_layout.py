@@ -1,0 +1,243 @@
+"""Text positions and rulings of a sheet PDF (pdfplumber), in the terms the importer reads.
+
+A page becomes :class:`TextLine` objects (characters sharing a baseline, split where a
+gap shows a new cell) and its ruling lines. Tables are read through the rulings: the
+cell around a label is bounded by the nearest rulings on each side, so columns come
+from the header cells' x ranges and rows from the rulings between them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hyoka.importers._normalize import normalize_text
+
+# Characters that only stand in for others (Kangxi radicals, radical supplement forms,
+# compatibility ideographs): mapped like the text importer does. Other characters stay
+# as the author typed them (full-width letters are content, not extraction noise).
+_LOOKALIKE_BLOCKS = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0xFE10, 0xFE1F))
+
+_SAME_LINE = 2.0  # points: characters whose tops differ less share a line
+_CELL_GAP = 1.6  # font sizes: a wider gap inside a line starts a new segment
+
+
+def clean(text: str) -> str:
+    """Look-alike glyph forms mapped to their everyday characters; the rest unchanged."""
+    return "".join(
+        normalize_text(char) if any(lo <= ord(char) <= hi for lo, hi in _LOOKALIKE_BLOCKS) else char
+        for char in text
+    )
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class TextLine:
+    """Characters on one baseline between two rulings (or gaps), left to right."""
+
+    page: int
+    glyphs: list[Glyph] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        out = []
+        for index, glyph in enumerate(self.glyphs):
+            if index:
+                before = self.glyphs[index - 1]
+                # A space the PDF does not draw shows as a gap of about half a font size.
+                if glyph.x0 - before.x1 > glyph.size * 0.2:
+                    out.append(" ")
+            out.append(glyph.text)
+        return clean("".join(out))
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(glyph.top for glyph in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(glyph.bottom for glyph in self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return max(glyph.size for glyph in self.glyphs)
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def holds(self, line: TextLine) -> bool:
+        center = (line.x0 + line.x1) / 2
+        return self.x0 <= center <= self.x1 and self.top <= line.middle <= self.bottom
+
+
+@dataclass
+class Page:
+    """One page: its lines top to bottom, and its horizontal and vertical rulings."""
+
+    number: int  # 1-based, as people count pages
+    width: float
+    height: float
+    lines: list[TextLine]
+    horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
+    vertical: list[tuple[float, float, float]]  # (x, top, bottom)
+
+    def cell_around(self, line: TextLine) -> Box:
+        """The ruled cell a line sits in (the page edges where no ruling bounds it)."""
+        y, x = line.middle, (line.x0 + line.x1) / 2
+        left = max(
+            (v for v, t, b in self.vertical if v <= line.x0 + 0.5 and t <= y <= b), default=0.0
+        )
+        right = min(
+            (v for v, t, b in self.vertical if v >= line.x1 - 0.5 and t <= y <= b),
+            default=self.width,
+        )
+        top = max(
+            (h for h, a, b in self.horizontal if h <= line.top + 0.5 and a <= x <= b), default=0.0
+        )
+        bottom = min(
+            (h for h, a, b in self.horizontal if h >= line.bottom - 0.5 and a <= x <= b),
+            default=self.height,
+        )
+        return Box(left, top, right, bottom)
+
+    def rulings_across(self, x0: float, x1: float, top: float, bottom: float) -> list[float]:
+        """Heights of horizontal rulings that cross the column [x0, x1] between top and bottom."""
+        middle = (x0 + x1) / 2
+        ys = sorted(h for h, a, b in self.horizontal if a <= middle <= b and top <= h <= bottom)
+        merged: list[float] = []
+        for y in ys:
+            if not merged or y - merged[-1] > 1.5:
+                merged.append(y)
+        return merged
+
+    def lines_in(self, box: Box) -> list[TextLine]:
+        return [line for line in self.lines if box.holds(line)]
+
+
+def read_page(number: int, page: Any) -> Page:
+    """A pdfplumber page as a :class:`Page`."""
+    chars = [
+        Glyph(str(c["text"]), float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]))
+        for c in page.chars
+        if str(c["text"]).strip()
+    ]
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    for edge in page.edges:
+        if edge["orientation"] == "h":
+            horizontal.append((float(edge["top"]), float(edge["x0"]), float(edge["x1"])))
+        else:
+            vertical.append((float(edge["x0"]), float(edge["top"]), float(edge["bottom"])))
+    return Page(
+        number=number,
+        width=float(page.width),
+        height=float(page.height),
+        lines=_lines(number, chars, vertical),
+        horizontal=horizontal,
+        vertical=vertical,
+    )
+
+
+def _lines(
+    page: int, chars: Sequence[Glyph], vertical: Sequence[tuple[float, float, float]]
+) -> list[TextLine]:
+    rows: list[list[Glyph]] = []
+    for glyph in sorted(chars, key=lambda g: (round(g.top, 0), g.x0)):
+        if rows and abs(rows[-1][0].top - glyph.top) < _SAME_LINE:
+            rows[-1].append(glyph)
+        else:
+            rows.append([glyph])
+    lines: list[TextLine] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        current = TextLine(page, [row[0]])
+        for glyph in row[1:]:
+            before = current.glyphs[-1]
+            middle = (glyph.top + glyph.bottom) / 2
+            ruled = any(
+                before.x1 - 0.5 <= x <= glyph.x0 + 0.5 and t <= middle <= b for x, t, b in vertical
+            )
+            if ruled or glyph.x0 - before.x1 > glyph.size * _CELL_GAP:
+                lines.append(current)
+                current = TextLine(page, [glyph])
+            else:
+                current.glyphs.append(glyph)
+        lines.append(current)
+    return sorted(lines, key=lambda line: (round(line.top, 0), line.x0))
+
+
+def nfkc(text: str) -> str:
+    """For matching labels only (１　現状と課題 → 1 現状と課題); content keeps its characters."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _ascii_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def join_lines(lines: Sequence[TextLine], right: float | None = None) -> str:
+    """Lines of one wrapped paragraph as one text.
+
+    A line broken inside Japanese text joins without a space; where the break came at a
+    space next to a Latin word, the space the renderer dropped at the line end is put
+    back (the gap left at the line end is wider than the next character).
+    """
+    out = ""
+    for index, line in enumerate(lines):
+        text = line.text
+        if index and out:
+            before = lines[index - 1]
+            edge = right if right is not None else max(item.x1 for item in lines)
+            gap = edge - before.x1
+            latin = _ascii_word(out[-1]) or _ascii_word(text[0])
+            out += " " if latin and gap > line.glyphs[0].size * 1.2 else ""
+        out += text
+    return out
+
+
+def right_edge(page: Page, line: TextLine) -> float:
+    """Where text of this line's box would stop: its cell's right ruling minus the padding."""
+    box = page.cell_around(line)
+    padding = max(line.x0 - box.x0, 0.0)
+    return box.x1 - padding
+
+
+def is_full(page: Page, line: TextLine, following: TextLine | None = None) -> bool:
+    """Whether a line reaches the end of its box (the text wrapped rather than ended)."""
+    size = following.glyphs[0].x1 - following.glyphs[0].x0 if following else line.size
+    return right_edge(page, line) - line.x1 < size * 2.2
+
+
+def texts(lines: Iterable[TextLine]) -> list[str]:
+    return [line.text for line in lines]
