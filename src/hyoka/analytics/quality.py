@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator, to_yen
+from hyoka.analytics.facts import plain, rule_context, rule_sheet, to_indicator, to_yen
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
 from hyoka.rules.findings import get_rule, money
@@ -75,7 +75,7 @@ def outcome_issues(facts: list[IndicatorFact]) -> list[QualityIssue]:
     issues = []
     missing_actual = get_rule("indicator.target_without_actual")
     for fact in facts:
-        if not any(v.kind == ValueKind.TARGET.value and v.value is not None for v in fact.values):
+        if not any(v.kind is ValueKind.TARGET and v.value is not None for v in fact.values):
             note = f"（目標値の記載: {fact.target_text}）" if fact.target_text else ""
             issues.append(
                 QualityIssue(
@@ -107,14 +107,14 @@ def _national_mismatch(row: MoneyFact) -> Decimal | None:
     if row.total is None or any(part is None for part in parts):
         return None
     expected = sum((part for part in parts if part is not None), Decimal(0))
-    difference = row.total - expected
+    difference = plain(row.total - expected)
     return difference if abs(difference) >= NATIONAL_TOLERANCE else None
 
 
 def budget_issues(*, session: Session, scope: Scope) -> list[QualityIssue]:
     issues = []
     total_mismatch = get_rule("budget.total_mismatch")
-    for entry in read_money(session=session, scope=scope):
+    for entry in read_money(session=session, scope=scope, parts=True):
         info = entry.sheet
         if info.kind is SheetKind.PREFECTURE:
             sheet = rule_sheet(info)

@@ -162,7 +162,14 @@ def _emit(
     parts: list[Part], document: object, fmt: OutputFormat, output: Path | None, bom: bool
 ) -> None:
     if fmt is OutputFormat.json:
-        data = orjson.dumps(document, default=_json_default, option=orjson.OPT_INDENT_2) + b"\n"
+        data = (
+            orjson.dumps(
+                document,
+                default=_json_default,
+                option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
+            )
+            + b"\n"
+        )
         _write(data, output)
         return
     if fmt is OutputFormat.csv:

@@ -13,15 +13,27 @@ Filters (:class:`Scope`) are applied in SQL: kind, organisation (府省庁/部�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session, aliased
 
-from hyoka.model import STAGE_ORDER, MoneyUnit, SheetKind
+from hyoka.model import STAGE_ORDER, MoneyUnit, SheetKind, ValueKind
 from hyoka.store.national_tables import (
     BudgetYearRow,
     NationalSheetRow,
@@ -85,10 +97,12 @@ class SheetInfo:
         return f"{self.kind.value}:{self.program_number}"
 
 
-@dataclass(frozen=True)
-class ValueFact:
+class ValueFact(NamedTuple):
+    """One printed figure of an indicator. A tuple, not a model: the reports read about
+    150,000 of them; it has the attributes the rules read of a model.IndicatorValue."""
+
     fiscal_year: int
-    kind: str
+    kind: ValueKind
     value: Decimal | None
     upper: Decimal | None
 
@@ -112,8 +126,7 @@ class IndicatorFact:
     values: list[ValueFact] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class MoneyFact:
+class MoneyFact(NamedTuple):
     """One year of a sheet's money in the sheet's unit (``SheetInfo.money_unit``).
 
     Prefecture: 6 事業コスト in 千円 (``total`` 合計, ``executed`` 決算額); national:
@@ -123,9 +136,9 @@ class MoneyFact:
     fiscal_year: int
     total: Decimal | None
     executed: Decimal | None
-    initial_budget: Decimal | None
-    supplementary: Decimal | None
-    carried_over: Decimal | None
+    initial_budget: Decimal | None = None
+    supplementary: Decimal | None = None
+    carried_over: Decimal | None = None
     carried_forward: Decimal | None = None
     reserve: Decimal | None = None
     staff: Decimal | None = None
@@ -172,12 +185,15 @@ def _stage_rank(column: Any) -> ColumnElement[int]:
 
 
 def _latest_stage() -> ColumnElement[bool]:
-    """No later stage of the same program and year exists."""
+    """No later stage of the same program and year exists.
+
+    Matched on (事業番号, year) only, so that SQLite searches the sheets' unique key index
+    (with the kind too it picks the (kind, year) index and scans a whole year per sheet).
+    """
     later = aliased(SheetRow)
     return ~exists().where(
         later.program_number == SheetRow.program_number,
         later.fiscal_year == SheetRow.fiscal_year,
-        later.kind == SheetRow.kind,
         _stage_rank(later.stage) > _stage_rank(SheetRow.stage),
     )
 
@@ -291,127 +307,145 @@ def find_lineage(*, session: Session, program_number: str) -> int | None:
 # --- Indicators -------------------------------------------------------------------------
 
 
+def _sheet_ids(scope: Scope) -> Select[Any]:
+    """The ids of the scope's sheets, for ``IN (…)``."""
+    return _scoped(
+        select(SheetRow.id)
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id),
+        scope,
+    )
+
+
+def _infos_by_id(session: Session, scope: Scope) -> dict[int, SheetInfo]:
+    rows = session.connection().execute(_scoped(_select(), scope)).all()
+    return {row[0]: _sheet_info(row) for row in rows}
+
+
+def _exact(value: Any) -> Decimal | None:
+    # Read as text on SQLite (no per-value type processing: this is the hot loop of the
+    # reports); PostgreSQL's NUMERIC arrives as a Decimal.
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(value)
+
+
+def _raw(column: Any) -> Any:
+    return type_coerce(column, String)
+
+
 def read_indicators(*, session: Session, scope: Scope, role: str = OUTCOME) -> list[IndicatorFact]:
     """Every indicator of the role (``outcome`` 成果指標, ``output`` 活動指標) of the scope's
-    sheets, with all its yearly figures in sheet order."""
-    statement = _scoped(
-        _select(
-            IndicatorRow.id,
-            IndicatorRow.role,
-            IndicatorRow.number,
-            IndicatorRow.name,
-            IndicatorRow.unit,
-            IndicatorRow.direction,
-            IndicatorRow.target_comparison,
-            IndicatorRow.target_cumulative,
-            IndicatorRow.target_start_year,
-            IndicatorRow.target_end_year,
-            IndicatorRow.target_text,
-            IndicatorValueRow.fiscal_year,
-            IndicatorValueRow.kind,
-            IndicatorValueRow.value,
-            IndicatorValueRow.upper,
+    sheets with its yearly figures (those printed; blanks are left out), in sheet order."""
+    infos = _infos_by_id(session, scope)
+    ids = _sheet_ids(scope)
+    indicator = IndicatorRow.__table__.c
+    value = IndicatorValueRow.__table__.c
+    found: dict[int, IndicatorFact] = {}
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                indicator.id,
+                indicator.sheet_id,
+                indicator.role,
+                indicator.number,
+                indicator.name,
+                indicator.unit,
+                indicator.direction,
+                indicator.target_comparison,
+                indicator.target_cumulative,
+                indicator.target_start_year,
+                indicator.target_end_year,
+                indicator.target_text,
+            )
+            .where(indicator.sheet_id.in_(ids), indicator.role == role)
+            .order_by(indicator.sheet_id, indicator.position)
         )
-        .join(IndicatorRow, IndicatorRow.sheet_id == SheetRow.id)
-        .outerjoin(IndicatorValueRow, IndicatorValueRow.indicator_id == IndicatorRow.id)
-        .where(IndicatorRow.role == role),
-        scope,
-    ).order_by(SheetRow.id, IndicatorRow.position, IndicatorValueRow.position)
-    return _group_indicators(session.execute(statement))
-
-
-def _group_indicators(rows: Iterable[Sequence[Any]]) -> list[IndicatorFact]:
-    found: list[IndicatorFact] = []
-    info = _Infos()
-    current: IndicatorFact | None = None
+        .all()
+    )
     for row in rows:
-        w = _W
-        if current is None or current.indicator_id != row[w]:
-            current = IndicatorFact(
-                sheet=info(row),
-                indicator_id=row[w],
-                role=row[w + 1],
-                number=row[w + 2],
-                name=row[w + 3],
-                unit=row[w + 4],
-                direction=row[w + 5],
-                comparison=row[w + 6],
-                cumulative=bool(row[w + 7]),
-                start_year=row[w + 8],
-                end_year=row[w + 9],
-                target_text=row[w + 10],
+        found[row[0]] = IndicatorFact(infos[row[1]], row[0], *row[2:8], bool(row[8]), *row[9:12])
+    values = (
+        session.connection()
+        .execute(
+            select(
+                value.indicator_id,
+                value.fiscal_year,
+                value.kind,
+                _raw(value.value),
+                _raw(value.upper),
             )
-            found.append(current)
-        if row[w + 11] is not None:
-            current.values.append(
-                ValueFact(
-                    fiscal_year=row[w + 11], kind=row[w + 12], value=row[w + 13], upper=row[w + 14]
-                )
-            )
-    return found
+            .join(IndicatorRow.__table__, indicator.id == value.indicator_id)
+            .where(indicator.sheet_id.in_(ids), indicator.role == role, value.value.is_not(None))
+            .order_by(value.indicator_id, value.position)
+        )
+        .all()
+    )
+    kinds = {kind.value: kind for kind in ValueKind}
+    for indicator_id, fiscal_year, kind, figure, upper in values:
+        found[indicator_id].values.append(
+            ValueFact(fiscal_year, kinds[kind], _exact(figure), _exact(upper))
+        )
+    return list(found.values())
 
 
 # --- Money ------------------------------------------------------------------------------
 
 
-def read_money(*, session: Session, scope: Scope) -> list[SheetMoney]:
-    """Every year of money of the scope's sheets, oldest year first, sheets by id."""
+def read_money(*, session: Session, scope: Scope, parts: bool = False) -> list[SheetMoney]:
+    """Every year of money of the scope's sheets, oldest year first, sheets by id.
+
+    Only 予算計/合計 and 執行額/決算額 unless ``parts`` (the budget's components too).
+    """
+    infos = _infos_by_id(session, scope)
+    ids = _sheet_ids(scope)
     found: dict[int, SheetMoney] = {}
-    info = _Infos()
+    cost = CostYearRow.__table__.c
+    budget = BudgetYearRow.__table__.c
+    queries = []
     if scope.kind in (None, SheetKind.PREFECTURE):
-        prefecture = _scoped(
-            _select(
-                CostYearRow.fiscal_year,
-                CostYearRow.total,
-                CostYearRow.settlement,
-                CostYearRow.initial_budget,
-                CostYearRow.supplementary,
-                CostYearRow.carried_over,
-                CostYearRow.staff,
-            )
-            .join(CostYearRow, CostYearRow.sheet_id == SheetRow.id)
-            .where(SheetRow.kind == SheetKind.PREFECTURE.value),
-            scope,
-        ).order_by(SheetRow.id, CostYearRow.fiscal_year)
-        for row in session.execute(prefecture):
-            w = _W
-            entry = found.get(row[0]) or found.setdefault(row[0], SheetMoney(info(row), []))
-            entry.rows.append(
-                MoneyFact(
-                    fiscal_year=row[w],
-                    total=_whole(row[w + 1]),
-                    executed=_whole(row[w + 2]),
-                    initial_budget=_whole(row[w + 3]),
-                    supplementary=_whole(row[w + 4]),
-                    carried_over=_whole(row[w + 5]),
-                    staff=row[w + 6],
-                )
-            )
+        extra: tuple[Any, ...] = (
+            (cost.initial_budget, cost.supplementary, cost.carried_over) if parts else ()
+        )
+        queries.append(
+            select(cost.sheet_id, cost.fiscal_year, cost.total, cost.settlement, *extra)
+            .where(cost.sheet_id.in_(ids))
+            .order_by(cost.sheet_id, cost.fiscal_year, cost.position)
+        )
     if scope.kind in (None, SheetKind.NATIONAL):
-        national = _scoped(
-            _select(
-                BudgetYearRow.fiscal_year,
-                BudgetYearRow.total,
-                BudgetYearRow.executed,
-                BudgetYearRow.initial_budget,
-                BudgetYearRow.supplementary,
-                BudgetYearRow.carried_over,
-                BudgetYearRow.carried_forward,
-                BudgetYearRow.reserve,
+        extra = (
+            (
+                budget.initial_budget,
+                budget.supplementary,
+                budget.carried_over,
+                budget.carried_forward,
+                budget.reserve,
             )
-            .join(BudgetYearRow, BudgetYearRow.sheet_id == SheetRow.id)
-            .where(SheetRow.kind == SheetKind.NATIONAL.value),
-            scope,
-        ).order_by(SheetRow.id, BudgetYearRow.fiscal_year, BudgetYearRow.position)
-        for row in session.execute(national):
-            w = _W
-            entry = found.get(row[0]) or found.setdefault(row[0], SheetMoney(info(row), []))
-            entry.rows.append(MoneyFact(row[w], *row[w + 1 : w + 8]))
+            if parts
+            else ()
+        )
+        queries.append(
+            select(
+                budget.sheet_id,
+                budget.fiscal_year,
+                _raw(budget.total),
+                _raw(budget.executed),
+                *(_raw(column) for column in extra),
+            )
+            .where(budget.sheet_id.in_(ids))
+            .order_by(budget.sheet_id, budget.fiscal_year, budget.position)
+        )
+    connection = session.connection()
+    for query in queries:
+        for sheet_id, fiscal_year, *amounts in connection.execute(query).all():
+            entry = found.get(sheet_id)
+            if entry is None:
+                entry = found[sheet_id] = SheetMoney(infos[sheet_id], [])
+            entry.rows.append(
+                MoneyFact(fiscal_year, *[None if x is None else Decimal(x) for x in amounts])
+            )
     return sorted(found.values(), key=lambda entry: entry.sheet.sheet_id)
-
-
-def _whole(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
 
 
 # --- The prefecture's sub-projects ----------------------------------------------------------
