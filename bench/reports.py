@@ -70,19 +70,21 @@ def main() -> int:
             select(SheetRow.kind, func.count()).group_by(SheetRow.kind).order_by(SheetRow.kind)
         ).all()
     print("sheets: " + ", ".join(f"{kind} {count:,}" for kind, count in counts))
-    print(f"{'report':<24}{'best s':>8}{'median s':>10}  goal < {GOAL_SECONDS} s")
+    # CPU seconds too: on a shared machine the wall time mostly measures the neighbours.
+    print(f"{'report':<24}{'best s':>8}{'median s':>10}{'cpu s':>8}  goal < {GOAL_SECONDS} s")
     failed = False
     for name, run in REPORTS.items():
-        times = []
+        times, cpu = [], []
         for _ in range(options.repeat):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with transaction(engine) as session:
                 run(session)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         best, median = min(times), statistics.median(times)
         failed |= best >= GOAL_SECONDS
         mark = "ok" if best < GOAL_SECONDS else "SLOW"
-        print(f"{name:<24}{best:>8.2f}{median:>10.2f}  {mark}")
+        print(f"{name:<24}{best:>8.2f}{median:>10.2f}{min(cpu):>8.2f}  {mark}")
     engine.dispose()
     return 1 if failed else 0
 
