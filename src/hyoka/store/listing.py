@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet
 from hyoka.store.search import match, snippet, terms_of
-from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
 from hyoka.store.tables import RevisionRow, SheetRow
 
 Summary = SheetSummaryRow
@@ -100,33 +100,29 @@ class SheetPage:
         return max(1, -(-self.total // self.filters.per_page))
 
 
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 _STAGE_RANK = {stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}
 FACETS = ("kind", "fiscal_year", "department", "section", "policy", "stage", "achievement")
 
 
 def list_summaries(*, session: Session, filters: SheetFilters, facets: bool = True) -> SheetPage:
     """One page of the sheets that pass ``filters``, their total and the facet counts."""
-    base = select(Summary.sheet_id)
-    score = None
-    if filters.terms:
-        matched = match(session=session, terms=filters.terms)
-        base = base.join(matched, matched.c.sheet_id == Summary.sheet_id)
-        score = matched.c.score
-    conditions = _conditions(filters)
-    total = session.scalar(select(func.count()).select_from(base.where(*conditions).subquery()))
-    query = _page_query(base, conditions, score)
+    matched = match(session=session, terms=filters.terms) if filters.terms else None
+    score = None if matched is None else matched.c.score
+    total = session.scalar(_narrowed(select(func.count()).select_from(Summary), filters, matched))
+    columns: list[Any] = [Summary] if score is None else [Summary, score]
     page = max(1, filters.page)
-    score_column = query.selected_columns.score if score is not None else None
     rows = session.execute(
-        query.order_by(*_order(filters.effective_sort, score_column))
+        _narrowed(select(*columns), filters, matched)
+        .order_by(*_order(filters.effective_sort, score))
         .limit(filters.per_page)
         .offset((page - 1) * filters.per_page)
     ).all()
     items = [_listed(row[0]) for row in rows]
     if filters.terms and items:
         found = session.execute(
-            select(Summary.sheet_id, Summary.body).where(
-                Summary.sheet_id.in_([item.sheet_id for item in items])
+            select(SheetTextRow.sheet_id, SheetTextRow.body).where(
+                SheetTextRow.sheet_id.in_([item.sheet_id for item in items])
             )
         )
         bodies = {sheet_id: body for sheet_id, body in found}
@@ -137,21 +133,8 @@ def list_summaries(*, session: Session, filters: SheetFilters, facets: bool = Tr
         filters=filters,
         items=items,
         total=total or 0,
-        facets=facet_counts(session=session, filters=filters) if facets else {},
+        facets=facet_counts(session=session, filters=filters, matched=matched) if facets else {},
     )
-
-
-def _page_query(
-    base: Select[Any], conditions: list[ColumnElement[bool]], score: Any
-) -> Select[Any]:
-    ids = base.add_columns(*([score.label("score")] if score is not None else [])).where(
-        *conditions
-    )
-    page_ids = ids.subquery("page_ids")
-    columns: list[Any] = [Summary]
-    if score is not None:
-        columns.append(page_ids.c.score)
-    return select(*columns).join(page_ids, page_ids.c.sheet_id == Summary.sheet_id)
 
 
 def _order(sort: Sort, score: Any) -> list[Any]:
@@ -198,14 +181,15 @@ def _conditions(filters: SheetFilters, *, without: str = "") -> list[ColumnEleme
     return found
 
 
-def facet_counts(*, session: Session, filters: SheetFilters) -> dict[str, list[FacetValue]]:
+def facet_counts(
+    *, session: Session, filters: SheetFilters, matched: Subquery | None = None
+) -> dict[str, list[FacetValue]]:
     """Per facet, each value's count under the other filters (so the choices stay visible).
 
-    課・室 is counted only within a chosen 部局 (national data has thousands)."""
-    base = select(Summary.sheet_id)
-    if filters.terms:
+    課・室 is counted only within a chosen 部局 (national data has thousands). Without a
+    search, each count is one GROUP BY over the narrow summary rows."""
+    if filters.terms and matched is None:
         matched = match(session=session, terms=filters.terms)
-        base = base.join(matched, matched.c.sheet_id == Summary.sheet_id)
     columns: dict[str, Any] = {
         "kind": Summary.kind,
         "fiscal_year": Summary.fiscal_year,
@@ -218,21 +202,26 @@ def facet_counts(*, session: Session, filters: SheetFilters) -> dict[str, list[F
         columns["section"] = Summary.section
     facets: dict[str, list[FacetValue]] = {}
     for name, column in columns.items():
-        ids = base.where(*_conditions(filters, without=name)).subquery()
+        query = select(column, func.count()).select_from(Summary)
         rows = session.execute(
-            select(column, func.count())
-            .join(ids, ids.c.sheet_id == Summary.sheet_id)
-            .group_by(column)
+            _narrowed(query, filters, matched, without=name).group_by(column)
         ).all()
         facets[name] = _sorted_facet(name, [(_text(value), count) for value, count in rows])
-    ids = base.where(*_conditions(filters, without="policy")).subquery()
-    rows = session.execute(
-        select(SheetPolicyRow.policy_code, func.count(func.distinct(SheetPolicyRow.sheet_id)))
-        .join(ids, ids.c.sheet_id == SheetPolicyRow.sheet_id)
-        .group_by(SheetPolicyRow.policy_code)
-    ).all()
+    query = select(SheetPolicyRow.policy_code, func.count(func.distinct(Summary.sheet_id))).join(
+        Summary, Summary.sheet_id == SheetPolicyRow.sheet_id
+    )
+    filtered = _narrowed(query, filters, matched, without="policy")
+    rows = session.execute(filtered.group_by(SheetPolicyRow.policy_code)).all()
     facets["policy"] = _sorted_facet("policy", [(code, count) for code, count in rows])
     return facets
+
+
+def _narrowed(
+    query: _Query, filters: SheetFilters, matched: Subquery | None, *, without: str = ""
+) -> _Query:
+    if matched is not None:
+        query = query.join(matched, matched.c.sheet_id == Summary.sheet_id)
+    return query.where(*_conditions(filters, without=without))
 
 
 def _text(value: object) -> str:

@@ -49,7 +49,7 @@ from hyoka.model import Achievement, Indicator, Sheet
 from hyoka.rules import PaceStatus, achievement, pace
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.indicators import latest_figure_year
-from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
 from hyoka.store.tables import RevisionRow, SheetRow
 
 MIN_TRIGRAM = 3
@@ -148,8 +148,10 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
     for chunk in _chunks(ids, 500):
         session.execute(delete(SheetSummaryRow).where(SheetSummaryRow.sheet_id.in_(chunk)))
         session.execute(delete(SheetPolicyRow).where(SheetPolicyRow.sheet_id.in_(chunk)))
+        session.execute(delete(SheetTextRow).where(SheetTextRow.sheet_id.in_(chunk)))
     summaries: list[dict[str, object]] = []
     policies: list[dict[str, object]] = []
+    texts: list[dict[str, object]] = []
     for sheet_id, sheet in sheets:
         header = sheet.header
         summary = summarize(sheet)
@@ -166,6 +168,12 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
                 "achievement": None if summary.achievement is None else summary.achievement.value,
                 "at_risk": summary.at_risk,
                 "indicator_count": summary.indicator_count,
+            }
+        )
+        texts.append(
+            {
+                "sheet_id": sheet_id,
+                "program_name": normalize(header.program_name),
                 "body": sheet_text(sheet),
             }
         )
@@ -179,6 +187,7 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
             for position, link in enumerate(sheet.plan_links)
         ]
     session.execute(insert(SheetSummaryRow), summaries)
+    session.execute(insert(SheetTextRow), texts)
     if policies:
         session.execute(insert(SheetPolicyRow), policies)
 
@@ -257,18 +266,18 @@ def _like_match(terms: Sequence[str], *, case_folding: bool) -> Subquery:
         pattern = f"%{_escape_like(term)}%"
         # SQLite's LIKE already ignores ASCII case; its ILIKE would lower() every text.
         like = "ilike" if case_folding else "like"
-        in_body = getattr(SheetSummaryRow.body, like)(pattern, escape="\\")
-        in_name = getattr(SheetSummaryRow.program_name, like)(pattern, escape="\\")
+        in_body = getattr(SheetTextRow.body, like)(pattern, escape="\\")
+        in_name = getattr(SheetTextRow.program_name, like)(pattern, escape="\\")
         conditions.append(or_(in_body, in_name))
         # How often the term occurs, and ten more for the name; negated so that, as with
         # bm25, the smaller score comes first.
         occurrences = (
-            func.length(SheetSummaryRow.body)
-            - func.length(func.replace(func.lower(SheetSummaryRow.body), term.lower(), ""))
+            func.length(SheetTextRow.body)
+            - func.length(func.replace(func.lower(SheetTextRow.body), term.lower(), ""))
         ) / len(term)
         score = score - occurrences - case((in_name, 10.0), else_=0.0)
     return (
-        select(SheetSummaryRow.sheet_id.label("sheet_id"), score.label("score"))
+        select(SheetTextRow.sheet_id.label("sheet_id"), score.label("score"))
         .where(and_(*conditions))
         .subquery("matched")
     )

@@ -2,10 +2,11 @@
 
 ``sheet_summaries`` repeats the header columns the portal filters and sorts on and adds
 values computed by the rules when the sheet is saved (``achievement``, ``at_risk``), so
-that lists of 20,000+ sheets filter, count and page in SQL alone. ``body`` is every text
-of the sheet, the base text of the full-text search: SQLite indexes it with the FTS5
-``trigram`` tokenizer in ``sheet_fts`` (an external-content table kept in step by
-triggers, created by the migration), PostgreSQL with a pg_trgm GIN index. Neither index
+that lists of 20,000+ sheets filter, count and page in SQL alone; its rows stay narrow so
+that counting them is cheap. ``sheet_texts.body`` is every text of the sheet, the base
+text of the full-text search: SQLite indexes it with the FTS5 ``trigram`` tokenizer in
+``sheet_fts`` (an external-content table kept in step by triggers, created by the
+migration), PostgreSQL with pg_trgm GIN indexes. Neither index
 is described here (SQLAlchemy cannot): :data:`SEARCH_INDEX_NAMES` tells schema
 comparisons to leave them out.
 """
@@ -27,8 +28,8 @@ SEARCH_INDEX_NAMES = frozenset(
         "sheet_fts_docsize",
         "sheet_fts_config",
         "sheet_fts_content",
-        "ix_sheet_summaries_body_trgm",
-        "ix_sheet_summaries_name_trgm",
+        "ix_sheet_texts_body_trgm",
+        "ix_sheet_texts_name_trgm",
     }
 )
 
@@ -63,6 +64,15 @@ class SheetSummaryRow(Base):
     achievement: Mapped[str | None]  # 達成 / 未達成 over the indicators with a status
     at_risk: Mapped[bool]
     indicator_count: Mapped[int]
+
+
+class SheetTextRow(Base):
+    __tablename__ = "sheet_texts"
+
+    sheet_id: Mapped[int] = mapped_column(
+        ForeignKey("sheets.id", ondelete="CASCADE"), primary_key=True
+    )
+    program_name: Mapped[str]
     body: Mapped[str]
 
 

@@ -1,4 +1,4 @@
-"""Listing and search: per-sheet summaries, 施策分野 codes, the full-text indexes.
+"""Listing and search: per-sheet summaries, texts and 施策分野 codes, the full-text indexes.
 
 Revision ID: 0002_search
 Revises: 0001
@@ -21,16 +21,16 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 _SQLITE_FTS = [
-    # External content: the text lives once, in sheet_summaries; the triggers keep the index.
+    # External content: the text lives once, in sheet_texts; the triggers keep the index.
     "CREATE VIRTUAL TABLE sheet_fts USING fts5(program_name, body, "
-    "content='sheet_summaries', content_rowid='sheet_id', tokenize='trigram')",
-    "CREATE TRIGGER sheet_summaries_fts_insert AFTER INSERT ON sheet_summaries BEGIN "
+    "content='sheet_texts', content_rowid='sheet_id', tokenize='trigram')",
+    "CREATE TRIGGER sheet_texts_fts_insert AFTER INSERT ON sheet_texts BEGIN "
     "INSERT INTO sheet_fts(rowid, program_name, body) "
     "VALUES (new.sheet_id, new.program_name, new.body); END",
-    "CREATE TRIGGER sheet_summaries_fts_delete AFTER DELETE ON sheet_summaries BEGIN "
+    "CREATE TRIGGER sheet_texts_fts_delete AFTER DELETE ON sheet_texts BEGIN "
     "INSERT INTO sheet_fts(sheet_fts, rowid, program_name, body) "
     "VALUES ('delete', old.sheet_id, old.program_name, old.body); END",
-    "CREATE TRIGGER sheet_summaries_fts_update AFTER UPDATE ON sheet_summaries BEGIN "
+    "CREATE TRIGGER sheet_texts_fts_update AFTER UPDATE ON sheet_texts BEGIN "
     "INSERT INTO sheet_fts(sheet_fts, rowid, program_name, body) "
     "VALUES ('delete', old.sheet_id, old.program_name, old.body); "
     "INSERT INTO sheet_fts(rowid, program_name, body) "
@@ -38,9 +38,8 @@ _SQLITE_FTS = [
 ]
 _POSTGRES_TRGM = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX ix_sheet_summaries_body_trgm ON sheet_summaries USING gin (body gin_trgm_ops)",
-    "CREATE INDEX ix_sheet_summaries_name_trgm ON sheet_summaries "
-    "USING gin (program_name gin_trgm_ops)",
+    "CREATE INDEX ix_sheet_texts_body_trgm ON sheet_texts USING gin (body gin_trgm_ops)",
+    "CREATE INDEX ix_sheet_texts_name_trgm ON sheet_texts USING gin (program_name gin_trgm_ops)",
 ]
 
 
@@ -62,7 +61,6 @@ def upgrade() -> None:
         sa.Column("achievement", sa.Text(), nullable=True),
         sa.Column("at_risk", sa.Boolean(), nullable=False),
         sa.Column("indicator_count", sa.Integer(), nullable=False),
-        _text("body"),
         sa.PrimaryKeyConstraint("sheet_id", name="pk_sheet_summaries"),
         sa.ForeignKeyConstraint(
             ["sheet_id"],
@@ -81,6 +79,16 @@ def upgrade() -> None:
         ["program_number"],
     ):
         op.create_index(f"ix_sheet_summaries_{'_'.join(columns)}", "sheet_summaries", columns)
+    op.create_table(
+        "sheet_texts",
+        sa.Column("sheet_id", sa.Integer(), nullable=False),
+        _text("program_name"),
+        _text("body"),
+        sa.PrimaryKeyConstraint("sheet_id", name="pk_sheet_texts"),
+        sa.ForeignKeyConstraint(
+            ["sheet_id"], ["sheets.id"], name="fk_sheet_texts_sheet_id_sheets", ondelete="CASCADE"
+        ),
+    )
     op.create_table(
         "sheet_policies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -107,4 +115,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS sheet_fts")
     op.drop_table("sheet_policies")
+    op.drop_table("sheet_texts")
     op.drop_table("sheet_summaries")
