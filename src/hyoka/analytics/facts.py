@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from functools import cache
 
 from hyoka.model import (
     Comparison,
@@ -37,8 +37,7 @@ def closed_year(sheet: SheetInfo) -> int:
     """
     if sheet.kind is SheetKind.NATIONAL:
         return sheet.fiscal_year - 1
-    fields: dict[str, Any] = {"fiscal_year": sheet.fiscal_year, "stage": Stage(sheet.stage)}
-    return as_of_year(Sheet.model_construct(header=Header.model_construct(**fields)))
+    return as_of_year(rule_sheet(sheet))
 
 
 def rule_context(sheet: SheetInfo) -> RuleContext:
@@ -66,19 +65,36 @@ def to_indicator(fact: IndicatorFact) -> Indicator:
     )
 
 
+@cache
+def _blank_sheet() -> Sheet:
+    # pydantic's model_construct inspects every default factory's signature on each call
+    # (milliseconds for a Sheet); copying one blank sheet is microseconds.
+    header = Header(
+        program_number="0",
+        program_name="",
+        department="",
+        section="",
+        fiscal_year=2000,
+        stage=Stage.REVIEW,
+    )
+    return Sheet(header=header)
+
+
 def rule_sheet(sheet: SheetInfo, indicators: Iterable[Indicator] = ()) -> Sheet:
     """A sheet carrying only what the indicator and cost rules read."""
-    fields: dict[str, Any] = {
-        "kind": sheet.kind,
-        "program_number": sheet.program_number,
-        "program_name": sheet.program_name,
-        "department": sheet.organisation,
-        "section": sheet.section,
-        "fiscal_year": sheet.fiscal_year,
-        "stage": Stage(sheet.stage),
-    }
-    header = Header.model_construct(**fields)
-    return Sheet.model_construct(header=header, indicators=list(indicators), costs=[])
+    blank = _blank_sheet()
+    header = blank.header.model_copy(
+        update={
+            "kind": sheet.kind,
+            "program_number": sheet.program_number,
+            "program_name": sheet.program_name,
+            "department": sheet.organisation,
+            "section": sheet.section,
+            "fiscal_year": sheet.fiscal_year,
+            "stage": Stage(sheet.stage),
+        }
+    )
+    return blank.model_copy(update={"header": header, "indicators": list(indicators), "costs": []})
 
 
 def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:

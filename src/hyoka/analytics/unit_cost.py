@@ -111,7 +111,10 @@ def _rule_costs(entry: SheetSubProjects) -> list[tuple[tuple[int, str, str], Uni
         if component is None:
             component = components[(quantity.sub_project, quantity.component)] = (
                 Component.model_construct(
-                    number=quantity.component, name=quantity.component_name, quantities=[]
+                    number=quantity.component,
+                    name=quantity.component_name,
+                    methods=[],
+                    quantities=[],
                 )
             )
         component.quantities.append(
