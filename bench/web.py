@@ -100,15 +100,12 @@ def sheet_ids(path: Path, count: int) -> list[int]:
 def start(
     command: list[str], url: str, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT
-    )
+    log = tempfile.NamedTemporaryFile(prefix="bench-web-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, stdout=log, stderr=log, env=env, cwd=ROOT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            sys.exit(
-                f"{command[0]} stopped: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            sys.exit(f"{command[0]} stopped; see {log.name}")
         try:
             if httpx.get(url, timeout=5).status_code < 500:
                 return process
@@ -116,7 +113,7 @@ def start(
             pass
         time.sleep(0.3)
     process.kill()
-    sys.exit(f"{command[0]} did not answer at {url}")
+    sys.exit(f"{command[0]} did not answer at {url}; see {log.name}")
 
 
 def measure(
@@ -129,8 +126,11 @@ def measure(
         if client is None:
             client = local.client = httpx.Client(base_url=base, timeout=60)
         began = time.perf_counter()
-        response = client.get(paths(index))
-        return time.perf_counter() - began, response.status_code == 200
+        try:
+            ok = client.get(paths(index)).status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        return time.perf_counter() - began, ok
 
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, range(min(20, requests))))  # warm up caches and connections

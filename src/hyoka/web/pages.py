@@ -5,6 +5,7 @@ Each page renders from one context dataclass (its contract with the template).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from hyoka.web import downloads
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
+logger = logging.getLogger(__name__)
 
 KIND_LABELS = {SheetKind.PREFECTURE.value: "県", SheetKind.NATIONAL.value: "国"}
 SORT_LABELS = {
@@ -183,7 +185,11 @@ def _fragment(sheet: Sheet) -> Markup | None:
         from hyoka.render.html import sheet_fragment
     except ImportError:  # the layout renderer is not installed: the page shows a summary
         return None
-    return sheet_fragment(sheet)
+    try:
+        return sheet_fragment(sheet)
+    except Exception:  # one sheet the layout cannot draw must not take its page down
+        logger.exception("sheet layout failed for %s", sheet.header.program_number)
+        return None
 
 
 def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) -> SheetContext:
