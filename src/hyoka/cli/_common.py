@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hyoka.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     name="hyoka",
@@ -44,3 +50,25 @@ def progress_bar() -> Progress:
         console=err,
         transient=False,
     )
+
+
+@contextmanager
+def open_store(db: str | None) -> Iterator[Engine]:
+    """A migrated store for one command; its connections are closed when the command ends."""
+    from hyoka.store import create_engine_for, migrate
+
+    engine = create_engine_for(database_url(db))
+    try:
+        migrate(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def store_session(db: str | None) -> Iterator[Session]:
+    """One transaction on a migrated store for one command (committed when the block ends)."""
+    from hyoka.store import transaction
+
+    with open_store(db) as engine, transaction(engine) as session:
+        yield session

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hyoka.cli._common import DatabaseOption, app, database_url, err, progress_bar
+from hyoka.cli._common import DatabaseOption, app, err, progress_bar, store_session
 from hyoka.importers import ImportFailed, parse_file
 from hyoka.model import Sheet, Stage
 
@@ -38,29 +38,24 @@ def render_bytes(sheet: Sheet, fmt: RenderFormat) -> bytes:
 def _stored_sheets(
     db: str | None, program: str | None, year: int | None, stage: Stage | None
 ) -> list[Sheet]:
-    from hyoka.store import create_engine_for, list_sheets, load_sheet, migrate, transaction
+    from hyoka.store import list_sheets, load_sheet
 
-    engine = create_engine_for(database_url(db))
-    try:
-        migrate(engine)
-        with transaction(engine) as session:
-            if program is None:
-                return list_sheets(session=session)
-            number = " ".join(program.replace("-", " ").split())
-            if year is not None and stage is not None:
-                found = load_sheet(
-                    session=session, program_number=number, fiscal_year=year, stage=stage
-                )
-                return [] if found is None else [found]
-            return [
-                sheet
-                for sheet in list_sheets(session=session)
-                if sheet.header.program_number == number
-                and (year is None or sheet.header.fiscal_year == year)
-                and (stage is None or sheet.header.stage is stage)
-            ]
-    finally:
-        engine.dispose()
+    with store_session(db) as session:
+        if program is None:
+            return list_sheets(session=session)
+        number = " ".join(program.replace("-", " ").split())
+        if year is not None and stage is not None:
+            found = load_sheet(
+                session=session, program_number=number, fiscal_year=year, stage=stage
+            )
+            return [] if found is None else [found]
+        return [
+            sheet
+            for sheet in list_sheets(session=session)
+            if sheet.header.program_number == number
+            and (year is None or sheet.header.fiscal_year == year)
+            and (stage is None or sheet.header.stage is stage)
+        ]
 
 
 @app.command()

@@ -40,10 +40,9 @@ from hyoka.analytics import (
     quality_report,
     unit_cost_report,
 )
-from hyoka.cli._common import DatabaseOption, app, database_url, err, out
+from hyoka.cli._common import DatabaseOption, app, err, out, store_session
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
-from hyoka.store import create_engine_for, migrate, transaction
 
 report_app = typer.Typer(
     help="複数のシートにまたがる分析レポート（達成率・執行率・単位コスト・要注意指標・推移・品質）",
@@ -231,13 +230,8 @@ def _write(data: bytes, output: Path | None) -> None:
 
 
 def _run(db: str | None, build: Callable[[Session], Any]) -> Any:
-    engine = create_engine_for(database_url(db))
-    try:
-        migrate(engine)
-        with transaction(engine) as session:
-            return build(session)
-    finally:
-        engine.dispose()
+    with store_session(db) as session:
+        return build(session)
 
 
 def _scope(kind: KindChoice, organisation: str | None, program: str | None) -> Scope:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 import orjson
 import typer
 from rich.table import Table
+from sqlalchemy import Engine
 
-from hyoka.cli._common import DatabaseOption, app, database_url, err, out, progress_bar
+from hyoka.cli._common import DatabaseOption, app, err, open_store, out, progress_bar
 from hyoka.importers import ImportFailed, ParsedSheet, parse_file
 from hyoka.importers.errors import ImportNotes, Problem
 from hyoka.settings import Settings
@@ -96,10 +97,13 @@ def import_(
     Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
     the previous version as history. A file with errors stores nothing.
     """
-    from hyoka.store import create_engine_for, migrate, save_sheet, transaction
+    with open_store(db) as engine:
+        _import_files(engine, files, accept_incomplete=accept_incomplete)
 
-    engine = create_engine_for(database_url(db))
-    migrate(engine)
+
+def _import_files(engine: Engine, files: list[Path], *, accept_incomplete: bool) -> None:
+    from hyoka.store import save_sheet, transaction
+
     failed = 0
     # National sheets (JUDGIT! gzip NDJSON): streamed in batches, see hyoka.importers.judgit.
     from hyoka.cli.judgit import import_national, is_judgit_file
@@ -154,13 +158,11 @@ def check(
 ) -> None:
     """Print the findings of the rules for every stored sheet."""
     from hyoka.rules import check_sheet
-    from hyoka.store import create_engine_for, list_sheets, migrate, transaction
+    from hyoka.store import list_sheets, transaction
 
     settings = Settings()
     cost = personnel_cost if personnel_cost is not None else settings.personnel_cost_per_person
-    engine = create_engine_for(database_url(db))
-    migrate(engine)
-    with transaction(engine) as session:
+    with open_store(db) as engine, transaction(engine) as session:
         sheets = list_sheets(session=session)
     results = []
     with progress_bar() as progress:
@@ -223,23 +225,18 @@ def export(
     workbooks in the sheet's layout (xlsx: 07-01-01_2023_点検.xlsx in the folder, or one
     file when the selection is one sheet) or the open-data tables as one workbook."""
     from hyoka.render.opendata import export_csv, export_json, export_xlsx
-    from hyoka.store import create_engine_for, migrate, transaction
+    from hyoka.store import transaction
 
-    engine = create_engine_for(database_url(db))
-    try:
-        migrate(engine)
-        with transaction(engine) as session:
-            if fmt is ExportFormat.json:
-                export_json(session=session, path=output)
-            elif fmt is ExportFormat.csv:
-                export_csv(session=session, directory=output, bom=bom)
-            elif fmt is ExportFormat.tables_xlsx:
-                export_xlsx(session=session, path=output)
-            else:
-                _export_workbooks(session, output, program=program, year=year, stage=stage)
-                return
-    finally:
-        engine.dispose()  # no connection left open for the garbage collector to find
+    with open_store(db) as engine, transaction(engine) as session:
+        if fmt is ExportFormat.json:
+            export_json(session=session, path=output)
+        elif fmt is ExportFormat.csv:
+            export_csv(session=session, directory=output, bom=bom)
+        elif fmt is ExportFormat.tables_xlsx:
+            export_xlsx(session=session, path=output)
+        else:
+            _export_workbooks(session, output, program=program, year=year, stage=stage)
+            return
     err.print(f"書き出しました: {output}")
 
 

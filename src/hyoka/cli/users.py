@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import typer
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from hyoka import accounts
 from hyoka.accounts import AccountError, Role
-from hyoka.cli._common import DatabaseOption, app, database_url, err, out
+from hyoka.cli._common import DatabaseOption, app, err, out, store_session
 
 users_app = typer.Typer(
     help="職員アカウントの追加・一覧・役割変更・無効化・パスワード変更",
@@ -53,23 +52,10 @@ def _actor() -> str:
         return "cli"
 
 
-@contextmanager
-def _store(db: str | None) -> Iterator[Session]:
-    from hyoka.store import create_engine_for, migrate, transaction
-
-    engine = create_engine_for(database_url(db))
-    try:
-        migrate(engine)
-        with transaction(engine) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
 def _run(db: str | None, action: Callable[[Session], T]) -> T:
     """Run one library call in one transaction; a refused input exits with code 2."""
     try:
-        with _store(db) as session:
+        with store_session(db) as session:
             return action(session)
     except AccountError as error:
         err.print(f"[red]エラー[/red] {error}", highlight=False)
