@@ -241,3 +241,28 @@ def test_openapi_and_local_docs(client: TestClient) -> None:
 def test_unknown_pages_get_a_japanese_404(client: TestClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404 and "ページが見つかりません" in response.text
+
+
+def test_unpublished_versions_stay_off_the_public_pages(
+    client: TestClient, engine: Engine, ids: dict[str, int]
+) -> None:
+    from hyoka.stages import Action
+    from hyoka.store import transaction
+    from hyoka.store.workflow import create_next_year, transition
+
+    with transaction(engine) as session:
+        draft = create_next_year(session=session, sheet_id=ids["seed"], actor="tester")
+
+    def listed() -> bool:
+        items = client.get("/api/sheets", params={"per_page": "100"}).json()["items"]
+        return any(item["id"] == draft for item in items)
+
+    assert not listed()
+    assert client.get(f"/sheets/{draft}").status_code == 404
+    assert client.get(f"/sheets/{ids['seed']}").status_code == 200
+
+    with transaction(engine) as session:
+        for action in (Action.SUBMIT, Action.APPROVE):
+            transition(session=session, sheet_id=draft, action=action, actor="tester")
+    assert listed()
+    assert client.get(f"/sheets/{draft}").status_code == 200

@@ -23,9 +23,11 @@ from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet
+from hyoka.stages import WorkflowState
 from hyoka.store.search import match, snippet, terms_of
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
 from hyoka.store.tables import RevisionRow, SheetRow
+from hyoka.store.workflow_tables import WorkflowRow
 
 Summary = SheetSummaryRow
 
@@ -152,8 +154,17 @@ def _order(sort: Sort, score: Any) -> list[Any]:
             return by_number
 
 
+def published(sheet_id: Any) -> ColumnElement[bool]:
+    """The public sees a sheet version once approved; a version without workflow came from a
+    published source (a PDF, a JUDGIT! file). Drafts, submitted and returned versions stay
+    with the staff."""
+    return ~exists().where(
+        WorkflowRow.sheet_id == sheet_id, WorkflowRow.state != WorkflowState.APPROVED.value
+    )
+
+
 def _conditions(filters: SheetFilters, *, without: str = "") -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
+    found: list[ColumnElement[bool]] = [published(Summary.sheet_id)]
     if filters.kind and without != "kind":
         found.append(Summary.kind == filters.kind)
     if filters.fiscal_year is not None and without != "fiscal_year":
@@ -286,18 +297,24 @@ class StoredSheet:
     sheet: Sheet
 
 
-def load_stored_sheets(*, session: Session, sheet_ids: Sequence[int]) -> list[StoredSheet]:
-    """The current versions of these sheets, in the order asked; unknown ids are left out."""
+def load_stored_sheets(
+    *, session: Session, sheet_ids: Sequence[int], public: bool = True
+) -> list[StoredSheet]:
+    """The current versions of these sheets, in the order asked; unknown ids are left out,
+    and so are unpublished versions unless ``public`` is False (staff)."""
     if not sheet_ids:
         return []
-    rows = session.execute(
+    query = (
         select(SheetRow.id, RevisionRow.revision, RevisionRow.saved_at, RevisionRow.document)
         .join(
             RevisionRow,
             (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
         )
         .where(SheetRow.id.in_(list(sheet_ids)))
-    ).all()
+    )
+    if public:
+        query = query.where(published(SheetRow.id))
+    rows = session.execute(query).all()
     found = {
         sheet_id: StoredSheet(sheet_id, revision, saved_at, Sheet.model_validate(document))
         for sheet_id, revision, saved_at, document in rows
@@ -305,8 +322,10 @@ def load_stored_sheets(*, session: Session, sheet_ids: Sequence[int]) -> list[St
     return [found[sheet_id] for sheet_id in sheet_ids if sheet_id in found]
 
 
-def load_stored_sheet(*, session: Session, sheet_id: int) -> StoredSheet | None:
-    found = load_stored_sheets(session=session, sheet_ids=[sheet_id])
+def load_stored_sheet(
+    *, session: Session, sheet_id: int, public: bool = True
+) -> StoredSheet | None:
+    found = load_stored_sheets(session=session, sheet_ids=[sheet_id], public=public)
     return found[0] if found else None
 
 
@@ -324,7 +343,9 @@ def list_policy_areas(*, session: Session) -> list[PolicyArea]:
             SheetPolicyRow.policy_code,
             func.max(SheetPolicyRow.policy_name),
             func.count(func.distinct(SheetPolicyRow.sheet_id)),
-        ).group_by(SheetPolicyRow.policy_code)
+        )
+        .where(published(SheetPolicyRow.sheet_id))
+        .group_by(SheetPolicyRow.policy_code)
     ).all()
     areas = [PolicyArea(code, name or "", count) for code, name, count in rows]
     return sorted(areas, key=lambda area: policy_sort_key(area.code))
@@ -339,7 +360,8 @@ def policy_sheet_ids(*, session: Session, code: str) -> list[int]:
                 exists().where(
                     SheetPolicyRow.sheet_id == Summary.sheet_id,
                     SheetPolicyRow.policy_code == code,
-                )
+                ),
+                published(Summary.sheet_id),
             )
             .order_by(Summary.fiscal_year.desc(), Summary.program_number, Summary.stage)
         )
