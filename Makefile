@@ -2,14 +2,19 @@
 DB ?= var/hyoka.sqlite
 SAMPLES := tests/data/seeds/000_8759d722d40dd0bd.txt tests/data/seeds/003_2d038c51f7766a6a.txt
 
-.PHONY: setup run test test-fast lint schema
+.PHONY: setup run check test test-fast lint schema bench
 
 setup:
 	bash scripts/install-system-packages.sh
 	uv sync --frozen
 
-# Import the sample sheets into a local SQLite database and show what the rules find.
+# The web portal on a fresh local SQLite database holding the sample sheets
+# (http://127.0.0.1:8000/; Ctrl-C stops it).
 run: setup
+	uv run hyoka demo
+
+# The command-line path: import the samples into var/hyoka.sqlite and show the findings.
+check: setup
 	uv run hyoka import --db $(DB) --accept-incomplete $(SAMPLES)
 	uv run hyoka check --db $(DB)
 
@@ -28,3 +33,9 @@ lint:
 
 schema:
 	uv run hyoka schema -o docs/sheet.schema.json
+
+# Benchmarks print figures (docs/benchmarks.md); the national data is read by path.
+bench:
+	uv run python bench/render.py
+	uv run python bench/import.py ../shared/data/judgit/20*.ndjson.gz
+	uv run python bench/web.py
