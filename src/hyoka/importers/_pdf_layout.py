@@ -9,8 +9,10 @@ from the header cells' x ranges and rows from the rulings between them.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from hyoka.importers._normalize import normalize_text
@@ -40,7 +42,7 @@ class Glyph:
     top: float
     bottom: float
 
-    @property
+    @cached_property
     def size(self) -> float:
         return self.bottom - self.top
 
@@ -51,15 +53,17 @@ class TextLine:
 
     page: int
     glyphs: list[Glyph] = field(default_factory=list)
+    edge: float = 0.0  # where a full line of this line's cell ends (set by read_page)
 
-    @property
+    @cached_property
     def text(self) -> str:
         out = []
         for index, glyph in enumerate(self.glyphs):
             if index:
                 before = self.glyphs[index - 1]
-                # A space the PDF does not draw shows as a gap of about half a font size.
-                if glyph.x0 - before.x1 > glyph.size * 0.2:
+                # Cells side by side show as a gap without a space glyph between them.
+                spaced = " " in (glyph.text, before.text)
+                if not spaced and glyph.x0 - before.x1 > glyph.size * 0.2:
                     out.append(" ")
             out.append(glyph.text)
         return clean("".join(out))
@@ -72,19 +76,19 @@ class TextLine:
     def x1(self) -> float:
         return self.glyphs[-1].x1
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(glyph.top for glyph in self.glyphs)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(glyph.bottom for glyph in self.glyphs)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return max(glyph.size for glyph in self.glyphs)
 
-    @property
+    @cached_property
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
 
@@ -111,9 +115,16 @@ class Page:
     lines: list[TextLine]
     horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
     vertical: list[tuple[float, float, float]]  # (x, top, bottom)
+    _cells: dict[int, Box] = field(default_factory=dict, repr=False)
 
     def cell_around(self, line: TextLine) -> Box:
         """The ruled cell a line sits in (the page edges where no ruling bounds it)."""
+        found = self._cells.get(id(line))
+        if found is None:
+            found = self._cells[id(line)] = self._cell_around(line)
+        return found
+
+    def _cell_around(self, line: TextLine) -> Box:
         y, x = line.middle, (line.x0 + line.x1) / 2
         left = max(
             (v for v, t, b in self.vertical if v <= line.x0 + 0.5 and t <= y <= b), default=0.0
@@ -150,16 +161,30 @@ def read_page(number: int, page: Any) -> Page:
     chars = [
         Glyph(str(c["text"]), float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]))
         for c in page.chars
-        if str(c["text"]).strip()
+        if str(c["text"]).strip() or c["text"] == " "
     ]
-    horizontal: list[tuple[float, float, float]] = []
-    vertical: list[tuple[float, float, float]] = []
+    # Each ruling is a thin filled rectangle: its edges come in near-identical pairs.
+    horizontal_set: set[tuple[float, float, float]] = set()
+    vertical_set: set[tuple[float, float, float]] = set()
     for edge in page.edges:
         if edge["orientation"] == "h":
-            horizontal.append((float(edge["top"]), float(edge["x0"]), float(edge["x1"])))
+            horizontal_set.add(
+                (
+                    round(float(edge["top"]), 1),
+                    round(float(edge["x0"]), 1),
+                    round(float(edge["x1"]), 1),
+                )
+            )
         else:
-            vertical.append((float(edge["x0"]), float(edge["top"]), float(edge["bottom"])))
-    return Page(
+            vertical_set.add(
+                (
+                    round(float(edge["x0"]), 1),
+                    round(float(edge["top"]), 1),
+                    round(float(edge["bottom"]), 1),
+                )
+            )
+    horizontal, vertical = sorted(horizontal_set), sorted(vertical_set)
+    result = Page(
         number=number,
         width=float(page.width),
         height=float(page.height),
@@ -167,6 +192,15 @@ def read_page(number: int, page: Any) -> Page:
         horizontal=horizontal,
         vertical=vertical,
     )
+    # The fullest line of all cells ending at the same ruling shows the cells' padding.
+    rights = {id(line): result.cell_around(line).x1 for line in result.lines}
+    padding: dict[int, float] = {}
+    for line in result.lines:
+        key = round(rights[id(line)])
+        padding[key] = min(padding.get(key, 99.0), max(rights[id(line)] - line.x1, 0.0))
+    for line in result.lines:
+        line.edge = rights[id(line)] - padding[round(rights[id(line)])]
+    return result
 
 
 def _lines(
@@ -185,15 +219,21 @@ def _lines(
         for glyph in row[1:]:
             before = current.glyphs[-1]
             middle = (glyph.top + glyph.bottom) / 2
-            ruled = any(
-                before.x1 - 0.5 <= x <= glyph.x0 + 0.5 and t <= middle <= b for x, t, b in vertical
-            )
+            start = bisect_left(vertical, (before.x1 - 0.5,))
+            ruled = False
+            for x, t, b in vertical[start:]:
+                if x > glyph.x0 + 0.5:
+                    break
+                if t <= middle <= b:
+                    ruled = True
+                    break
             if ruled or glyph.x0 - before.x1 > glyph.size * _CELL_GAP:
                 lines.append(current)
                 current = TextLine(page, [glyph])
             else:
                 current.glyphs.append(glyph)
         lines.append(current)
+    lines = [line for line in lines if line.text.strip()]
     return sorted(lines, key=lambda line: (round(line.top, 0), line.x0))
 
 
@@ -202,28 +242,29 @@ def nfkc(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _ascii_word(char: str) -> bool:
+def _latin(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def join_lines(lines: Sequence[TextLine], right: float | None = None) -> str:
+def join_lines(lines: Sequence[TextLine]) -> str:
     """Lines of one wrapped paragraph as one text.
 
-    A line broken inside Japanese text joins without a space; where the break came at a
-    space next to a Latin word, the space the renderer dropped at the line end is put
-    back (the gap left at the line end is wider than the next character).
+    The renderer breaks Japanese text anywhere and drops the space where it breaks at
+    one. Between two Latin words the break can only have been a space (unless a word
+    too long for the cell was cut, which fills the line), so the space is put back
+    there; next to Japanese text a dropped space cannot be told from none (a known limit).
     """
     out = ""
     for index, line in enumerate(lines):
         text = line.text
-        if index and out:
+        if out and not out.endswith(" ") and not text.startswith(" "):
             before = lines[index - 1]
-            edge = right if right is not None else max(item.x1 for item in lines)
-            gap = edge - before.x1
-            latin = _ascii_word(out[-1]) or _ascii_word(text[0])
-            out += " " if latin and gap > line.glyphs[0].size * 1.2 else ""
+            room = before.edge - before.x1
+            first = line.glyphs[0].x1 - line.glyphs[0].x0
+            if _latin(out[-1]) and _latin(text[0]) and room >= first:
+                out += " "
         out += text
-    return out
+    return out.strip()
 
 
 def right_edge(page: Page, line: TextLine) -> float:

@@ -473,10 +473,11 @@ def parse_sub_projects(zone: PageLines, notes: ImportNotes) -> list[SubProject]:
         )
         for index, (_top, kind, line) in enumerate(events):
             end = events[index + 1][0] - 1 if index + 1 < len(events) else page.height
+            row_top = page.cell_around(line).top
             header_lines = [
                 other
                 for other in lines
-                if abs(page.cell_around(other).top - page.cell_around(line).top) < 1
+                if abs(other.top - line.top) < 20 and abs(page.cell_around(other).top - row_top) < 1
             ]
             if kind == "head":
                 sub = _head(page, lines, header_lines, end)

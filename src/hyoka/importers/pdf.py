@@ -21,6 +21,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._pdf_layout import Page, TextLine, join_lines, nfkc, read_page
@@ -134,7 +135,14 @@ def _read(path: Path, source: str) -> list[Page]:
     try:
         with pdfplumber.open(path) as pdf:
             pages = [read_page(index + 1, page) for index, page in enumerate(pdf.pages)]
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
+    except (
+        PdfminerException,
+        PDFSyntaxError,
+        PSException,
+        ValueError,
+        KeyError,
+        TypeError,
+    ) as error:
         raise ImportFailed(
             source,
             [Problem("ファイル", f"PDF として読めません(壊れているか途中で切れています: {error})")],
