@@ -9,6 +9,7 @@ Thin over :mod:`hyoka.store.workflow` and :mod:`hyoka.store.review`; who may do 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -232,6 +233,24 @@ def resolve(sheet_id: int, comment_id: int, user: CurrentUser, session: SessionD
     return _done(sheet_id)
 
 
+def _create_from(
+    request: Request,
+    sheet_id: int,
+    user: User,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    create: Callable[..., int],
+) -> Response:
+    """Create a sheet version from this one (next year, next stage) and open it."""
+    ensure_can(user, Permission.CREATE, load_ref(session, sheet_id))
+    try:
+        created = create(session=session, sheet_id=sheet_id, actor=user.login)
+    except WorkflowError as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(created)
+
+
 @router.post("/sheets/{sheet_id:int}/next-year", name="staff_next_year")
 def next_year(
     request: Request,
@@ -241,12 +260,7 @@ def next_year(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
-    ensure_can(user, Permission.CREATE, load_ref(session, sheet_id))
-    try:
-        created = create_next_year(session=session, sheet_id=sheet_id, actor=user.login)
-    except WorkflowError as error:
-        return _refused(request, templates, session, settings, user, sheet_id, str(error))
-    return _done(created)
+    return _create_from(request, sheet_id, user, session, settings, templates, create_next_year)
 
 
 @router.post("/sheets/{sheet_id:int}/next-stage", name="staff_next_stage")
@@ -258,12 +272,7 @@ def next_stage(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
-    ensure_can(user, Permission.CREATE, load_ref(session, sheet_id))
-    try:
-        created = start_next_stage(session=session, sheet_id=sheet_id, actor=user.login)
-    except WorkflowError as error:
-        return _refused(request, templates, session, settings, user, sheet_id, str(error))
-    return _done(created)
+    return _create_from(request, sheet_id, user, session, settings, templates, start_next_stage)
 
 
 @router.post("/sheets/{sheet_id:int}/assign", name="staff_assign")
