@@ -41,7 +41,12 @@ def log_in(page: Page, server: LiveServer, login: str) -> None:
     page.goto(server.url + "/login")
     page.fill("#login-name", login)
     page.fill("#login-password", PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and response.url.endswith("/login")
+    ) as answer:
+        page.get_by_role("button", name="ログイン").click()
+    # A refused login answers with the form again: say what the server said.
+    assert answer.value.status == 303, f"{login}: {answer.value.status} {page.content()[:2000]}"
     page.wait_for_url(re.compile(r"/staff$"))
 
 
