@@ -1,0 +1,164 @@
+"""Placing the 細事業一覧's components into their sub-projects, and numbering bare names.
+
+Each sub-project's components are numbered 1..k; a name close to a sub-project's name
+settles it; components that speak alike stay together; the order the text comes out in
+follows the sub-projects' order as far as it can.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from itertools import product
+
+from hyoka.importers._layout import similarity
+from hyoka.importers._text_components import Draft
+from hyoka.importers._text_subheads import SECTION, Anchor
+from hyoka.importers.errors import ImportNotes
+
+
+def place(
+    drafts: list[Draft],
+    heads: Sequence[Anchor],
+    head_pages: Sequence[set[int]],
+    lone_numbers: Sequence[int],
+    notes: ImportNotes,
+) -> None:
+    """Give each component a sub-project and a number.
+
+    A component whose name is close to one sub-project's name is that one's. The others
+    are placed so that every sub-project's numbers run 1..k with the lone digits of the
+    page filling the gaps, components that speak alike stay together and the order in
+    which the text comes out follows the sub-projects' order as far as it can.
+    """
+    count = len(heads)
+    candidates = [
+        [j for j in range(count) if d.name.page in head_pages[j]] or list(range(count))
+        for d in drafts
+    ]
+    affinity = [
+        [max(similarity(d.name.text, h.name), similarity(d.text, h.name)) for h in heads]
+        for d in drafts
+    ]
+    pinned = {}
+    for index, options in enumerate(candidates):
+        best = max(options, key=lambda j: affinity[index][j])
+        if affinity[index][best] >= _PIN:
+            pinned[index] = best
+    alike = [[similarity(a.text, b.text) if a is not b else 0.0 for b in drafts] for a in drafts]
+    lone = Counter(lone_numbers)
+
+    order = sorted(range(len(drafts)), key=lambda i: drafts[i].position)
+    ordered_pairs = [(a, b) for x, a in enumerate(order) for b in order[x + 1 :]]
+    numbers = [d.number for d in drafts]
+
+    def score(homes: Sequence[int]) -> float:
+        groups: list[list[int | None]] = [[] for _ in range(count)]
+        members: list[list[int]] = [[] for _ in range(count)]
+        for index, home in enumerate(homes):
+            groups[home].append(numbers[index])
+            members[home].append(index)
+        value = -10.0 * _numbering_faults(groups, lone)
+        if len(drafts) >= count:
+            value -= 5.0 * sum(1 for group in groups if not group)
+        for i, home in enumerate(homes):
+            value += 3 * affinity[i][home] + max(alike[i][j] for j in members[home])
+        return value - 0.5 * sum(homes[a] > homes[b] for a, b in ordered_pairs)
+
+    free = [i for i in range(len(drafts)) if i not in pinned]
+    homes = [pinned.get(i, candidates[i][0]) for i in range(len(drafts))]
+    space = math.prod(len(candidates[i]) for i in free)
+    if space <= _EXHAUSTIVE:
+        best_value = -math.inf
+        best_homes = homes
+        for choice in product(*(candidates[i] for i in free)):
+            for i, home in zip(free, choice, strict=True):
+                homes[i] = home
+            value = score(homes)
+            if value > best_value:
+                best_value, best_homes = value, list(homes)
+        homes = best_homes
+    else:
+        homes = _climb(homes, free, candidates, score)
+    for index, draft in enumerate(drafts):
+        draft.home = homes[index]
+    _number(drafts, heads, lone, notes)
+    for index, draft in enumerate(drafts):
+        why = "名称の類似" if index in pinned else "番号の並び・内容の類似・配置"
+        notes.inferred_in(
+            SECTION,
+            f"取組「{draft.name.text}」を細事業{heads[homes[index]].number}に対応させました"
+            f"({why}から推定)",
+            draft.name.first,
+        )
+
+
+_PIN = 0.5  # name similarity that settles a component's sub-project
+_EXHAUSTIVE = 7000  # placements tried one by one; beyond, a local search
+
+
+def _climb(
+    homes: list[int],
+    free: Sequence[int],
+    candidates: Sequence[Sequence[int]],
+    score: Callable[[Sequence[int]], float],
+) -> list[int]:
+    """Move one component at a time, or a run of components together, while it helps."""
+    current = score(homes)
+    improved = True
+    while improved:
+        improved = False
+        for size in (1, 2, 3):
+            for start in range(len(free) - size + 1):
+                group = free[start : start + size]
+                for target in candidates[group[0]]:
+                    trial = list(homes)
+                    for i in group:
+                        trial[i] = target
+                    value = score(trial)
+                    if value > current + 1e-9:
+                        homes, current, improved = trial, value, True
+    return homes
+
+
+def _numbering_faults(groups: Sequence[Sequence[int | None]], lone: Counter[int]) -> int:
+    """How far the groups are from each numbering 1..k, the gaps filled by lone digits."""
+    faults = 0
+    needed: Counter[int] = Counter()
+    for numbers in groups:
+        known = [n for n in numbers if n is not None]
+        faults += len(known) - len(set(known))
+        faults += sum(1 for n in set(known) if n > len(numbers))
+        needed.update(n for n in range(1, len(numbers) + 1) if n not in known)
+    return faults + max(sum((needed - lone).values()), sum((lone - needed).values()))
+
+
+def _number(
+    drafts: Sequence[Draft], heads: Sequence[Anchor], lone: Counter[int], notes: ImportNotes
+) -> None:
+    """Bare names take the numbers their sub-project lacks, in the order they come out."""
+    for index, head in enumerate(heads):
+        mine = [d for d in drafts if d.home == index]
+        known = {d.number for d in mine if d.number is not None}
+        gaps = [n for n in range(1, len(mine) + 1) if n not in known]
+        bare = sorted((d for d in mine if d.number is None), key=lambda d: d.name.first)
+        for draft in bare:
+            if gaps:
+                draft.number = gaps.pop(0)
+                source = "離れて書かれた番号" if lone[draft.number] else "番号の欠け"
+                lone[draft.number] -= 1
+                notes.inferred_in(
+                    SECTION,
+                    f"細事業{head.number}の取組「{draft.name.text}」の番号{draft.number}を"
+                    f"{source}から推定しました",
+                    draft.name.first,
+                )
+            else:
+                draft.number = max(known | {0}) + 1
+                known.add(draft.number)
+                notes.missing_in(
+                    SECTION,
+                    f"細事業{head.number}の取組「{draft.name.text}」の番号が見つかりません",
+                    draft.name.first,
+                )
