@@ -7,6 +7,7 @@ parses its options, calls one library function and formats the result.
 from __future__ import annotations
 
 from hyoka.cli import (
+    cycles,  # noqa: F401  (registers its commands)
     render,  # noqa: F401  (registers its commands)
     reports,  # noqa: F401  (registers its commands)
     sheets,  # noqa: F401  (registers its commands)
