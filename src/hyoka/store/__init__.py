@@ -6,6 +6,7 @@
 
 from hyoka.store import (
     account_tables,  # noqa: F401  (accounts and audit log on Base.metadata)
+    facts_tables,  # noqa: F401  (report facts on Base.metadata)
     national_tables,  # noqa: F401  (national parts on Base.metadata)
     search_tables,  # noqa: F401  (listing summaries and 施策分野 codes on Base.metadata)
     workflow_tables,  # noqa: F401  (workflow tables on Base.metadata)

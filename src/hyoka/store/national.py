@@ -12,17 +12,18 @@ of ``national_tables`` for the ORM path of ``save_sheet``/``load_sheet`` too.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import orjson
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from hyoka.model import BudgetRow, Indicator, MoneyUnit, Recipient, Sheet, SheetKind, SheetLink
+from hyoka.store.facts import write_facts
 from hyoka.store.national_tables import (
     BudgetYearRow,
     NationalSheetRow,
@@ -107,9 +108,13 @@ class Parts:
     predecessors: list[SheetLink] = field(default_factory=list)
 
 
-def content_hash(document: Any) -> str:
-    """A hash of a sheet's JSON document: equal documents, equal hashes."""
-    return hashlib.sha256(orjson.dumps(document, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def content_hash(document: str) -> str:
+    """A hash of a sheet's JSON text (``Sheet.model_dump_json``): equal sheets, equal hashes.
+
+    The text, not a re-serialised dict: pydantic writes fields in model order, so equal
+    sheets give equal text, and the same text is stored as the revision's document.
+    """
+    return hashlib.sha256(document.encode()).hexdigest()
 
 
 def has_prefecture_parts(sheet: Sheet) -> bool:
@@ -184,7 +189,8 @@ def _key(sheet: Sheet) -> tuple[str, int, str]:
 def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]:
     from hyoka.store.writes import save_sheet  # the ORM path, for prefecture parts
 
-    documents = [sheet.model_dump(mode="json") for sheet, _ in chunk]
+    # One serialisation per sheet serves the hash and the stored revision document.
+    documents = [sheet.model_dump_json() for sheet, _ in chunk]
     hashes = [content_hash(document) for document in documents]
     numbers = sorted({sheet.header.program_number for sheet, _ in chunk})
     existing = {
@@ -278,21 +284,19 @@ def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]
     ]
     _insert_parts(session, [(sheet_id, chunk[index][0]) for index, sheet_id in written])
     revisions = {sheet_id: revision for _, sheet_id, revision in changed}
-    now = datetime.now(UTC)
-    if written:
-        session.execute(
-            insert(_REVISIONS),
-            [
-                {
-                    "sheet_id": sheet_id,
-                    "revision": revisions.get(sheet_id, 1),
-                    "saved_at": now,
-                    "source": chunk[index][1],
-                    "document": documents[index],
-                }
-                for index, sheet_id in written
-            ],
-        )
+    writer = RowWriter(session)
+    now = writer.instant(datetime.now(UTC))
+    writer.insert(
+        _REVISIONS,
+        ("sheet_id", "revision", "saved_at", "source", "document"),
+        [
+            (sheet_id, revisions.get(sheet_id, 1), now, chunk[index][1], documents[index])
+            for index, sheet_id in written
+        ],
+    )
+    write_facts(
+        session=session, sheets=[(sheet_id, chunk[index][0]) for index, sheet_id in written]
+    )
     return [saved for saved in results if saved is not None]
 
 
@@ -346,7 +350,7 @@ def write_parts(*, session: Session, sheet_id: int, sheet: Sheet, replace: bool)
         session.execute(delete(NATIONAL).where(NATIONAL.c.sheet_id == sheet_id))
     if sheet.header.kind is not SheetKind.NATIONAL and not uses_national_parts(sheet):
         return
-    digest = content_hash(sheet.model_dump(mode="json"))
+    digest = content_hash(sheet.model_dump_json())
     values = {"sheet_id": sheet_id, "program_id": program_id, **_national_values(sheet, digest)}
     session.execute(insert(NATIONAL), [values])
     _insert_parts(session, [(sheet_id, sheet)], indicators=False)
@@ -355,58 +359,106 @@ def write_parts(*, session: Session, sheet_id: int, sheet: Sheet, replace: bool)
 def _insert_parts(
     session: Session, sheets: Sequence[tuple[int, Sheet]], *, indicators: bool = True
 ) -> None:
-    rows: dict[Table, list[dict[str, Any]]] = {
-        _CATEGORIES: [],
-        _BUDGETS: [],
-        _RECIPIENTS: [],
-        _LINKS: [],
-    }
+    writer = RowWriter(session)
+    exact = writer.exact
+    categories: list[tuple[Any, ...]] = []
+    budgets: list[tuple[Any, ...]] = []
+    recipients: list[tuple[Any, ...]] = []
+    links: list[tuple[Any, ...]] = []
     for sheet_id, sheet in sheets:
         for category, name in _CATEGORY_FIELDS:
-            rows[_CATEGORIES].extend(
-                {"sheet_id": sheet_id, "category": category, "position": position, "text": text}
+            categories.extend(
+                (sheet_id, category, position, text)
                 for position, text in enumerate(getattr(sheet, name))
             )
-        rows[_BUDGETS].extend(
-            {"sheet_id": sheet_id, "position": position, **_budget(budget)}
+        budgets.extend(
+            (sheet_id, position, *_budget(budget, exact))
             for position, budget in enumerate(sheet.budgets)
         )
-        rows[_RECIPIENTS].extend(
-            {"sheet_id": sheet_id, "position": position, **_recipient(recipient)}
-            for position, recipient in enumerate(sheet.recipients)
+        recipients.extend(
+            (
+                sheet_id,
+                position,
+                item.fiscal_year,
+                item.group,
+                item.number,
+                item.name,
+                item.corporate_number,
+                item.description,
+                exact(item.amount),
+            )
+            for position, item in enumerate(sheet.recipients)
         )
-        rows[_LINKS].extend(
-            {
-                "sheet_id": sheet_id,
-                "position": position,
-                "fiscal_year": link.fiscal_year,
-                "ministry": link.ministry,
-                "program_number": link.program_number,
-            }
+        links.extend(
+            (sheet_id, position, link.fiscal_year, link.ministry, link.program_number)
             for position, link in enumerate(sheet.predecessors)
         )
-    for table, values in rows.items():
-        if values:
-            session.execute(insert(table), values)
+    writer.insert(_CATEGORIES, ("sheet_id", "category", "position", "text"), categories)
+    writer.insert(_BUDGETS, ("sheet_id", "position", *_BUDGET_COLUMNS), budgets)
+    writer.insert(_RECIPIENTS, _RECIPIENT_COLUMNS, recipients)
+    writer.insert(
+        _LINKS, ("sheet_id", "position", "fiscal_year", "ministry", "program_number"), links
+    )
     if indicators:
         _insert_indicators(session, sheets)
 
 
-def _budget(budget: BudgetRow) -> dict[str, Any]:
+def _budget(budget: BudgetRow, exact: Callable[[Decimal | None], Any]) -> tuple[Any, ...]:
     # Attribute access: model_dump is ten times slower, and this runs 100,000 times.
-    return {name: getattr(budget, name) for name in _BUDGET_COLUMNS}
+    return tuple(
+        value if name == "fiscal_year" else exact(value)
+        for name in _BUDGET_COLUMNS
+        for value in (getattr(budget, name),)
+    )
 
 
-def _recipient(recipient: Recipient) -> dict[str, Any]:
-    return {
-        "fiscal_year": recipient.fiscal_year,
-        "group_name": recipient.group,
-        "number": recipient.number,
-        "name": recipient.name,
-        "corporate_number": recipient.corporate_number,
-        "description": recipient.description,
-        "amount": recipient.amount,
-    }
+_RECIPIENT_COLUMNS = (
+    "sheet_id",
+    "position",
+    "fiscal_year",
+    "group_name",
+    "number",
+    "name",
+    "corporate_number",
+    "description",
+    "amount",
+)
+
+
+class RowWriter:
+    """Plain ``executemany`` of tuples through the driver, for the bulk path's wide tables.
+
+    SQLAlchemy's per-row parameter processing cost more than SQLite's own work here, so
+    values are given as the driver takes them: :meth:`exact` turns decimals into the
+    column type's storage form (text on SQLite, as ``ExactDecimal`` does), :meth:`instant`
+    a UTC datetime into ``UTCDateTime``'s, and JSON documents are passed as their text.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.connection = session.connection()
+        dialect = self.connection.dialect
+        self.sqlite = dialect.name == "sqlite"
+        self._mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self._quote = dialect.identifier_preparer.quote
+
+    def exact(self, value: Decimal | None) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        return str(value)
+
+    def instant(self, value: datetime) -> Any:
+        if not self.sqlite:
+            return value
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        names = ", ".join(self._quote(name) for name in columns)
+        marks = ", ".join([self._mark] * len(columns))
+        self.connection.exec_driver_sql(
+            f"INSERT INTO {self._quote(table.name)} ({names}) VALUES ({marks})", rows
+        )
 
 
 def indicator_lists(sheet: Sheet) -> Iterator[tuple[str, int, Indicator]]:
@@ -453,11 +505,25 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
             for sheet_id, role, position, indicator in owners
         ],
     )
-    values: list[dict[str, Any]] = []
+    writer = RowWriter(session)
+    exact = writer.exact
+    values: list[tuple[Any, ...]] = []
     corrected: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     trends: list[dict[str, Any]] = []
     for (indicator_id,), (_, _, _, indicator) in zip(inserted, owners, strict=True):
         for position, item in enumerate(indicator.values):
+            if not item.corrections:
+                values.append(
+                    (
+                        indicator_id,
+                        position,
+                        item.fiscal_year,
+                        item.kind.value,
+                        exact(item.value),
+                        exact(item.upper),
+                    )
+                )
+                continue
             value = {
                 "indicator_id": indicator_id,
                 "position": position,
@@ -478,8 +544,6 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
                     for number, correction in enumerate(item.corrections)
                 ]
                 corrected.append((value, corrections))
-            else:
-                values.append(value)
         trends.extend(
             {
                 "indicator_id": indicator_id,
@@ -489,8 +553,9 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
             }
             for position, (year, trend) in enumerate(indicator.printed_trends.items())
         )
-    if values:
-        session.execute(insert(_VALUES), values)
+    writer.insert(
+        _VALUES, ("indicator_id", "position", "fiscal_year", "kind", "value", "upper"), values
+    )
     if trends:
         session.execute(insert(_TRENDS), trends)
     if corrected:

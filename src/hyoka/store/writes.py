@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SheetKind, SubProject
 from hyoka.revisions import FieldChange, compare
+from hyoka.store.facts import write_facts
 from hyoka.store.national import indicator_lists, uses_national_parts, write_parts
 from hyoka.store.search import index_sheets
 from hyoka.store.tables import (
@@ -121,6 +122,7 @@ def save_sheet(
         _add_revision(session=session, row=row, document=document, source=source)
         _save_national(session=session, row=row, sheet=sheet)
         index_sheets(session=session, sheets=[(row.id, sheet)])
+        write_facts(session=session, sheets=[(row.id, sheet)])
         return SaveResult(sheet_id=row.id, revision=1, created=True, changed=True)
 
     current = session.scalars(
@@ -142,6 +144,7 @@ def save_sheet(
     _add_revision(session=session, row=row, document=document, source=source)
     _save_national(session=session, row=row, sheet=sheet)
     index_sheets(session=session, sheets=[(row.id, sheet)])
+    write_facts(session=session, sheets=[(row.id, sheet)])
     return SaveResult(sheet_id=row.id, revision=row.revision, created=False, changed=True)
 
 

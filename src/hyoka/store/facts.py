@@ -1,0 +1,455 @@
+"""Report facts: each sheet's judgements, money, unit costs and quality findings, at save.
+
+The cross-sheet reports (``hyoka.analytics``) used to read every figure of every sheet and
+judge it with the rules on each run (4–20 s over 21,000 national sheets). The judging
+depends on one sheet only, so it is done here when the sheet is saved, with the same rules
+(``hyoka.rules``, pure functions over the model), and the reports aggregate the rows of
+``facts_tables``. :func:`write_facts` is called by ``save_sheet`` and the bulk
+``save_sheets``; :func:`fill_missing_facts` computes them for sheets stored before (or
+with an older :data:`VERSION`) from their current revision.
+
+Example::
+
+    with transaction(engine) as session:
+        write_facts(session=session, sheets=[(sheet_id, sheet)])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from hyoka.eras import era_label
+from hyoka.model import (
+    Achievement,
+    Indicator,
+    MoneyUnit,
+    Sheet,
+    SheetKind,
+    ValueKind,
+)
+from hyoka.rules.budget import unit_costs
+from hyoka.rules.findings import RuleContext, as_of_year, get_rule, money, rounded
+from hyoka.rules.indicators import PaceStatus, assess, latest_figure_year, pace
+from hyoka.store.facts_tables import (
+    FactIssueRow,
+    FactMoneyRow,
+    FactOutcomeRow,
+    FactSheetRow,
+    FactUnitCostRow,
+)
+from hyoka.store.tables import RevisionRow, SheetRow
+
+VERSION = 1
+"""Raise when the computation changes: :func:`fill_missing_facts` recomputes older rows."""
+
+NATIONAL_TOLERANCE = Decimal("0.000001")  # 1 yen in 百万円: float noise of the source
+_TABLES = (FactOutcomeRow, FactMoneyRow, FactUnitCostRow, FactIssueRow, FactSheetRow)
+_CHUNK = 500
+
+
+# --- Small exact helpers the reports share ---------------------------------------------------
+
+
+def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:
+    """An amount in yen, exactly: 47.966256 百万円 → 47966256 円."""
+    return plain(amount * unit.yen)
+
+
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and without an exponent: 47966256.000000 → 47966256."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole rounded half up to 0.001 (a rate); None when whole is 0."""
+    if not whole:
+        return None
+    return rounded(Decimal(part) / Decimal(whole), 3)
+
+
+def yen_per(amount_yen: Decimal, quantity: Decimal) -> Decimal:
+    """Yen per unit, rounded half up to the yen like the rules' unit costs."""
+    return rounded(amount_yen / quantity, 0)
+
+
+def closed_year(sheet: Sheet) -> int:
+    """The last fiscal year whose actuals and money are final on the sheet.
+
+    Prefecture: the rules' as-of year (the sheet's year at 点検, earlier at the budget
+    stages). National: a sheet published in 公開年度 Y reports 実績 and 執行額 up to Y−1.
+    """
+    if sheet.header.kind is SheetKind.NATIONAL:
+        return sheet.header.fiscal_year - 1
+    return as_of_year(sheet)
+
+
+def _printed(indicator: Indicator) -> Indicator:
+    # As the reports always read an indicator: the printed figures (blanks left out),
+    # without printed trends or achievement.
+    return indicator.model_copy(
+        update={
+            "values": [value for value in indicator.values if value.value is not None],
+            "printed_trends": {},
+            "printed_achievement": None,
+        }
+    )
+
+
+# --- What one sheet contributes ----------------------------------------------------------
+
+
+@dataclass
+class SheetFacts:
+    closed_year: int
+    outcomes: list[dict[str, Any]]
+    money: list[dict[str, Any]]
+    unit_costs: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+
+
+def sheet_facts(sheet: Sheet) -> SheetFacts:
+    """The facts of one sheet (rows without ``sheet_id``)."""
+    last = closed_year(sheet)
+    context = RuleContext(fiscal_year=sheet.header.fiscal_year, as_of_year=last)
+    outcomes: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
+    missing_actual = get_rule("indicator.target_without_actual")
+    for position, raw in enumerate(sheet.indicators):
+        indicator = _printed(raw)
+        outcomes.append({"position": position, **_judgement(indicator, last)})
+        if not outcomes[-1]["has_target"]:
+            note = f"（目標値の記載: {raw.target_text}）" if raw.target_text else ""
+            issues.append(
+                _issue(
+                    "outcome.no_target",
+                    raw.name,
+                    f"成果指標「{raw.name}」に数値の目標値がありません{note}",
+                )
+            )
+            continue
+        alone = sheet.model_copy(update={"indicators": [indicator], "costs": []})
+        for finding in missing_actual.run(alone, context):
+            issues.append(_issue("outcome.target_without_actual", raw.name, finding.message))
+    rows = _money_rows(sheet)
+    issues += _budget_issues(sheet, context)
+    for position, issue in enumerate(issues):
+        issue["position"] = position
+    return SheetFacts(
+        closed_year=last,
+        outcomes=outcomes,
+        money=_money_facts(sheet, rows, last),
+        unit_costs=_unit_costs(sheet, rows, last),
+        issues=issues,
+    )
+
+
+def _issue(check: str, subject: str, message: str) -> dict[str, Any]:
+    return {"check": check, "subject": subject, "message": message}
+
+
+def _judgement(indicator: Indicator, last: int) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "number": indicator.number,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "has_target": any(
+            v.kind is ValueKind.TARGET and v.value is not None for v in indicator.values
+        ),
+        "judged_year": None,
+        "judged_target": None,
+        "judged_actual": None,
+        "achieved": None,
+        "at_risk": False,
+        "cumulative": indicator.target.cumulative,
+        "pace_year": None,
+        "pace_end_year": None,
+        "pace_target": None,
+        "so_far": None,
+        "current_rate": None,
+        "required_rate": None,
+        "remaining_years": None,
+    }
+    years = sorted({value.fiscal_year for value in indicator.values if value.fiscal_year <= last})
+    for fiscal_year in reversed(years):
+        assessment = assess(indicator, fiscal_year)
+        if assessment is not None:
+            found["judged_year"] = fiscal_year
+            found["judged_target"] = assessment.target
+            found["judged_actual"] = assessment.actual
+            found["achieved"] = assessment.achievement is Achievement.ACHIEVED
+            break
+    as_of = latest_figure_year(indicator, up_to=last)
+    progress = None if as_of is None else pace(indicator, as_of)
+    if progress is not None and progress.status is PaceStatus.AT_RISK:
+        found.update(
+            at_risk=True,
+            cumulative=progress.cumulative,
+            pace_year=progress.as_of_year,
+            pace_end_year=progress.end_year,
+            pace_target=progress.target,
+            so_far=progress.so_far,
+            current_rate=progress.current_rate,
+            required_rate=progress.required_rate,
+            remaining_years=progress.remaining_years,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class _MoneyRow:
+    fiscal_year: int
+    total: Decimal | None
+    executed: Decimal | None
+
+
+def _money_rows(sheet: Sheet) -> list[_MoneyRow]:
+    """事業コスト then 予算・執行額, each by year then printed order (as the store reads)."""
+    costs = sorted(enumerate(sheet.costs), key=lambda item: (item[1].fiscal_year, item[0]))
+    budgets = sorted(enumerate(sheet.budgets), key=lambda item: (item[1].fiscal_year, item[0]))
+    return [
+        *(
+            _MoneyRow(
+                cost.fiscal_year,
+                None if cost.total is None else Decimal(cost.total),
+                None if cost.settlement is None else Decimal(cost.settlement),
+            )
+            for _, cost in costs
+        ),
+        *(_MoneyRow(row.fiscal_year, row.total, row.executed) for _, row in budgets),
+    ]
+
+
+def _money_facts(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str, Any]]:
+    unit = sheet.money_unit
+    execution = next(
+        (
+            row
+            for row in sorted(rows, key=lambda item: item.fiscal_year, reverse=True)
+            if row.fiscal_year <= last and row.total is not None and row.executed is not None
+        ),
+        None,
+    )
+    return [
+        {
+            "position": position,
+            "fiscal_year": row.fiscal_year,
+            "total_yen": None if row.total is None else to_yen(row.total, unit),
+            "executed_yen": (
+                None
+                if row.executed is None or row.fiscal_year > last
+                else to_yen(row.executed, unit)
+            ),
+            "execution": row is execution,
+        }
+        for position, row in enumerate(rows)
+    ]
+
+
+def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if sheet.header.kind is SheetKind.NATIONAL:
+        spent = {
+            row.fiscal_year: to_yen(row.executed, sheet.money_unit)
+            for row in rows
+            if row.executed is not None
+        }
+        for raw in sheet.outputs:
+            indicator = _printed(raw)
+            costs: dict[int, tuple[Decimal, Decimal]] = {}
+            for fiscal_year, amount in spent.items():
+                quantity = indicator.value(fiscal_year, ValueKind.ACTUAL)
+                if fiscal_year <= last and quantity is not None and quantity > 0:
+                    costs[fiscal_year] = (quantity, yen_per(amount, quantity))
+            if not costs:
+                continue
+            latest = max(costs)
+            quantity, cost = costs[latest]
+            previous = costs.get(latest - 1)
+            found.append(
+                {
+                    "match_key": "",
+                    "fiscal_year": latest,
+                    "output": indicator.name,
+                    "unit": indicator.unit,
+                    "quantity": quantity,
+                    "money_yen": spent[latest],
+                    "cost_per_unit_yen": cost,
+                    "previous_year": None if previous is None else latest - 1,
+                    "previous_cost_per_unit_yen": None if previous is None else previous[1],
+                    "shared": len(sheet.outputs) > 1,
+                }
+            )
+    elif sheet.header.fiscal_year <= last:  # the year's 決算額 is known
+        for cost in unit_costs(sheet):
+            yen = cost.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
+            found.append(
+                {
+                    "match_key": f"{cost.sub_project}\t{cost.label}\t{cost.unit}",
+                    "fiscal_year": cost.fiscal_year,
+                    "output": f"{cost.sub_project_name} {cost.label}",
+                    "unit": cost.unit,
+                    "quantity": cost.quantity,
+                    "money_yen": to_yen(Decimal(cost.settlement), MoneyUnit.THOUSAND_YEN),
+                    "cost_per_unit_yen": (
+                        yen.quantize(Decimal(1)) if yen == yen.to_integral_value() else yen
+                    ),
+                    "previous_year": None,
+                    "previous_cost_per_unit_yen": None,
+                    "shared": cost.shared,
+                }
+            )
+    for position, row in enumerate(found):
+        row["position"] = position
+    return found
+
+
+def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
+    issues = []
+    if sheet.header.kind is SheetKind.PREFECTURE:
+        alone = sheet.model_copy(update={"indicators": []})
+        for finding in get_rule("budget.total_mismatch").run(alone, context):
+            issues.append(_issue("budget.total_mismatch", finding.location.label, finding.message))
+        return issues
+    for row in sorted(sheet.budgets, key=lambda item: item.fiscal_year):
+        parts = (
+            row.initial_budget,
+            row.supplementary,
+            row.carried_over,
+            row.reserve,
+            row.carried_forward,
+        )
+        if row.total is None or any(part is None for part in parts):
+            continue
+        expected = sum((part for part in parts if part is not None), Decimal(0))
+        difference = plain(row.total - expected)
+        if abs(difference) < NATIONAL_TOLERANCE:
+            continue
+        year = era_label(row.fiscal_year)
+        issues.append(
+            _issue(
+                "budget.total_mismatch",
+                year,
+                f"{year}の予算計 {money(row.total)} 百万円が 当初予算＋"
+                "補正予算＋前年度から繰越し＋予備費等＋翌年度へ繰越し（△）と "
+                f"{money(difference)} 百万円（{money(to_yen(difference, MoneyUnit.MILLION_YEN))} 円）"
+                "異なります",
+            )
+        )
+    return issues
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def write_facts(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> None:
+    """(Re)write the facts of these stored sheets in the caller's transaction."""
+    if not sheets:
+        return
+    from hyoka.store.national import RowWriter  # the bulk writer; national imports this module
+
+    ids = [sheet_id for sheet_id, _ in sheets]
+    for part in _chunks(ids):
+        for table in _TABLES:
+            session.execute(delete(table).where(table.sheet_id.in_(part)))
+    writer = RowWriter(session)
+    exact = writer.exact
+    rows: dict[Any, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
+    for sheet_id, sheet in sheets:
+        facts = sheet_facts(sheet)
+        rows[FactSheetRow].append((sheet_id, facts.closed_year, VERSION))
+        for table, items in (
+            (FactOutcomeRow, facts.outcomes),
+            (FactMoneyRow, facts.money),
+            (FactUnitCostRow, facts.unit_costs),
+            (FactIssueRow, facts.issues),
+        ):
+            names = _COLUMNS[table][1:]
+            rows[table].extend(
+                (sheet_id, *(_stored(item[name], exact) for name in names)) for item in items
+            )
+    for table in _TABLES:
+        writer.insert(table.__table__, _COLUMNS[table], rows[table])  # type: ignore[arg-type]
+
+
+def _stored(value: Any, exact: Callable[[Decimal | None], Any]) -> Any:
+    return exact(value) if type(value) is Decimal else value
+
+
+_COLUMNS: dict[Any, tuple[str, ...]] = {
+    FactSheetRow: ("sheet_id", "closed_year", "version"),
+    FactOutcomeRow: (
+        "sheet_id",
+        "position",
+        "number",
+        "name",
+        "unit",
+        "has_target",
+        "judged_year",
+        "judged_target",
+        "judged_actual",
+        "achieved",
+        "at_risk",
+        "cumulative",
+        "pace_year",
+        "pace_end_year",
+        "pace_target",
+        "so_far",
+        "current_rate",
+        "required_rate",
+        "remaining_years",
+    ),
+    FactMoneyRow: ("sheet_id", "position", "fiscal_year", "total_yen", "executed_yen", "execution"),
+    FactUnitCostRow: (
+        "sheet_id",
+        "match_key",
+        "fiscal_year",
+        "output",
+        "unit",
+        "quantity",
+        "money_yen",
+        "cost_per_unit_yen",
+        "previous_year",
+        "previous_cost_per_unit_yen",
+        "shared",
+        "position",
+    ),
+    FactIssueRow: ("sheet_id", "check", "subject", "message", "position"),
+}
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def fill_missing_facts(*, session: Session, batch: int = 500) -> int:
+    """Compute the facts of stored sheets that have none, or of an older :data:`VERSION`,
+    from their current revision; the number of sheets done. Cheap when none is missing."""
+    done = 0
+    while True:
+        found = session.execute(
+            select(SheetRow.id, RevisionRow.document)
+            .join(
+                RevisionRow,
+                (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
+            )
+            .outerjoin(FactSheetRow, FactSheetRow.sheet_id == SheetRow.id)
+            .where(or_(FactSheetRow.sheet_id.is_(None), FactSheetRow.version != VERSION))
+            .order_by(SheetRow.id)
+            .limit(batch)
+        ).all()
+        if not found:
+            return done
+        write_facts(
+            session=session,
+            sheets=[(sheet_id, Sheet.model_validate(document)) for sheet_id, document in found],
+        )
+        done += len(found)
