@@ -216,3 +216,12 @@ def test_an_estimate_standing_in_for_an_actual_is_marked_and_a_range_shown() -> 
     assert f"{estimate.value}（見込）" in text
     ranged = next(value for item in sheet.indicators for value in item.values if value.upper)
     assert f"{ranged.value}〜{ranged.upper}" in text
+
+
+def test_the_fragment_title_is_an_h2_and_the_standalone_page_title_the_one_h1() -> None:
+    # The web page has its own h1; the standalone page and the PDF have only the sheet's.
+    sheet = sample_sheet()
+    fragment = sheet_fragment(sheet)
+    assert "<h1" not in fragment and '<h2 class="sheet-title">' in fragment
+    page = sheet_page(sheet)
+    assert page.count("<h1") == 1 and '<h1 class="sheet-title">' in page

@@ -53,4 +53,6 @@ def test_public_page_types_have_no_wcag_violation(
 ) -> None:
     page.goto(shared_live_server.url + path)
     assert page.locator("html").get_attribute("lang") == "ja"
+    # One h1 per page: the sheet layout's own title is an h2 inside the sheet page.
+    assert page.locator("h1").count() == 1
     assert_no_axe_violations(page)

@@ -11,7 +11,7 @@ printed or, where the sheet printed none, as ``hyoka.rules`` computes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -114,6 +114,7 @@ class SheetView:
     settlement_years: list[int] = field(default_factory=list)
     outcomes: list[NationalIndicator] = field(default_factory=list)
     outputs: list[NationalIndicator] = field(default_factory=list)
+    title_level: int = 1  # the sheet's title: h1 standalone, h2 inside a page that has its own h1
 
 
 def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
@@ -277,10 +278,15 @@ def stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def sheet_fragment(sheet: Sheet) -> Markup:
-    """The sheet as an ``<article>`` in its official layout, for embedding in a page."""
+def sheet_fragment(sheet: Sheet, *, title_level: int = 2) -> Markup:
+    """The sheet as an ``<article>`` in its official layout, for embedding in a page.
+
+    Its title is an ``<h2>`` under the embedding page's own ``<h1>`` (one h1 per page);
+    :func:`sheet_page` makes it the document's ``<h1>``.
+    """
     template = environment().get_template("sheet/sheet.html")
-    return Markup(template.render(view=sheet_view(sheet)))
+    view = replace(sheet_view(sheet), title_level=title_level)
+    return Markup(template.render(view=view))
 
 
 def document_title(sheet: Sheet) -> str:
@@ -301,5 +307,5 @@ def sheet_page(sheet: Sheet, *, inline_css: bool = True) -> str:
     return template.render(
         title=document_title(sheet),
         css=Markup(stylesheet()) if inline_css else None,
-        fragment=sheet_fragment(sheet),
+        fragment=sheet_fragment(sheet, title_level=1),
     )
