@@ -4,10 +4,14 @@ The CSV files and worksheets are the store's normalised tables, one each, with t
 in table order (``docs/opendata.md`` describes them). Money is in 千円 as plain integers,
 indicator figures are exact decimals written without exponent, and flags are 1 or 0.
 
+``public=True`` exports only what the public portal shows (the published version of each
+sheet, :mod:`hyoka.store.published`); the default exports every current version, drafts
+included, for staff (``hyoka export``).
+
 Example::
 
     with transaction(engine) as session:
-        export_csv(session=session, directory=Path("out/csv"), bom=True)
+        export_csv(session=session, directory=Path("out/csv"), bom=True, public=True)
 """
 
 from __future__ import annotations
@@ -21,19 +25,24 @@ import orjson
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from hyoka.model import Sheet
 from hyoka.store import list_sheets, read_current_tables
+from hyoka.store.published import list_published_sheets, read_published_tables
+from hyoka.store.queries import TableRows
 
 UTF8_BOM = "\ufeff"
 
 
-def export_json(*, session: Session, path: Path) -> None:
+def export_json(*, session: Session, path: Path, public: bool = False) -> None:
     """Write every current sheet as one JSON array of ``Sheet`` documents (UTF-8)."""
-    documents = [sheet.model_dump(mode="json") for sheet in list_sheets(session=session)]
+    documents = [sheet.model_dump(mode="json") for sheet in _sheets(session, public)]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orjson.dumps(documents, option=orjson.OPT_INDENT_2) + b"\n")
 
 
-def export_csv(*, session: Session, directory: Path, bom: bool = False) -> list[Path]:
+def export_csv(
+    *, session: Session, directory: Path, bom: bool = False, public: bool = False
+) -> list[Path]:
     """Write one ``<table>.csv`` per table into ``directory`` and return their paths.
 
     ``bom=True`` starts each file with a UTF-8 byte order mark, which Excel needs to read
@@ -41,7 +50,7 @@ def export_csv(*, session: Session, directory: Path, bom: bool = False) -> list[
     """
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for table in read_current_tables(session=session):
+    for table in _tables(session, public):
         path = directory / f"{table.name}.csv"
         with path.open("w", encoding="utf-8", newline="") as stream:
             if bom:
@@ -53,16 +62,26 @@ def export_csv(*, session: Session, directory: Path, bom: bool = False) -> list[
     return written
 
 
-def export_xlsx(*, session: Session, path: Path) -> None:
+def export_xlsx(*, session: Session, path: Path, public: bool = False) -> None:
     """Write one worksheet per table, named after it, with a header row."""
     workbook = Workbook(write_only=True)
-    for table in read_current_tables(session=session):
+    for table in _tables(session, public):
         worksheet = workbook.create_sheet(title=table.name)
         worksheet.append(list(table.columns))
         for row in table.rows:
             worksheet.append([_cell(value) for value in row])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
+
+
+def _sheets(session: Session, public: bool) -> list[Sheet]:
+    return list_published_sheets(session=session) if public else list_sheets(session=session)
+
+
+def _tables(session: Session, public: bool) -> list[TableRows]:
+    if public:
+        return read_published_tables(session=session)
+    return read_current_tables(session=session)
 
 
 def _text(value: object) -> str:

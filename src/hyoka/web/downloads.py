@@ -1,5 +1,9 @@
 """Files the portal serves: one sheet as JSON/CSV/PDF/xlsx, the bulk open data.
 
+The bulk open data holds what the public pages show (published versions only) and is
+built once per store revision (:class:`OpenDataCache`), then served from disk with an
+ETag and Last-Modified.
+
 The layout renderers (PDF, workbook) are imported when asked for, so that the portal runs
 before they are installed or when one of them fails to load.
 """
@@ -8,8 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import tempfile
+import threading
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import orjson
@@ -17,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.eras import era_short
 from hyoka.model import Sheet, SheetKind
+from hyoka.store.published import store_revision
 from hyoka.store.tables import current_tables
 
 UTF8_BOM = "\ufeff"
@@ -122,22 +135,107 @@ def opendata_tables() -> list[str]:
     return [table.name for table in current_tables()]
 
 
-def opendata_json(*, session: Session) -> Path:
-    """All current sheets as one JSON file in a temporary folder (the caller deletes it)."""
-    from hyoka.render.opendata import export_json
+# --- Bulk open data, built once per store revision ----------------------------------------
 
-    path = Path(tempfile.mkdtemp(prefix="hyoka-opendata-")) / "sheets.json"
-    export_json(session=session, path=path)
-    return path
+OPENDATA_FORMAT = 1  # bump when the files' content changes for the same store state
+JSON_NAME = "sheets.json"
 
 
-def opendata_csv(*, session: Session, table: str) -> Path:
-    """One table as CSV (UTF-8 with BOM) in a temporary folder (the caller deletes it)."""
-    from hyoka.render.opendata import export_csv
+@dataclass(frozen=True)
+class OpenDataFiles:
+    """The open-data files of one store revision: ``sheets.json`` and ``<table>.csv``."""
 
-    folder = Path(tempfile.mkdtemp(prefix="hyoka-opendata-"))
-    export_csv(session=session, directory=folder, bom=True)
-    for path in folder.iterdir():
-        if path.name != f"{table}.csv":
-            path.unlink()
-    return folder / f"{table}.csv"
+    folder: Path
+    etag: str  # a strong validator: the store revision in quotes
+    last_modified: datetime | None  # the newest save or recorded change
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    def headers(self) -> dict[str, str]:
+        found = {"ETag": self.etag, "Cache-Control": "no-cache"}
+        if self.last_modified is not None:
+            found["Last-Modified"] = format_datetime(self.last_modified, usegmt=True)
+        return found
+
+    def not_modified(self, request_headers: Mapping[str, str]) -> bool:
+        """Whether a conditional request (If-None-Match, else If-Modified-Since) is fresh."""
+        tags = request_headers.get("if-none-match")
+        if tags is not None:
+            return tags.strip() == "*" or self.etag in [tag.strip() for tag in tags.split(",")]
+        since = request_headers.get("if-modified-since")
+        if since is None or self.last_modified is None:
+            return False
+        try:
+            moment = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return self.last_modified.replace(microsecond=0) <= moment
+
+
+class OpenDataCache:
+    """The open-data files on disk, built when the store's revision changes.
+
+    Only published sheets go in (``public=True`` exports). Files are written to a scratch
+    folder and renamed into place, so a reader never sees half a file; the two newest
+    revisions are kept (a download of the previous one may still be streaming).
+    ``directory`` defaults to a temporary folder removed when the cache is.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    @property
+    def directory(self) -> Path:
+        if self._directory is None:
+            self._directory = Path(tempfile.mkdtemp(prefix="hyoka-opendata-"))
+            weakref.finalize(self, shutil.rmtree, self._directory, ignore_errors=True)
+        return self._directory
+
+    def files(self, *, session: Session) -> OpenDataFiles:
+        """The files of the store's current revision, building them if needed."""
+        revision = store_revision(session=session)
+        name = f"v{OPENDATA_FORMAT}-{revision.key}"
+        folder = self.directory / name
+        if not folder.is_dir():
+            with self._lock:
+                if not folder.is_dir():
+                    self._build(session, folder)
+        return OpenDataFiles(folder, f'"{name}"', revision.changed_at)
+
+    def _build(self, session: Session, folder: Path) -> None:
+        from hyoka.render.opendata import export_csv, export_json
+
+        scratch = Path(tempfile.mkdtemp(prefix=".building-", dir=self.directory))
+        try:
+            export_json(session=session, path=scratch / JSON_NAME, public=True)
+            export_csv(session=session, directory=scratch, bom=True, public=True)
+            scratch.rename(folder)
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        self.builds += 1
+        built = sorted(
+            (path for path in self.directory.iterdir() if path.name.startswith("v")),
+            key=lambda path: path.stat().st_mtime,
+        )
+        for stale in built[:-2]:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def opendata_cache(state: Any) -> OpenDataCache:
+    """The app's cache (``app.state.opendata_cache``), made on first use."""
+    with _CACHE_LOCK:
+        cache = getattr(state, "opendata_cache", None)
+        if cache is None:
+            cache = OpenDataCache()
+            state.opendata_cache = cache
+        assert isinstance(cache, OpenDataCache)
+        return cache

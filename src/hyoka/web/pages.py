@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from markupsafe import Markup
-from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from hyoka.eras import era_label
@@ -370,33 +369,25 @@ def opendata(request: Request, templates: TemplatesDep) -> Response:
     return templates.TemplateResponse(request, "opendata.html", _common(context))
 
 
-def _cleanup(path: Path) -> BackgroundTask:
-    def remove() -> None:
-        path.unlink(missing_ok=True)
-        path.parent.rmdir()
-
-    return BackgroundTask(remove)
+def _opendata_file(request: Request, session: SessionDep, name: str, media_type: str) -> Response:
+    files = downloads.opendata_cache(request.app.state).files(session=session)
+    if files.not_modified(request.headers):
+        return Response(status_code=304, headers=files.headers())
+    return FileResponse(
+        files.path(name), media_type=media_type, filename=name, headers=files.headers()
+    )
 
 
 @router.get("/opendata/sheets.json", name="opendata_json")
-def opendata_json(session: SessionDep) -> Response:
-    path = downloads.opendata_json(session=session)
-    return FileResponse(
-        path, media_type="application/json", filename="sheets.json", background=_cleanup(path)
-    )
+def opendata_json(request: Request, session: SessionDep) -> Response:
+    return _opendata_file(request, session, downloads.JSON_NAME, "application/json")
 
 
 @router.get("/opendata/{table}.csv", name="opendata_csv")
-def opendata_csv(table: str, session: SessionDep) -> Response:
+def opendata_csv(request: Request, table: str, session: SessionDep) -> Response:
     if table not in downloads.opendata_tables():
         raise HTTPException(404)
-    path = downloads.opendata_csv(session=session, table=table)
-    return FileResponse(
-        path,
-        media_type="text/csv; charset=utf-8",
-        filename=f"{table}.csv",
-        background=_cleanup(path),
-    )
+    return _opendata_file(request, session, f"{table}.csv", "text/csv; charset=utf-8")
 
 
 def _common(context: object) -> dict[str, Any]:

@@ -1,0 +1,124 @@
+"""What the public may see, in bulk: the published sheets and their tables, and the store's
+revision (which changes whenever what is published may have changed).
+
+A sheet version is published when :func:`hyoka.store.listing.published` says so (approved,
+or imported from a published source); drafts, submitted and returned versions are left out
+here exactly as on the public pages. The open-data files are built from these functions
+and cached under :func:`store_revision`.
+
+Example::
+
+    with transaction(engine) as session:
+        revision = store_revision(session=session)
+        tables = read_published_tables(session=session)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Table, func, select
+from sqlalchemy.orm import Session
+
+from hyoka.model import STAGE_ORDER, Sheet
+from hyoka.store.account_tables import AuditRow
+from hyoka.store.listing import load_stored_sheets, published
+from hyoka.store.queries import TableRows
+from hyoka.store.tables import RevisionRow, SheetRow, current_tables
+
+
+@dataclass(frozen=True)
+class StoreRevision:
+    """A cheap fingerprint of the store: equal revisions mean equal published content.
+
+    Every save adds a ``sheet_revisions`` row and every workflow move (an approval
+    publishes a sheet) adds an ``audit_log`` row; neither table is ever deleted from, so
+    their newest ids only grow.
+    """
+
+    newest_save: int
+    newest_change: int
+    changed_at: datetime | None  # the newest save or recorded change (UTC)
+
+    @property
+    def key(self) -> str:
+        return f"{self.newest_save}-{self.newest_change}"
+
+
+def store_revision(*, session: Session) -> StoreRevision:
+    """The store's revision, in one query."""
+    row = session.execute(
+        select(
+            select(func.max(RevisionRow.id)).scalar_subquery(),
+            select(func.max(RevisionRow.saved_at)).scalar_subquery(),
+            select(func.max(AuditRow.id)).scalar_subquery(),
+            select(func.max(AuditRow.at)).scalar_subquery(),
+        )
+    ).one()
+    save_id, saved_at, change_id, changed_at = row
+    times = [_utc(moment) for moment in (saved_at, changed_at) if moment is not None]
+    return StoreRevision(
+        newest_save=save_id or 0,
+        newest_change=change_id or 0,
+        changed_at=max(times) if times else None,
+    )
+
+
+def published_sheet_ids(*, session: Session) -> list[int]:
+    """Ids of the published sheets, by 事業番号, fiscal year and stage order."""
+    rank = {stage.value: index for index, stage in enumerate(STAGE_ORDER)}
+    query = select(SheetRow.id, SheetRow.program_number, SheetRow.fiscal_year, SheetRow.stage)
+    rows = list(session.execute(query.where(published(SheetRow.id))))
+    rows.sort(key=lambda row: (row.program_number, row.fiscal_year, rank.get(row.stage, 99)))
+    return [row.id for row in rows]
+
+
+def list_published_sheets(*, session: Session) -> list[Sheet]:
+    """The current version of every published sheet, in :func:`published_sheet_ids` order."""
+    ids = published_sheet_ids(session=session)
+    return [item.sheet for item in load_stored_sheets(session=session, sheet_ids=ids)]
+
+
+def read_published_tables(*, session: Session) -> list[TableRows]:
+    """The open-data tables (``current_tables``) holding only rows of published sheets.
+
+    A child table is filtered through its parent's key (``indicator_values`` through
+    ``indicators`` through ``sheets``), so whatever tables are added later follow suit.
+    """
+    tables = current_tables()
+    kept: dict[str, ColumnElement[bool]] = {}
+    found = []
+    for table in tables:
+        condition = _published_rows(table, kept)
+        kept[table.name] = condition
+        result = session.execute(
+            select(table).where(condition).order_by(*table.primary_key.columns)
+        )
+        found.append(
+            TableRows(
+                name=table.name,
+                columns=tuple(column.name for column in table.columns),
+                rows=[tuple(row) for row in result],
+            )
+        )
+    return found
+
+
+def _published_rows(table: Table, parents: dict[str, ColumnElement[bool]]) -> ColumnElement[bool]:
+    sheets = SheetRow.__table__
+    if table is sheets:
+        return published(sheets.c.id)
+    # The owning key first (program_links also points at a nullable predecessor sheet).
+    for key in sorted(table.foreign_keys, key=lambda key: (key.parent.nullable, key.parent.name)):
+        parent = key.column.table
+        if parent is sheets:
+            return key.parent.in_(select(sheets.c.id).where(published(sheets.c.id)))
+        if parent.name in parents:
+            return key.parent.in_(select(key.column).where(parents[parent.name]))
+    raise ValueError(f"{table.name}: no path to the sheets table")
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite gives naive datetimes back; they were stored as UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

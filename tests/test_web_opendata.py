@@ -1,0 +1,151 @@
+"""Bulk open data over HTTP (SQLite and PostgreSQL): only published versions, built once per
+store revision, served with ETag / Last-Modified / Content-Disposition."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import orjson
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from hyoka.model import Sheet
+from hyoka.stages import Action
+from hyoka.store import transaction
+from hyoka.store.tables import current_tables
+from hyoka.store.workflow import create_next_year, current_sheet, save_edit, transition
+from hyoka.web.downloads import OpenDataCache
+from sheets import other_sheet, sample_sheet
+from web_support import client_for, store
+
+MARKER = "未公開の下書きにだけある目的の文"
+TABLES = [table.name for table in current_tables()]
+
+
+@pytest.fixture
+def client(db_url: str, engine: Engine) -> Iterator[TestClient]:
+    with client_for(db_url) as opened:
+        yield opened
+
+
+def _draft(engine: Engine, published_id: int) -> int:
+    """Next year's sheet made from a published one and edited: a draft (unpublished)."""
+    with transaction(engine) as session:
+        draft_id = create_next_year(session=session, sheet_id=published_id, actor="editor")
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=draft_id)
+        edited = sheet.model_copy(update={"purpose": MARKER})
+        save_edit(
+            session=session,
+            sheet_id=draft_id,
+            sheet=edited,
+            expected_revision=ref.revision,
+            actor="editor",
+        )
+    return draft_id
+
+
+def _csv(client: TestClient, table: str) -> list[dict[str, str]]:
+    response = client.get(f"/opendata/{table}.csv")
+    assert response.status_code == 200, response.text
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def _everything(client: TestClient) -> tuple[list[Sheet], dict[str, list[dict[str, str]]]]:
+    response = client.get("/opendata/sheets.json")
+    assert response.status_code == 200
+    sheets = [Sheet.model_validate(item) for item in orjson.loads(response.content)]
+    return sheets, {table: _csv(client, table) for table in TABLES}
+
+
+def _cache(client: TestClient) -> OpenDataCache:
+    cache = client.app.state.opendata_cache  # type: ignore[attr-defined]
+    assert isinstance(cache, OpenDataCache)
+    return cache
+
+
+def _assert_closed(tables: dict[str, list[dict[str, str]]]) -> None:
+    """Every child row's parent is in the export (nothing of a left-out sheet leaks)."""
+    for table in current_tables():
+        for key in table.foreign_keys:
+            if key.parent.nullable:
+                continue
+            parents = {row["id"] for row in tables[key.column.table.name]}
+            children = {row[key.parent.name] for row in tables[table.name]}
+            assert children <= parents, (table.name, key.parent.name)
+
+
+def test_an_unpublished_version_stays_out_until_approved(
+    client: TestClient, engine: Engine
+) -> None:
+    published_id, _other = store(engine, [sample_sheet(), other_sheet()])
+    draft_id = _draft(engine, published_id)
+
+    sheets, tables = _everything(client)
+    assert all(sheet.purpose != MARKER for sheet in sheets)
+    assert {int(row["id"]) for row in tables["sheets"]} == {1, 2}
+    assert draft_id not in {int(row["id"]) for row in tables["sheets"]}
+    for table, rows in tables.items():
+        assert all(MARKER not in value for row in rows for value in row.values()), table
+    _assert_closed(tables)
+    assert tables["indicators"] and tables["indicator_values"] and tables["cost_rows"]
+
+    for action in (Action.SUBMIT, Action.APPROVE):
+        with transaction(engine) as session:
+            transition(session=session, sheet_id=draft_id, action=action, actor="reviewer")
+    sheets, tables = _everything(client)
+    assert [sheet.purpose for sheet in sheets].count(MARKER) == 1
+    assert draft_id in {int(row["id"]) for row in tables["sheets"]}
+    [draft_row] = [row for row in tables["sheets"] if int(row["id"]) == draft_id]
+    assert draft_row["purpose"] == MARKER and draft_row["fiscal_year"] == "2024"
+    assert {row["sheet_id"] for row in tables["indicators"]} >= {str(draft_id)}
+    _assert_closed(tables)
+
+
+def test_files_are_built_once_per_store_revision(client: TestClient, engine: Engine) -> None:
+    (published_id,) = store(engine, [sample_sheet()])
+    first = client.get("/opendata/sheets.json")
+    again = client.get("/opendata/sheets.json")
+    table = client.get("/opendata/cost_rows.csv")
+    assert _cache(client).builds == 1
+    assert first.content == again.content
+    etag = first.headers["etag"]
+    assert etag == again.headers["etag"] == table.headers["etag"]
+    assert first.headers["last-modified"]
+    assert 'attachment; filename="sheets.json"' in first.headers["content-disposition"]
+    assert "cost_rows.csv" in table.headers["content-disposition"]
+
+    fresh = client.get("/opendata/sheets.json", headers={"If-None-Match": etag})
+    assert fresh.status_code == 304 and fresh.content == b""
+    since = client.get(
+        "/opendata/sheets.json", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+    assert since.status_code == 304
+    assert _cache(client).builds == 1
+
+    # A save (here a new version of the stored sheet) makes the next request rebuild.
+    store(engine, [sample_sheet(purpose="新しい版の目的")])
+    changed = client.get("/opendata/sheets.json", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert _cache(client).builds == 2
+    assert [Sheet.model_validate(item).purpose for item in orjson.loads(changed.content)] == [
+        "新しい版の目的"
+    ]
+    # A workflow move alone (no save) also changes the revision: a draft made public.
+    draft_id = _draft(engine, published_id)
+    client.get("/opendata/sheets.json")
+    builds = _cache(client).builds
+    for action in (Action.SUBMIT, Action.APPROVE):
+        with transaction(engine) as session:
+            transition(session=session, sheet_id=draft_id, action=action, actor="reviewer")
+    assert len(orjson.loads(client.get("/opendata/sheets.json").content)) == 2
+    assert _cache(client).builds == builds + 1
+
+
+def test_an_unknown_table_is_404(client: TestClient) -> None:
+    assert client.get("/opendata/users.csv").status_code == 404
+    assert client.get("/opendata/audit_log.csv").status_code == 404
