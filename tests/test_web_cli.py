@@ -9,10 +9,11 @@ from sqlalchemy import Engine, delete, func, select
 from typer.testing import CliRunner
 
 from hyoka.cli import app
+from hyoka.samples import national_files, seed_files
 from hyoka.store import create_engine_for, index_missing, transaction
 from hyoka.store.listing import SheetFilters, list_summaries
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
-from hyoka.web.demo import create_demo_database, sample_files
+from hyoka.web.demo import create_demo_database
 from sheets import other_sheet, sample_sheet
 from web_support import store
 
@@ -38,7 +39,12 @@ def test_the_demo_store_holds_every_sample_and_is_replaced(tmp_path: Path) -> No
         with transaction(engine) as session:
             page = list_summaries(session=session, filters=SheetFilters(), facets=False)
         engine.dispose()
-        assert page.total == len(sample_files())
+        national = sum(
+            1 for file in national_files() for line in file.read_text().splitlines() if line
+        )
+        assert page.total == len(seed_files()) + national
+        kinds = {item.kind for item in page.items}
+        assert kinds == {"prefecture", "national"}
 
 
 def test_sheets_without_a_summary_are_indexed_later(engine: Engine) -> None:
