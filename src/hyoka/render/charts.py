@@ -200,3 +200,89 @@ def _describe(series: Sequence[Series], unit: str) -> str:
         )
         sentences.append(f"{item.label}：{figures}。")
     return "".join(sentences)
+
+
+# --- Charts of the analytics dashboards ------------------------------------------------------
+
+
+def line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: str) -> Chart | None:
+    """Series over fiscal years (e.g. a program's budget and spending); None without figures."""
+    kept = [item for item in series if any(value is not None for value in item.values.values())]
+    if not kept:
+        return None
+    return _line_chart(chart_id=chart_id, title=title, series=kept, unit=unit)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # shown truncated in the SVG; whole in the data table and the description
+    value: Decimal
+    shown: str  # the value as the table prints it, e.g. "45.0%" or "1,234"
+
+
+BAR_LABEL_WIDTH = 200
+BAR_ROW = 24
+BAR_LABEL_CHARS = 14
+POSITIVE, NEGATIVE = "#003f8e", "#a1121b"
+
+
+def bar_chart(
+    *, chart_id: str, title: str, bars: Sequence[Bar], heading: str, value_heading: str
+) -> Chart | None:
+    """Horizontal bars, one per label (negative values to the left of the zero line, in red
+    and with their sign printed, so colour is never the only cue); None without bars."""
+    if not bars:
+        return None
+    values = [bar.value for bar in bars]
+    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
+    if high == low:
+        high = low + 1
+    top, bottom, right = 8, 8, 80  # room on the right for the printed values
+    plot_left = BAR_LABEL_WIDTH + 8
+    plot_w = WIDTH - plot_left - right
+    height = top + BAR_ROW * len(bars) + bottom
+
+    def x(value: Decimal) -> float:
+        return plot_left + plot_w * float((value - low) / (high - low))
+
+    zero = x(Decimal(0))
+    parts = [
+        f'<line x1="{zero:.1f}" y1="{top}" x2="{zero:.1f}" y2="{height - bottom}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    ]
+    for index, bar in enumerate(bars):
+        ypos = top + BAR_ROW * index
+        end = x(bar.value)
+        left, width = min(zero, end), abs(end - zero)
+        colour = NEGATIVE if bar.value < 0 else POSITIVE
+        label = (
+            bar.label
+            if len(bar.label) <= BAR_LABEL_CHARS
+            else bar.label[: BAR_LABEL_CHARS - 1] + "…"
+        )
+        text_x = end + 4 if bar.value >= 0 else end - 4
+        anchor = "start" if bar.value >= 0 else "end"
+        if bar.value < 0 and text_x < plot_left + 40:  # no room left of the bar: print inside
+            text_x, anchor = zero + 4, "start"
+        parts.append(
+            f'<text x="{BAR_LABEL_WIDTH}" y="{ypos + 16}" text-anchor="end" font-size="12" '
+            f'fill="{INK}">{escape(label)}</text>'
+            f'<rect x="{left:.1f}" y="{ypos + 4}" width="{max(width, 1):.1f}" height="{BAR_ROW - 8}" '
+            f'fill="{colour}"/>'
+            f'<text x="{text_x:.1f}" y="{ypos + 16}" text-anchor="{anchor}" font-size="11" '
+            f'fill="{INK}">{escape(bar.shown)}</text>'
+        )
+    description = "、".join(f"{bar.label} {bar.shown}" for bar in bars) + "。"
+    svg = Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'class="chart-svg" focusable="false">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>'
+        f"{''.join(parts)}</svg>"
+    )
+    rows = [[bar.label, bar.shown] for bar in bars]
+    return Chart(
+        chart_id, title, description, svg, f"{title}のデータ", [heading, value_heading], rows
+    )

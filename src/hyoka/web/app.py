@@ -82,6 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from hyoka.web import staff
 
     app.include_router(staff.router)  # /staff: editing, workflow, review
+    from hyoka.web import analytics_pages
+
+    analytics_pages.install(app)  # /analytics dashboards, /api/analytics
 
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarletteHTTPException, _http_error)
