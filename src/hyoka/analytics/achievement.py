@@ -19,7 +19,13 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.facts import ALL, closed_year, share, to_indicator
 from hyoka.model import Achievement, SheetKind
 from hyoka.rules.indicators import assess
-from hyoka.store.analytics_queries import IndicatorFact, Scope, SheetInfo, read_indicators
+from hyoka.store.analytics_queries import (
+    IndicatorFact,
+    Scope,
+    SheetInfo,
+    count_achievements,
+    fill_facts,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,12 @@ def tally(
             count = counts[(item.sheet.kind, item.fiscal_year, name)]
             count[0] += 1
             count[1] += item.achieved
+    return _rows(counts)
+
+
+def _rows(
+    counts: dict[tuple[SheetKind, int, str], list[int]],
+) -> tuple[list[AchievementRow], list[AchievementRow]]:
     rows: list[AchievementRow] = []
     totals: list[AchievementRow] = []
     for (kind, fiscal_year, organisation), (judged, achieved) in sorted(
@@ -119,9 +131,20 @@ def achievement_report(
     by_bureau: bool = False,
 ) -> AchievementReport:
     """Targets met / targets with an actual, per organisation (府省庁/部局; with
-    ``by_bureau`` also 担当部局庁) and judged year; ``fiscal_year`` keeps one judged year."""
-    judgements = judge(read_indicators(session=session, scope=scope or Scope()))
-    if fiscal_year is not None:
-        judgements = [item for item in judgements if item.fiscal_year == fiscal_year]
-    rows, totals = tally(judgements, by_bureau=by_bureau)
-    return AchievementReport(rows=rows, totals=totals)
+    ``by_bureau`` also 担当部局庁) and judged year; ``fiscal_year`` keeps one judged year.
+
+    One aggregate over the judgements stored with each sheet (``hyoka.store.facts``).
+    """
+    fill_facts(session=session)
+    counts: dict[tuple[SheetKind, int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for kind, year, department, bureau, judged, achieved in count_achievements(
+        session=session, scope=scope or Scope()
+    ):
+        if fiscal_year is not None and year != fiscal_year:
+            continue
+        organisation = f"{department} {bureau}" if by_bureau and bureau else department
+        for name in (organisation, ALL):
+            count = counts[(kind, year, name)]
+            count[0] += judged
+            count[1] += achieved
+    return AchievementReport(*_rows(counts))

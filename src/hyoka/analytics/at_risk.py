@@ -15,10 +15,15 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import closed_year, share, to_indicator
+from hyoka.analytics.facts import share
 from hyoka.rules.findings import rounded
-from hyoka.rules.indicators import PaceStatus, latest_figure_year, pace
-from hyoka.store.analytics_queries import Scope, SheetInfo, read_indicators
+from hyoka.store.analytics_queries import (
+    Scope,
+    SheetInfo,
+    fill_facts,
+    newest_outcome_years,
+    read_outcome_facts,
+)
 
 
 @dataclass(frozen=True)
@@ -52,37 +57,33 @@ def at_risk_report(
     limit: int | None = None,
 ) -> AtRiskReport:
     """At-risk indicators of the sheets of ``fiscal_year`` (default: each kind's newest year)."""
-    facts = read_indicators(session=session, scope=scope or Scope())
-    newest: dict[str, int] = {}
-    for fact in facts:
-        kind = fact.sheet.kind.value
-        newest[kind] = max(newest.get(kind, fact.sheet.fiscal_year), fact.sheet.fiscal_year)
+    fill_facts(session=session)
+    scope = scope or Scope()
+    newest = newest_outcome_years(session=session, scope=scope)
     years = {kind: fiscal_year for kind in newest} if fiscal_year is not None else newest
     rows = []
-    for fact in facts:
+    for fact in read_outcome_facts(session=session, scope=scope, at_risk_only=True):
         if fact.sheet.fiscal_year != years[fact.sheet.kind.value]:
             continue
-        indicator = to_indicator(fact)
-        as_of = latest_figure_year(indicator, up_to=closed_year(fact.sheet))
-        found = None if as_of is None else pace(indicator, as_of)
-        if found is None or found.status is not PaceStatus.AT_RISK:
-            continue
-        assert found.required_rate is not None  # at_risk needs years remaining
+        assert fact.pace_year is not None and fact.pace_end_year is not None
+        assert fact.pace_target is not None and fact.so_far is not None
+        assert fact.current_rate is not None and fact.required_rate is not None
+        assert fact.remaining_years is not None  # at_risk needs years remaining
         rows.append(
             AtRiskRow(
                 sheet=fact.sheet,
                 number=fact.number,
                 name=fact.name,
                 unit=fact.unit,
-                cumulative=found.cumulative,
-                as_of_year=found.as_of_year,
-                end_year=found.end_year,
-                target=found.target,
-                so_far=found.so_far,
-                current_rate=found.current_rate,
-                required_rate=found.required_rate,
-                projected=rounded(found.so_far + found.current_rate * found.remaining_years),
-                pace_ratio=share(found.current_rate, found.required_rate),
+                cumulative=fact.cumulative,
+                as_of_year=fact.pace_year,
+                end_year=fact.pace_end_year,
+                target=fact.pace_target,
+                so_far=fact.so_far,
+                current_rate=fact.current_rate,
+                required_rate=fact.required_rate,
+                projected=rounded(fact.so_far + fact.current_rate * fact.remaining_years),
+                pace_ratio=share(fact.current_rate, fact.required_rate),
             )
         )
     rows.sort(

@@ -16,16 +16,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.achievement import judge
-from hyoka.analytics.facts import closed_year, plain, share, to_indicator, to_yen
+from hyoka.analytics.facts import plain, share, to_indicator
 from hyoka.model import SheetKind, ValueKind
 from hyoka.store.analytics_queries import (
     IndicatorFact,
     Scope,
     SheetInfo,
+    fill_facts,
     find_lineage,
     read_indicators,
-    read_money,
+    read_money_years,
+    read_outcome_facts,
 )
 
 
@@ -101,31 +102,31 @@ def changes_report(
         else:
             scope = Scope(kind=kind, program=program, organisation=organisation, policy=policy)
         subject = program
-    money = read_money(session=session, scope=scope)
+    fill_facts(session=session)
     totals: dict[tuple[str, int], tuple[int, Decimal]] = {}
     spent: dict[tuple[str, int], tuple[int, Decimal]] = {}
     sheets: dict[int, SheetInfo] = {}
-    for entry in money:
-        info = entry.sheet
+    for info, years in read_money_years(session=session, scope=scope):
         if program and lineage is None and info.program_number != program:
             continue
         sheets[info.sheet_id] = info
-        last = closed_year(info)
-        for row in entry.rows:
+        for row in years:
             key = (info.program_key, row.fiscal_year)
-            if row.total is not None:
-                _newest(totals, key, info.fiscal_year, to_yen(row.total, info.money_unit))
-            if row.executed is not None and row.fiscal_year <= last:
-                _newest(spent, key, info.fiscal_year, to_yen(row.executed, info.money_unit))
-    facts = read_indicators(session=session, scope=scope)
+            if row.total_yen is not None:
+                _newest(totals, key, info.fiscal_year, row.total_yen)
+            if row.executed_yen is not None:  # closed years only
+                _newest(spent, key, info.fiscal_year, row.executed_yen)
+    outcomes = read_outcome_facts(session=session, scope=scope)
     if program and lineage is None:
-        facts = [fact for fact in facts if fact.sheet.program_number == program]
+        outcomes = [fact for fact in outcomes if fact.sheet.program_number == program]
     judged: dict[tuple[str, str, int], tuple[int, bool]] = {}
-    for item in judge(facts):
-        indicator_key = (item.sheet.program_key, item.name, item.fiscal_year)
+    for fact in outcomes:
+        if fact.judged_year is None or fact.achieved is None:
+            continue
+        indicator_key = (fact.sheet.program_key, fact.name, fact.judged_year)
         known = judged.get(indicator_key)
-        if known is None or known[0] < item.sheet.fiscal_year:
-            judged[indicator_key] = (item.sheet.fiscal_year, item.achieved)
+        if known is None or known[0] < fact.sheet.fiscal_year:
+            judged[indicator_key] = (fact.sheet.fiscal_year, fact.achieved)
     year_totals: dict[int, list[Decimal]] = defaultdict(list)
     year_spent: dict[int, list[Decimal]] = defaultdict(list)
     year_results: dict[int, list[bool]] = defaultdict(list)
@@ -159,7 +160,7 @@ def changes_report(
         )
         rows.append(current)
         previous = current
-    series = _series(facts) if program else []
+    series = _series(_indicators(session, scope, program, lineage)) if program else []
     return ChangesReport(
         subject=subject,
         kind=kind,
@@ -167,6 +168,15 @@ def changes_report(
         rows=rows,
         indicators=series,
     )
+
+
+def _indicators(
+    session: Session, scope: Scope, program: str, lineage: int | None
+) -> list[IndicatorFact]:
+    facts = read_indicators(session=session, scope=scope)
+    if lineage is None:
+        facts = [fact for fact in facts if fact.sheet.program_number == program]
+    return facts
 
 
 def _series(facts: list[IndicatorFact]) -> list[IndicatorSeries]:

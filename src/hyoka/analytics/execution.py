@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from hyoka.analytics.facts import ALL, closed_year, plain, share, to_yen
 from hyoka.model import SheetKind
-from hyoka.store.analytics_queries import Scope, SheetInfo, SheetMoney, read_money
+from hyoka.store.analytics_queries import (
+    Scope,
+    SheetInfo,
+    SheetMoney,
+    fill_facts,
+    read_money_years,
+)
 
 
 @dataclass(frozen=True)
@@ -108,13 +114,22 @@ def execution_report(
     limit: int = 20,
 ) -> ExecutionReport:
     """執行率 per organisation and budget year, per program, and the ``limit`` largest gaps."""
-    found = (
-        program_execution(money) for money in read_money(session=session, scope=scope or Scope())
-    )
+    fill_facts(session=session)
     programs = [
-        item
-        for item in found
-        if item is not None and (fiscal_year is None or item.fiscal_year == fiscal_year)
+        ProgramExecution(
+            sheet=sheet,
+            fiscal_year=row.fiscal_year,
+            total_yen=row.total_yen,
+            executed_yen=row.executed_yen,
+            gap_yen=plain(row.total_yen - row.executed_yen),
+            rate=share(row.executed_yen, row.total_yen),
+        )
+        for sheet, years in read_money_years(session=session, scope=scope or Scope())
+        for row in years
+        if row.execution
+        and row.total_yen is not None
+        and row.executed_yen is not None
+        and (fiscal_year is None or row.fiscal_year == fiscal_year)
     ]
     programs.sort(
         key=lambda item: (

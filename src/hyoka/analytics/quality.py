@@ -36,8 +36,9 @@ from hyoka.store.analytics_queries import (
     MoneyFact,
     Scope,
     SheetInfo,
+    fill_facts,
     read_duplicates,
-    read_indicators,
+    read_issue_facts,
     read_money,
     read_orphan_links,
     read_unit_changes,
@@ -209,13 +210,13 @@ def quality_report(
 ) -> QualityReport:
     """Every check over the scope's sheets; ``fiscal_year`` keeps the sheets of that year,
     ``limit`` the first issues of each check (the counts are of all)."""
+    fill_facts(session=session)
     scope = scope or Scope()
-    facts = read_indicators(session=session, scope=scope)
-    found = (
-        outcome_issues(facts)
-        + budget_issues(session=session, scope=scope)
-        + program_issues(session=session, scope=scope)
-    )
+    # Per-sheet checks were run when each sheet was saved (hyoka.store.facts).
+    found = [
+        QualityIssue(item.check, item.sheet, item.subject, item.message)
+        for item in read_issue_facts(session=session, scope=scope)
+    ] + program_issues(session=session, scope=scope)
     if fiscal_year is not None:
         found = [
             issue

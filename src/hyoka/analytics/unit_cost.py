@@ -11,23 +11,19 @@ other outputs (several 活動指標 or quantities), so the figure is an upper bo
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import closed_year, rule_sheet, share, to_indicator, to_yen, yen_per
-from hyoka.model import Component, MoneyUnit, Quantity, SheetKind, SubProject, ValueKind
-from hyoka.rules.budget import unit_costs
+from hyoka.analytics.facts import share
+from hyoka.model import SheetKind
 from hyoka.store.analytics_queries import (
-    OUTPUT,
     Scope,
     SheetInfo,
-    SheetSubProjects,
-    read_indicators,
-    read_money,
-    read_sub_projects,
+    UnitCostFact,
+    fill_facts,
+    read_unit_cost_facts,
 )
 
 
@@ -55,132 +51,52 @@ def _change(current: Decimal, previous: Decimal | None) -> Decimal | None:
     return None if previous is None else share(current - previous, previous)
 
 
-def national_unit_costs(*, session: Session, scope: Scope) -> list[UnitCostRow]:
-    """執行額 / 活動実績 per 活動指標, latest closed year of each sheet and the year before."""
-    if scope.kind is SheetKind.PREFECTURE:
-        return []
-    scope = Scope(**{**scope.__dict__, "kind": SheetKind.NATIONAL})
-    spent_by_sheet = {
-        money.sheet.sheet_id: {
-            row.fiscal_year: to_yen(row.executed, money.sheet.money_unit)
-            for row in money.rows
-            if row.executed is not None
-        }
-        for money in read_money(session=session, scope=scope)
-    }
-    facts = read_indicators(session=session, scope=scope, role=OUTPUT)
-    outputs = Counter(fact.sheet.sheet_id for fact in facts)
-    rows = []
-    for fact in facts:
-        spent = spent_by_sheet.get(fact.sheet.sheet_id, {})
-        indicator = to_indicator(fact)
-        last = closed_year(fact.sheet)
-        costs: dict[int, tuple[Decimal, Decimal]] = {}
-        for fiscal_year, money in spent.items():
-            quantity = indicator.value(fiscal_year, ValueKind.ACTUAL)
-            if fiscal_year <= last and quantity is not None and quantity > 0:
-                costs[fiscal_year] = (quantity, yen_per(money, quantity))
-        if not costs:
-            continue
-        latest = max(costs)
-        quantity, cost = costs[latest]
-        previous = costs.get(latest - 1)
-        rows.append(
-            UnitCostRow(
-                sheet=fact.sheet,
-                fiscal_year=latest,
-                output=fact.name,
-                unit=fact.unit,
-                quantity=quantity,
-                money_yen=spent[latest],
-                cost_per_unit_yen=cost,
-                previous_year=None if previous is None else latest - 1,
-                previous_cost_per_unit_yen=None if previous is None else previous[1],
-                change=_change(cost, None if previous is None else previous[1]),
-                shared=outputs[fact.sheet.sheet_id] > 1,
-            )
-        )
-    return rows
+def _row(fact: UnitCostFact, previous: tuple[int, Decimal] | None) -> UnitCostRow:
+    return UnitCostRow(
+        sheet=fact.sheet,
+        fiscal_year=fact.fiscal_year,
+        output=fact.output,
+        unit=fact.unit,
+        quantity=fact.quantity,
+        money_yen=fact.money_yen,
+        cost_per_unit_yen=fact.cost_per_unit_yen,
+        previous_year=None if previous is None else previous[0],
+        previous_cost_per_unit_yen=None if previous is None else previous[1],
+        change=_change(fact.cost_per_unit_yen, None if previous is None else previous[1]),
+        shared=fact.shared,
+    )
 
 
-def _rule_costs(entry: SheetSubProjects) -> list[tuple[tuple[int, str, str], UnitCostRow]]:
-    """The rules' unit costs of one prefecture sheet, keyed by (細事業, label, unit)."""
-    components: dict[tuple[int, int], Component] = {}
-    for quantity in entry.quantities:
-        component = components.get((quantity.sub_project, quantity.component))
-        if component is None:
-            component = components[(quantity.sub_project, quantity.component)] = (
-                Component.model_construct(
-                    number=quantity.component,
-                    name=quantity.component_name,
-                    methods=[],
-                    quantities=[],
-                )
-            )
-        component.quantities.append(
-            Quantity.model_construct(label=quantity.label, value=quantity.value, unit=quantity.unit)
+def unit_cost_rows(*, session: Session, scope: Scope) -> list[UnitCostRow]:
+    """The unit costs stored with each sheet (``hyoka.store.facts``), national ones with the
+    year before on the same sheet, prefecture ones matched to the program's sheet of the
+    year before (same 細事業, label and unit)."""
+    facts = read_unit_cost_facts(session=session, scope=scope)
+    national = [fact for fact in facts if fact.sheet.kind is SheetKind.NATIONAL]
+    rows = [
+        _row(
+            fact,
+            None
+            if fact.previous_year is None or fact.previous_cost_per_unit_yen is None
+            else (fact.previous_year, fact.previous_cost_per_unit_yen),
         )
-    sheet = rule_sheet(entry.sheet)
-    sheet.__dict__["sub_projects"] = [
-        SubProject.model_construct(
-            number=number,
-            name=entry.names[number],
-            settlements=entry.settlements.get(number, {}),
-            components=[item for key, item in components.items() if key[0] == number],
-        )
-        for number in entry.names
+        for fact in national
     ]
-    found = []
-    for cost in unit_costs(sheet):
-        yen = cost.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
-        found.append(
-            (
-                (cost.sub_project, cost.label, cost.unit),
-                UnitCostRow(
-                    sheet=entry.sheet,
-                    fiscal_year=cost.fiscal_year,
-                    output=f"{cost.sub_project_name} {cost.label}",
-                    unit=cost.unit,
-                    quantity=cost.quantity,
-                    money_yen=to_yen(Decimal(cost.settlement), MoneyUnit.THOUSAND_YEN),
-                    cost_per_unit_yen=yen.quantize(Decimal(1))
-                    if yen == yen.to_integral_value()
-                    else yen,
-                    previous_year=None,
-                    previous_cost_per_unit_yen=None,
-                    change=None,
-                    shared=cost.shared,
-                ),
-            )
-        )
-    return found
-
-
-def prefecture_unit_costs(*, session: Session, scope: Scope) -> list[UnitCostRow]:
-    """The rules' unit costs of each sheet, against the program's sheet of the year before."""
-    if scope.kind is SheetKind.NATIONAL:
-        return []
-    by_program: dict[tuple[str, int], dict[tuple[int, str, str], UnitCostRow]] = {}
-    for entry in read_sub_projects(session=session, scope=scope):
-        if entry.sheet.fiscal_year > closed_year(entry.sheet):
-            continue  # the year's 決算額 is not known at the budget stages
-        by_program[(entry.sheet.program_number, entry.sheet.fiscal_year)] = dict(_rule_costs(entry))
-    rows = []
-    for (program, fiscal_year), costs in by_program.items():
-        before = by_program.get((program, fiscal_year - 1), {})
-        for key, row in costs.items():
+    by_program: dict[tuple[str, int], dict[str, UnitCostFact]] = {}
+    for fact in facts:
+        if fact.sheet.kind is SheetKind.PREFECTURE:
+            program = (fact.sheet.program_number, fact.sheet.fiscal_year)
+            by_program.setdefault(program, {})[fact.match_key] = fact
+    for (number, fiscal_year), costs in by_program.items():
+        before = by_program.get((number, fiscal_year - 1), {})
+        for key, fact in costs.items():
             previous = before.get(key)
-            if previous is None:
-                rows.append(row)
-                continue
             rows.append(
-                UnitCostRow(
-                    **{
-                        **row.__dict__,
-                        "previous_year": previous.fiscal_year,
-                        "previous_cost_per_unit_yen": previous.cost_per_unit_yen,
-                        "change": _change(row.cost_per_unit_yen, previous.cost_per_unit_yen),
-                    }
+                _row(
+                    fact,
+                    None
+                    if previous is None
+                    else (previous.fiscal_year, previous.cost_per_unit_yen),
                 )
             )
     return rows
@@ -194,10 +110,8 @@ def unit_cost_report(
     limit: int | None = None,
 ) -> UnitCostReport:
     """Cost per unit of output of both kinds, largest year-over-year rise first."""
-    scope = scope or Scope()
-    rows = national_unit_costs(session=session, scope=scope) + prefecture_unit_costs(
-        session=session, scope=scope
-    )
+    fill_facts(session=session)
+    rows = unit_cost_rows(session=session, scope=scope or Scope())
     if fiscal_year is not None:
         rows = [row for row in rows if row.fiscal_year == fiscal_year]
     rows.sort(

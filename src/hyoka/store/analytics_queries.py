@@ -33,6 +33,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import STAGE_ORDER, MoneyUnit, SheetKind, ValueKind
+from hyoka.store.facts import VERSION as FACTS_VERSION
+from hyoka.store.facts import fill_missing_facts
+from hyoka.store.facts_tables import (
+    FactIssueRow,
+    FactMoneyRow,
+    FactOutcomeRow,
+    FactSheetRow,
+    FactUnitCostRow,
+)
 from hyoka.store.national_tables import (
     BudgetYearRow,
     NationalSheetRow,
@@ -626,3 +635,208 @@ def read_unit_changes(*, session: Session, scope: Scope) -> list[UnitChange]:
             )
         )
     return sorted(found, key=lambda change: (change.kind.value, change.program_key, change.name))
+
+
+# --- Report facts (hyoka.store.facts, written when each sheet is saved) -------------------
+
+
+@dataclass(frozen=True)
+class OutcomeFact:
+    """One outcome indicator of one sheet as judged when the sheet was saved."""
+
+    sheet: SheetInfo
+    number: str
+    name: str
+    unit: str
+    has_target: bool
+    judged_year: int | None  # the latest closed year with target and actual
+    judged_target: Decimal | None
+    judged_actual: Decimal | None
+    achieved: bool | None
+    at_risk: bool
+    cumulative: bool
+    pace_year: int | None  # the pace's as-of year, when at risk
+    pace_end_year: int | None
+    pace_target: Decimal | None
+    so_far: Decimal | None
+    current_rate: Decimal | None
+    required_rate: Decimal | None
+    remaining_years: int | None
+
+
+class MoneyYear(NamedTuple):
+    """One money year of a sheet in yen; ``executed_yen`` only for closed years."""
+
+    fiscal_year: int
+    total_yen: Decimal | None
+    executed_yen: Decimal | None
+    execution: bool  # the sheet's execution year
+
+
+@dataclass(frozen=True)
+class UnitCostFact:
+    sheet: SheetInfo
+    match_key: str
+    fiscal_year: int
+    output: str
+    unit: str
+    quantity: Decimal
+    money_yen: Decimal
+    cost_per_unit_yen: Decimal
+    previous_year: int | None
+    previous_cost_per_unit_yen: Decimal | None
+    shared: bool
+
+
+@dataclass(frozen=True)
+class IssueFact:
+    sheet: SheetInfo
+    check: str
+    subject: str
+    message: str
+
+
+def fill_facts(*, session: Session) -> int:
+    """Compute the report facts of sheets stored without them (see ``hyoka.store.facts``)."""
+    missing = session.execute(
+        select(SheetRow.id)
+        .outerjoin(FactSheetRow, FactSheetRow.sheet_id == SheetRow.id)
+        .where(or_(FactSheetRow.sheet_id.is_(None), FactSheetRow.version != FACTS_VERSION))
+        .limit(1)
+    ).first()
+    return 0 if missing is None else fill_missing_facts(session=session)
+
+
+def _fact_rows(session: Session, scope: Scope, table: Any, *columns: Any) -> Sequence[Any]:
+    c = table.__table__.c
+    return (
+        session.connection()
+        .execute(
+            select(c.sheet_id, *(_raw(c[name]) if name in _EXACT else c[name] for name in columns))
+            .where(c.sheet_id.in_(_sheet_ids(scope)))
+            .order_by(c.sheet_id, c.position)
+        )
+        .all()
+    )
+
+
+_EXACT = frozenset(
+    {
+        "judged_target",
+        "judged_actual",
+        "pace_target",
+        "so_far",
+        "current_rate",
+        "required_rate",
+        "total_yen",
+        "executed_yen",
+        "quantity",
+        "money_yen",
+        "cost_per_unit_yen",
+        "previous_cost_per_unit_yen",
+    }
+)
+_OUTCOME_COLUMNS = tuple(name for name in OutcomeFact.__dataclass_fields__ if name != "sheet")
+
+
+def read_outcome_facts(
+    *, session: Session, scope: Scope, at_risk_only: bool = False
+) -> list[OutcomeFact]:
+    """The outcome facts of the scope's sheets, in sheet and indicator order."""
+    infos = _infos_by_id(session, scope)
+    rows = _fact_rows(session, scope, FactOutcomeRow, *_OUTCOME_COLUMNS)
+    found = []
+    for sheet_id, *values in rows:
+        fact = dict(zip(_OUTCOME_COLUMNS, values, strict=True))
+        if at_risk_only and not fact["at_risk"]:
+            continue
+        for name in _EXACT.intersection(fact):
+            fact[name] = _exact(fact[name])
+        for name in ("has_target", "at_risk", "cumulative"):
+            fact[name] = bool(fact[name])
+        if fact["achieved"] is not None:
+            fact["achieved"] = bool(fact["achieved"])
+        found.append(OutcomeFact(sheet=infos[sheet_id], **fact))
+    return found
+
+
+def count_achievements(
+    *, session: Session, scope: Scope
+) -> list[tuple[SheetKind, int, str, str, int, int]]:
+    """(kind, judged year, 府省庁/部局, 担当部局庁, judged, achieved) of the scope's outcome
+    indicators with a judgement: one aggregate over the facts."""
+    outcome = FactOutcomeRow.__table__.c
+    statement = _scoped(
+        select(
+            SheetRow.kind,
+            outcome.judged_year,
+            SheetRow.department,
+            SheetRow.bureau,
+            func.count(),
+            func.sum(case((outcome.achieved.is_(True), 1), else_=0)),
+        )
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+        .join(FactOutcomeRow.__table__, outcome.sheet_id == SheetRow.id)
+        .where(outcome.judged_year.is_not(None))
+        .group_by(SheetRow.kind, outcome.judged_year, SheetRow.department, SheetRow.bureau),
+        scope,
+    )
+    return [
+        (SheetKind(kind), year, department, bureau, int(judged), int(achieved))
+        for kind, year, department, bureau, judged, achieved in session.execute(statement)
+    ]
+
+
+def newest_outcome_years(*, session: Session, scope: Scope) -> dict[str, int]:
+    """The newest sheet year per kind among the scope's sheets with outcome indicators."""
+    outcome = FactOutcomeRow.__table__.c
+    statement: Select[Any] = _scoped(
+        select(SheetRow.kind, func.max(SheetRow.fiscal_year))  # type: ignore[arg-type]
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+        .where(exists().where(outcome.sheet_id == SheetRow.id))
+        .group_by(SheetRow.kind),
+        scope,
+    )
+    return {kind: year for kind, year in session.execute(statement)}
+
+
+def read_money_years(*, session: Session, scope: Scope) -> list[tuple[SheetInfo, list[MoneyYear]]]:
+    """The money years of the scope's sheets that have any, sheets by id."""
+    infos = _infos_by_id(session, scope)
+    found: dict[int, list[MoneyYear]] = {}
+    columns = ("fiscal_year", "total_yen", "executed_yen", "execution")
+    for sheet_id, year, total, executed, execution in _fact_rows(
+        session, scope, FactMoneyRow, *columns
+    ):
+        found.setdefault(sheet_id, []).append(
+            MoneyYear(year, _exact(total), _exact(executed), bool(execution))
+        )
+    return [(infos[sheet_id], years) for sheet_id, years in found.items()]
+
+
+_UNIT_COST_COLUMNS = tuple(name for name in UnitCostFact.__dataclass_fields__ if name != "sheet")
+
+
+def read_unit_cost_facts(*, session: Session, scope: Scope) -> list[UnitCostFact]:
+    infos = _infos_by_id(session, scope)
+    found = []
+    for sheet_id, *values in _fact_rows(session, scope, FactUnitCostRow, *_UNIT_COST_COLUMNS):
+        fact = dict(zip(_UNIT_COST_COLUMNS, values, strict=True))
+        for name in _EXACT.intersection(fact):
+            fact[name] = _exact(fact[name])
+        fact["shared"] = bool(fact["shared"])
+        found.append(UnitCostFact(sheet=infos[sheet_id], **fact))
+    return found
+
+
+def read_issue_facts(*, session: Session, scope: Scope) -> list[IssueFact]:
+    """The per-sheet quality findings of the scope's sheets, in sheet order."""
+    infos = _infos_by_id(session, scope)
+    return [
+        IssueFact(infos[sheet_id], check, subject, message)
+        for sheet_id, check, subject, message in _fact_rows(
+            session, scope, FactIssueRow, "check", "subject", "message"
+        )
+    ]

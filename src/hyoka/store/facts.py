@@ -288,22 +288,22 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
                 }
             )
     elif sheet.header.fiscal_year <= last:  # the year's 決算額 is known
-        for cost in unit_costs(sheet):
-            yen = cost.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
+        for item in unit_costs(sheet):
+            yen = item.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
             found.append(
                 {
-                    "match_key": f"{cost.sub_project}\t{cost.label}\t{cost.unit}",
-                    "fiscal_year": cost.fiscal_year,
-                    "output": f"{cost.sub_project_name} {cost.label}",
-                    "unit": cost.unit,
-                    "quantity": cost.quantity,
-                    "money_yen": to_yen(Decimal(cost.settlement), MoneyUnit.THOUSAND_YEN),
+                    "match_key": f"{item.sub_project}\t{item.label}\t{item.unit}",
+                    "fiscal_year": item.fiscal_year,
+                    "output": f"{item.sub_project_name} {item.label}",
+                    "unit": item.unit,
+                    "quantity": item.quantity,
+                    "money_yen": to_yen(Decimal(item.settlement), MoneyUnit.THOUSAND_YEN),
                     "cost_per_unit_yen": (
                         yen.quantize(Decimal(1)) if yen == yen.to_integral_value() else yen
                     ),
                     "previous_year": None,
                     "previous_cost_per_unit_yen": None,
-                    "shared": cost.shared,
+                    "shared": item.shared,
                 }
             )
     for position, row in enumerate(found):
@@ -349,14 +349,19 @@ def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
 # --- Writing ------------------------------------------------------------------------------
 
 
-def write_facts(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> None:
-    """(Re)write the facts of these stored sheets in the caller's transaction."""
+def write_facts(
+    *, session: Session, sheets: Sequence[tuple[int, Sheet]], replace: bool = True
+) -> None:
+    """(Re)write the facts of these stored sheets in the caller's transaction.
+
+    ``replace=False``: the sheets were just inserted and have no facts yet.
+    """
     if not sheets:
         return
     from hyoka.store.national import RowWriter  # the bulk writer; national imports this module
 
     ids = [sheet_id for sheet_id, _ in sheets]
-    for part in _chunks(ids):
+    for part in _chunks(ids) if replace else ():
         for table in _TABLES:
             session.execute(delete(table).where(table.sheet_id.in_(part)))
     writer = RowWriter(session)

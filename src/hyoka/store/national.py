@@ -260,11 +260,9 @@ def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]
             results[index] = Saved(sheet_id, SaveState.UPDATED)
 
     if new:
-        inserted = session.execute(
-            insert(SHEETS).returning(SHEETS.c.id, sort_by_parameter_order=True),
-            [{"revision": 1, **_sheet_values(chunk[index][0])} for index in new],
+        new_ids = RowWriter(session).insert_ids(
+            SHEETS, [{"revision": 1, **_sheet_values(chunk[index][0])} for index in new]
         )
-        new_ids = [row_id for (row_id,) in inserted]
         session.execute(
             insert(NATIONAL),
             [
@@ -294,9 +292,17 @@ def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]
             for index, sheet_id in written
         ],
     )
-    write_facts(
-        session=session, sheets=[(sheet_id, chunk[index][0]) for index, sheet_id in written]
-    )
+    updated = {sheet_id for _, sheet_id, _ in changed}
+    for replace in (False, True):
+        write_facts(
+            session=session,
+            sheets=[
+                (sheet_id, chunk[index][0])
+                for index, sheet_id in written
+                if (sheet_id in updated) is replace
+            ],
+            replace=replace,
+        )
     return [saved for saved in results if saved is not None]
 
 
@@ -451,6 +457,34 @@ class RowWriter:
             return value
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
+    def insert_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows without decimals or datetimes; their new ids, in order."""
+        if not rows:
+            return []
+        if not self.sqlite:
+            found = self.connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+            )
+            return [row_id for (row_id,) in found]
+        # SQLite has no RETURNING for executemany, and SQLAlchemy then inserts row by row.
+        # Take the write lock first (a write statement that changes nothing), so that no
+        # other connection can insert between reading the largest id and using the next ones.
+        name = self._quote(table.name)
+        self.connection.exec_driver_sql(f"DELETE FROM {name} WHERE 0")
+        start = self.connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {name}")
+        first = int(start.scalar_one()) + 1
+        ids = list(range(first, first + len(rows)))
+        columns = list(rows[0])
+        self.insert(
+            table,
+            ["id", *columns],
+            [
+                (row_id, *(row[column] for column in columns))
+                for row_id, row in zip(ids, rows, strict=True)
+            ],
+        )
+        return ids
+
     def insert(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return
@@ -477,8 +511,8 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
     ]
     if not owners:
         return
-    inserted = session.execute(
-        insert(_INDICATORS).returning(_INDICATORS.c.id, sort_by_parameter_order=True),
+    inserted = RowWriter(session).insert_ids(
+        _INDICATORS,
         [
             {
                 "sheet_id": sheet_id,
@@ -510,7 +544,7 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
     values: list[tuple[Any, ...]] = []
     corrected: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     trends: list[dict[str, Any]] = []
-    for (indicator_id,), (_, _, _, indicator) in zip(inserted, owners, strict=True):
+    for indicator_id, (_, _, _, indicator) in zip(inserted, owners, strict=True):
         for position, item in enumerate(indicator.values):
             if not item.corrections:
                 values.append(
