@@ -1,8 +1,9 @@
-"""Filtered, sorted, paginated lists of sheets with facet counts, in SQL alone.
+"""Filtered, sorted, paginated lists of sheets with facet counts.
 
-Everything filters on ``sheet_summaries`` (one row per sheet, see :mod:`search_tables`),
-so a page of 20,000+ sheets costs a few indexed queries. Sheets are read back whole from
-the document of their current revision.
+Filters, facet counts and orders come from the in-memory :class:`~hyoka.store.catalog.Catalog`
+of the published summaries (read again only when the store changes); a search adds one
+full-text query (:func:`hyoka.store.search.find`) and the texts of the page's sheets for
+their snippets. Sheets are read back whole from the document of their current revision.
 
 Example::
 
@@ -13,23 +14,24 @@ Example::
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet
-from hyoka.stages import WorkflowState
-from hyoka.store.search import match, snippet, terms_of
+from hyoka.store.catalog import Catalog, ListedSheet, load_catalog, published
+from hyoka.store.search import find, snippet, terms_of
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
 from hyoka.store.tables import RevisionRow, SheetRow
-from hyoka.store.workflow_tables import WorkflowRow
 
 Summary = SheetSummaryRow
+__all__ = ["ListedSheet", "published"]  # re-exported: they moved to hyoka.store.catalog
 
 
 class Sort(StrEnum):
@@ -67,21 +69,19 @@ class SheetFilters:
             return Sort.NUMBER
         return self.sort or (Sort.RELEVANCE if self.terms else Sort.NUMBER)
 
-
-@dataclass(frozen=True)
-class ListedSheet:
-    sheet_id: int
-    kind: str
-    program_number: str
-    fiscal_year: int
-    stage: str
-    program_name: str
-    department: str
-    section: str
-    achievement: str | None
-    at_risk: bool
-    indicator_count: int
-    snippets: list[list[tuple[str, bool]]] = field(default_factory=list)
+    def chosen(self) -> dict[str, str]:
+        """The facet filters as facet → value, spelled as the catalog counts them."""
+        found = {
+            "kind": self.kind,
+            "fiscal_year": None if self.fiscal_year is None else str(self.fiscal_year),
+            "department": self.department,
+            "section": self.section,
+            "stage": self.stage,
+            "achievement": self.achievement,
+            "at_risk": None if self.at_risk is None else ("true" if self.at_risk else "false"),
+            "policy": self.policy,
+        }
+        return {name: value for name, value in found.items() if value}
 
 
 @dataclass(frozen=True)
@@ -102,146 +102,98 @@ class SheetPage:
         return max(1, -(-self.total // self.filters.per_page))
 
 
-_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 _STAGE_RANK = {stage.value: rank for rank, stage in enumerate(STAGE_ORDER)}
 FACETS = ("kind", "fiscal_year", "department", "section", "policy", "stage", "achievement")
 
 
 def list_summaries(*, session: Session, filters: SheetFilters, facets: bool = True) -> SheetPage:
     """One page of the sheets that pass ``filters``, their total and the facet counts."""
-    matched = match(session=session, terms=filters.terms) if filters.terms else None
-    score = None if matched is None else matched.c.score
-    total = session.scalar(_narrowed(select(func.count()).select_from(Summary), filters, matched))
-    columns: list[Any] = [Summary] if score is None else [Summary, score]
-    page = max(1, filters.page)
-    rows = session.execute(
-        _narrowed(select(*columns), filters, matched)
-        .order_by(*_order(filters.effective_sort, score))
-        .limit(filters.per_page)
-        .offset((page - 1) * filters.per_page)
-    ).all()
-    items = [_listed(row[0]) for row in rows]
-    if filters.terms and items:
+    catalog = load_catalog(session=session)
+    terms = filters.terms
+    scores = find(session=session, terms=terms) if terms else None
+    counts, passing = _counted(catalog, filters, scores, facets=facets)
+    ordered = _ordered(catalog, passing, filters.effective_sort, scores)
+    start = (max(1, filters.page) - 1) * filters.per_page
+    items = [catalog.sheets[i] for i in ordered[start : start + filters.per_page]]
+    if terms and items:
         found = session.execute(
             select(SheetTextRow.sheet_id, SheetTextRow.body).where(
                 SheetTextRow.sheet_id.in_([item.sheet_id for item in items])
             )
         )
         bodies = {sheet_id: body for sheet_id, body in found}
-        items = [
-            replace(item, snippets=snippet(bodies[item.sheet_id], filters.terms)) for item in items
-        ]
-    return SheetPage(
-        filters=filters,
-        items=items,
-        total=total or 0,
-        facets=facet_counts(session=session, filters=filters, matched=matched) if facets else {},
-    )
+        items = [replace(item, snippets=snippet(bodies[item.sheet_id], terms)) for item in items]
+    return SheetPage(filters=filters, items=items, total=len(passing), facets=counts)
 
 
-def _order(sort: Sort, score: Any) -> list[Any]:
-    by_number = [Summary.program_number, Summary.fiscal_year.desc(), Summary.stage]
-    match sort:
-        case Sort.RELEVANCE if score is not None:
-            return [score, *by_number]
-        case Sort.YEAR_DESC:
-            return [Summary.fiscal_year.desc(), Summary.program_number, Summary.stage]
-        case Sort.NAME:
-            return [Summary.program_name, *by_number]
-        case Sort.DEPARTMENT:
-            return [Summary.department, Summary.section, *by_number]
-        case _:
-            return by_number
-
-
-def published(sheet_id: Any) -> ColumnElement[bool]:
-    """The public sees a sheet version once approved; a version without workflow came from a
-    published source (a PDF, a JUDGIT! file). Drafts, submitted and returned versions stay
-    with the staff."""
-    return ~exists().where(
-        WorkflowRow.sheet_id == sheet_id, WorkflowRow.state != WorkflowState.APPROVED.value
-    )
-
-
-def _conditions(filters: SheetFilters, *, without: str = "") -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = [published(Summary.sheet_id)]
-    if filters.kind and without != "kind":
-        found.append(Summary.kind == filters.kind)
-    if filters.fiscal_year is not None and without != "fiscal_year":
-        found.append(Summary.fiscal_year == filters.fiscal_year)
-    if filters.department and without != "department":
-        found.append(Summary.department == filters.department)
-    if filters.section and without != "section":
-        found.append(Summary.section == filters.section)
-    if filters.stage and without != "stage":
-        found.append(Summary.stage == filters.stage)
-    if filters.achievement and without != "achievement":
-        if filters.achievement == "none":
-            found.append(Summary.achievement.is_(None))
-        else:
-            found.append(Summary.achievement == filters.achievement)
-    if filters.at_risk is not None and without != "at_risk":
-        found.append(Summary.at_risk.is_(filters.at_risk))
-    if filters.policy and without != "policy":
-        found.append(
-            exists().where(
-                SheetPolicyRow.sheet_id == Summary.sheet_id,
-                SheetPolicyRow.policy_code == filters.policy,
-            )
-        )
-    return found
-
-
-def facet_counts(
-    *, session: Session, filters: SheetFilters, matched: Subquery | None = None
-) -> dict[str, list[FacetValue]]:
+def facet_counts(*, session: Session, filters: SheetFilters) -> dict[str, list[FacetValue]]:
     """Per facet, each value's count under the other filters (so the choices stay visible).
 
-    課・室 is counted only within a chosen 部局 (national data has thousands). Without a
-    search, each count is one GROUP BY over the narrow summary rows."""
-    if filters.terms and matched is None:
-        matched = match(session=session, terms=filters.terms)
-    columns: dict[str, Any] = {
-        "kind": Summary.kind,
-        "fiscal_year": Summary.fiscal_year,
-        "department": Summary.department,
-        "stage": Summary.stage,
-        "achievement": func.coalesce(Summary.achievement, "none"),
-        "at_risk": Summary.at_risk,
-    }
+    課・室 is counted only within a chosen 部局 (national data has thousands)."""
+    catalog = load_catalog(session=session)
+    scores = find(session=session, terms=filters.terms) if filters.terms else None
+    return _counted(catalog, filters, scores, facets=True)[0]
+
+
+def _counted(
+    catalog: Catalog, filters: SheetFilters, scores: dict[int, float] | None, *, facets: bool
+) -> tuple[dict[str, list[FacetValue]], frozenset[int]]:
+    chosen = filters.chosen()
+    names = ["kind", "fiscal_year", "department", "stage", "achievement", "at_risk"]
     if filters.department:
-        columns["section"] = Summary.section
-    facets: dict[str, list[FacetValue]] = {}
-    for name, column in columns.items():
-        query = select(column, func.count()).select_from(Summary)
-        rows = session.execute(
-            _narrowed(query, filters, matched, without=name).group_by(column)
-        ).all()
-        facets[name] = _sorted_facet(name, [(_text(value), count) for value, count in rows])
-    query = select(SheetPolicyRow.policy_code, func.count(func.distinct(Summary.sheet_id))).join(
-        Summary, Summary.sheet_id == SheetPolicyRow.sheet_id
-    )
-    filtered = _narrowed(query, filters, matched, without="policy")
-    rows = session.execute(filtered.group_by(SheetPolicyRow.policy_code)).all()
-    facets["policy"] = _sorted_facet("policy", [(code, count) for code, count in rows])
-    return facets
+        names.append("section")
+    names.append("policy")
+
+    def compute() -> tuple[dict[str, list[FacetValue]], frozenset[int]]:
+        counts, passing = catalog.count(base=scores, chosen=chosen, facets=names if facets else ())
+        return {name: _sorted_facet(name, counts[name]) for name in counts}, passing
+
+    if scores is not None:
+        return compute()
+    # Lists without a search repeat (the first page above all): keep them per revision.
+    result: tuple[dict[str, list[FacetValue]], frozenset[int]]
+    result = catalog.memo(("list", facets, tuple(sorted(chosen.items()))), compute)
+    return result
 
 
-def _narrowed(
-    query: _Query, filters: SheetFilters, matched: Subquery | None, *, without: str = ""
-) -> _Query:
-    if matched is not None:
-        query = query.join(matched, matched.c.sheet_id == Summary.sheet_id)
-    return query.where(*_conditions(filters, without=without))
+def _sort_key(sort: Sort) -> Any:
+    def key(sheet: ListedSheet) -> tuple[Any, ...]:
+        number = (sheet.program_number, -sheet.fiscal_year, sheet.stage, sheet.sheet_id)
+        match sort:
+            case Sort.YEAR_DESC:
+                return (-sheet.fiscal_year, sheet.program_number, sheet.stage, sheet.sheet_id)
+            case Sort.NAME:
+                return (sheet.program_name, *number)
+            case Sort.DEPARTMENT:
+                return (sheet.department, sheet.section, *number)
+            case _:
+                return number
+
+    return key
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _ordered(
+    catalog: Catalog, passing: frozenset[int], sort: Sort, scores: dict[int, float] | None
+) -> list[int]:
+    by = Sort.NUMBER if sort is Sort.RELEVANCE else sort
+
+    def full_order() -> list[int]:
+        return [sheet.sheet_id for sheet in sorted(catalog.sheets.values(), key=_sort_key(by))]
+
+    order: list[int] = catalog.memo(("order", by), full_order)
+    if len(passing) == len(catalog.sheets):
+        ordered = list(order)
+    else:
+        rank: dict[int, int] = catalog.memo(
+            ("rank", by), lambda: {sheet_id: n for n, sheet_id in enumerate(order)}
+        )
+        ordered = sorted(passing, key=rank.__getitem__)
+    if sort is Sort.RELEVANCE and scores is not None:
+        ordered.sort(key=scores.__getitem__)  # stable: ties keep the 事業番号 order
+    return ordered
 
 
-def _sorted_facet(name: str, values: list[tuple[str, int]]) -> list[FacetValue]:
+def _sorted_facet(name: str, counts: Counter[str]) -> list[FacetValue]:
     def key(item: tuple[str, int]) -> tuple[Any, ...]:
         value = item[0]
         if name == "fiscal_year":
@@ -252,7 +204,7 @@ def _sorted_facet(name: str, values: list[tuple[str, int]]) -> list[FacetValue]:
             return policy_sort_key(value)
         return (value,)
 
-    return [FacetValue(value, count) for value, count in sorted(values, key=key)]
+    return [FacetValue(value, count) for value, count in sorted(counts.items(), key=key)]
 
 
 def policy_sort_key(code: str) -> tuple[Any, ...]:
@@ -266,22 +218,6 @@ def policy_sort_key(code: str) -> tuple[Any, ...]:
         else:
             parts.append((1, piece))
     return tuple(parts)
-
-
-def _listed(row: SheetSummaryRow) -> ListedSheet:
-    return ListedSheet(
-        sheet_id=row.sheet_id,
-        kind=row.kind,
-        program_number=row.program_number,
-        fiscal_year=row.fiscal_year,
-        stage=row.stage,
-        program_name=row.program_name,
-        department=row.department,
-        section=row.section,
-        achievement=row.achievement,
-        at_risk=row.at_risk,
-        indicator_count=row.indicator_count,
-    )
 
 
 # --- Whole sheets and 施策分野 -----------------------------------------------------------------

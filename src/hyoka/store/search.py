@@ -6,16 +6,19 @@ codes; ``save_sheet`` calls it for every saved sheet, bulk writers call it thems
 The summary uses :mod:`hyoka.rules` (pure functions over the model) so that every way of
 saving a sheet leaves the filters right.
 
-Matching (:func:`match`): SQLite uses the FTS5 ``trigram`` index for terms of 3+
-characters, ranked by bm25 with the program name weighted up; terms of 1–2 characters
-cannot use trigrams and go to LIKE on the base text. PostgreSQL uses ILIKE, which its
-pg_trgm GIN index serves, ranked by where and how often the terms occur. Terms are split
-on spaces and must all occur. :func:`snippet` cuts the highlighted passages.
+Matching (:func:`find`): SQLite uses the FTS5 ``trigram`` index for terms of 3+
+characters and the unigram + bigram index ``sheet_grams`` (see :func:`grams`) for terms of
+1–2 characters, which trigrams cannot serve; both rank by bm25 with the program name
+weighted up, and a query mixing both kinds adds the two scores. PostgreSQL uses ILIKE,
+served by its pg_trgm GIN index for 3+ characters and by the GIN index on
+``hyoka_grams(body)`` for 1–2, ranked by where and how often the terms occur. Terms are
+split on spaces and must all occur. :func:`snippet` cuts the highlighted passages.
 
 Example::
 
     with transaction(engine) as session:
         index_sheets(session=session, sheets=[(sheet_id, sheet)])
+        scores = find(session=session, terms=terms_of("農業 人材育成"))
 """
 
 from __future__ import annotations
@@ -28,19 +31,16 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Integer,
     Subquery,
+    TextClause,
     and_,
     case,
-    column,
     delete,
     func,
     insert,
     literal,
-    literal_column,
     or_,
     select,
-    table,
     text,
 )
 from sqlalchemy.orm import Session
@@ -49,7 +49,12 @@ from hyoka.model import Achievement, Indicator, Sheet
 from hyoka.rules import PaceStatus, achievement, pace
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.indicators import latest_figure_year
-from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
+from hyoka.store.search_tables import (
+    SheetPolicyRow,
+    SheetSummaryRow,
+    SheetTextRow,
+    StoreRevisionRow,
+)
 from hyoka.store.tables import RevisionRow, SheetRow
 
 MIN_TRIGRAM = 3
@@ -145,7 +150,10 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
     if not sheets:
         return
     ids = [sheet_id for sheet_id, _sheet in sheets]
+    sqlite = session.get_bind().dialect.name == "sqlite"
     for chunk in _chunks(ids, 500):
+        if sqlite:
+            _unindex_grams(session=session, sheet_ids=chunk)
         session.execute(delete(SheetSummaryRow).where(SheetSummaryRow.sheet_id.in_(chunk)))
         session.execute(delete(SheetPolicyRow).where(SheetPolicyRow.sheet_id.in_(chunk)))
         session.execute(delete(SheetTextRow).where(SheetTextRow.sheet_id.in_(chunk)))
@@ -188,6 +196,8 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
         ]
     session.execute(insert(SheetSummaryRow), summaries)
     session.execute(insert(SheetTextRow), texts)
+    if sqlite:
+        _index_grams(session=session, texts=texts)
     if policies:
         session.execute(insert(SheetPolicyRow), policies)
 
@@ -208,10 +218,101 @@ def index_missing(*, session: Session, batch: int = 500) -> int:
             .limit(batch)
         ).all()
         if not rows:
-            return done
+            break
         sheets = [(sheet_id, Sheet.model_validate(document)) for sheet_id, document in rows]
         index_sheets(session=session, sheets=sheets)
         done += len(rows)
+    if session.get_bind().dialect.name == "sqlite":
+        _grams_missing(session=session, batch=batch)
+    return done
+
+
+# Every character and every pair of adjacent characters within a word, as hex of their
+# UTF-32 code units (8 or 16 ASCII characters): FTS5's ascii tokenizer then splits on the
+# spaces alone, whatever punctuation or script the text holds.
+_UNIT = 8
+
+
+def grams(value: str) -> str:
+    """The unigram and bigram tokens of a text for ``sheet_grams``, lower-cased.
+
+    >>> grams("農業 X")
+    '00008fb2 0000696d 00008fb20000696d 00000078'
+    """
+    tokens: list[str] = []
+    for word in value.lower().split():
+        encoded = word.encode("utf-32-be").hex()
+        end = len(encoded)
+        tokens += [encoded[start : start + _UNIT] for start in range(0, end, _UNIT)]
+        tokens += [encoded[start : start + 2 * _UNIT] for start in range(0, end - _UNIT, _UNIT)]
+    return " ".join(tokens)
+
+
+def _gram_query(term: str) -> str:
+    # A term of one or two characters is one token; lower-casing may lengthen one (rare),
+    # and then each of its pairs must occur.
+    lowered = term.lower()
+    encoded = lowered.encode("utf-32-be").hex()
+    if len(lowered) <= 2:
+        return f'"{encoded}"'
+    pairs = range(0, len(encoded) - _UNIT, _UNIT)
+    return "(" + " AND ".join(f'"{encoded[start : start + 2 * _UNIT]}"' for start in pairs) + ")"
+
+
+def _index_grams(*, session: Session, texts: Sequence[dict[str, object]]) -> None:
+    rows = [
+        {
+            "id": row["sheet_id"],
+            "name": grams(str(row["program_name"])),
+            "body": grams(str(row["body"])),
+        }
+        for row in texts
+    ]
+    if rows:
+        session.execute(
+            text("INSERT INTO sheet_grams (rowid, program_name, body) VALUES (:id, :name, :body)"),
+            rows,
+        )
+
+
+def _unindex_grams(*, session: Session, sheet_ids: Sequence[int]) -> None:
+    # A contentless FTS5 table forgets a text only when given the very tokens it indexed:
+    # those of the stored text that is about to be replaced.
+    old = session.execute(
+        select(SheetTextRow.sheet_id, SheetTextRow.program_name, SheetTextRow.body)
+        .where(SheetTextRow.sheet_id.in_(sheet_ids))
+        .where(SheetTextRow.sheet_id.in_(text("SELECT id FROM sheet_grams_docsize")))
+    ).all()
+    if old:
+        session.execute(
+            text(
+                "INSERT INTO sheet_grams (sheet_grams, rowid, program_name, body) "
+                "VALUES ('delete', :id, :name, :body)"
+            ),
+            [{"id": i, "name": grams(name), "body": grams(body)} for i, name, body in old],
+        )
+
+
+def _grams_missing(*, session: Session, batch: int) -> None:
+    while True:
+        rows = session.execute(
+            select(SheetTextRow.sheet_id, SheetTextRow.program_name, SheetTextRow.body)
+            .where(~SheetTextRow.sheet_id.in_(text("SELECT id FROM sheet_grams_docsize")))
+            .order_by(SheetTextRow.sheet_id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        _index_grams(
+            session=session,
+            texts=[{"sheet_id": i, "program_name": name, "body": body} for i, name, body in rows],
+        )
+
+
+def store_revision(*, session: Session) -> int:
+    """The counter that moves whenever the summaries or workflow states change."""
+    value = session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.id == 1))
+    return -1 if value is None else value
 
 
 def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
@@ -231,43 +332,58 @@ def terms_of(query: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
-def match(*, session: Session, terms: Sequence[str]) -> Subquery:
-    """The sheets whose texts contain every term: a subquery of ``sheet_id`` and ``score``
-    (smaller is better) to join to ``sheet_summaries``."""
+def find(*, session: Session, terms: Sequence[str]) -> dict[int, float]:
+    """The sheets whose texts contain every term, each with its score (smaller is better)."""
     if not terms:
         raise ValueError("no search terms")
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite" and all(len(term) >= MIN_TRIGRAM for term in terms):
-        return _fts5_match(terms)
-    return _like_match(terms, case_folding=dialect != "sqlite")
-
-
-def _fts5_match(terms: Sequence[str]) -> Subquery:
-    phrase = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return (
-        select(
-            column("rowid", Integer).label("sheet_id"),
-            literal_column("bm25(sheet_fts, 10.0, 1.0)", Float).label("score"),
+    if session.get_bind().dialect.name != "sqlite":
+        matched = _like_match(terms)
+        return {
+            i: score for i, score in session.execute(select(matched.c.sheet_id, matched.c.score))
+        }
+    long = [term for term in terms if len(term) >= MIN_TRIGRAM]
+    short = [term for term in terms if len(term) < MIN_TRIGRAM]
+    parts: list[str] = []
+    params: dict[str, str] = {}
+    if long:
+        parts.append(
+            "SELECT rowid AS sheet_id, bm25(sheet_fts, 10.0, 1.0) AS score "
+            "FROM sheet_fts WHERE sheet_fts MATCH :long"
         )
-        .select_from(table("sheet_fts"))
-        .where(text("sheet_fts MATCH :phrase").bindparams(phrase=phrase))
-        .subquery("matched")
-    )
+        params["long"] = " AND ".join('"' + term.replace('"', '""') + '"' for term in long)
+    if short:
+        parts.append(
+            "SELECT rowid AS sheet_id, bm25(sheet_grams, 10.0, 1.0) AS score "
+            "FROM sheet_grams WHERE sheet_grams MATCH :short"
+        )
+        params["short"] = " AND ".join(_gram_query(term) for term in short)
+    if len(parts) == 1:
+        query = parts[0]
+    else:
+        query = (
+            f"SELECT a.sheet_id, a.score + b.score FROM ({parts[0]}) AS a "
+            f"JOIN ({parts[1]}) AS b ON a.sheet_id = b.sheet_id"
+        )
+    return {i: score for i, score in session.execute(text(query), params)}
 
 
 def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like_match(terms: Sequence[str], *, case_folding: bool) -> Subquery:
-    conditions = []
+def _like_match(terms: Sequence[str]) -> Subquery:
+    conditions: list[ColumnElement[bool] | TextClause] = []
     score: ColumnElement[float] = literal(0.0, Float)
+    short = [term.lower() for term in terms if len(term) < MIN_TRIGRAM]
+    if short:
+        # The name is part of the body, so the body's grams serve both.
+        conditions.append(
+            text("hyoka_grams(sheet_texts.body) @> CAST(:grams AS text[])").bindparams(grams=short)
+        )
     for term in terms:
         pattern = f"%{_escape_like(term)}%"
-        # SQLite's LIKE already ignores ASCII case; its ILIKE would lower() every text.
-        like = "ilike" if case_folding else "like"
-        in_body = getattr(SheetTextRow.body, like)(pattern, escape="\\")
-        in_name = getattr(SheetTextRow.program_name, like)(pattern, escape="\\")
+        in_body = SheetTextRow.body.ilike(pattern, escape="\\")
+        in_name = SheetTextRow.program_name.ilike(pattern, escape="\\")
         conditions.append(or_(in_body, in_name))
         # How often the term occurs, and ten more for the name; negated so that, as with
         # bm25, the smaller score comes first.

@@ -6,9 +6,15 @@ that lists of 20,000+ sheets filter, count and page in SQL alone; its rows stay 
 that counting them is cheap. ``sheet_texts.body`` is every text of the sheet, the base
 text of the full-text search: SQLite indexes it with the FTS5 ``trigram`` tokenizer in
 ``sheet_fts`` (an external-content table kept in step by triggers, created by the
-migration), PostgreSQL with pg_trgm GIN indexes. Neither index
-is described here (SQLAlchemy cannot): :data:`SEARCH_INDEX_NAMES` tells schema
-comparisons to leave them out.
+migration), PostgreSQL with pg_trgm GIN indexes. Terms of 1–2 characters, which
+trigrams cannot serve, use a unigram + bigram index: the contentless FTS5 table
+``sheet_grams`` on SQLite (written by :func:`hyoka.store.search.index_sheets`), a GIN index
+on ``hyoka_grams(body)`` on PostgreSQL. None of these indexes is described here
+(SQLAlchemy cannot): :data:`SEARCH_INDEX_NAMES` tells schema comparisons to leave them out.
+
+``store_revision`` is one counter that triggers (migration 0006) raise on every change of
+the summaries or the workflow states, so that a process can keep what it derived from the
+published summaries until the counter moves (:mod:`hyoka.store.catalog`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,12 @@ SEARCH_INDEX_NAMES = frozenset(
         "sheet_fts_content",
         "ix_sheet_texts_body_trgm",
         "ix_sheet_texts_name_trgm",
+        "sheet_grams",
+        "sheet_grams_data",
+        "sheet_grams_idx",
+        "sheet_grams_docsize",
+        "sheet_grams_config",
+        "ix_sheet_texts_body_grams",
     }
 )
 
@@ -85,3 +97,12 @@ class SheetPolicyRow(Base):
     position: Mapped[int]
     policy_code: Mapped[str]
     policy_name: Mapped[str]
+
+
+class StoreRevisionRow(Base):
+    """A single row whose ``value`` moves whenever what the public listing shows changes."""
+
+    __tablename__ = "store_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int]
