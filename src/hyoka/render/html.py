@@ -11,6 +11,7 @@ printed or, where the sheet printed none, as ``hyoka.rules`` computes them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
@@ -20,6 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from hyoka.corrections import FigureCorrection
 from hyoka.eras import era_label, era_short
 from hyoka.model import (
     STAGE_ORDER,
@@ -115,6 +117,10 @@ class SheetView:
     outcomes: list[NationalIndicator] = field(default_factory=list)
     outputs: list[NationalIndicator] = field(default_factory=list)
     title_level: int = 1  # the sheet's title: h1 standalone, h2 inside a page that has its own h1
+    # Corrections of published figures outside the indicators (hyoka.corrections), as notes
+    # under 事業コスト and 細事業一覧; the indicators carry their own.
+    cost_notes: list[str] = field(default_factory=list)
+    sub_project_notes: list[str] = field(default_factory=list)
 
 
 def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
@@ -278,14 +284,23 @@ def stylesheet() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def sheet_fragment(sheet: Sheet, *, title_level: int = 2) -> Markup:
+def sheet_fragment(
+    sheet: Sheet, *, title_level: int = 2, corrections: Sequence[FigureCorrection] = ()
+) -> Markup:
     """The sheet as an ``<article>`` in its official layout, for embedding in a page.
 
     Its title is an ``<h2>`` under the embedding page's own ``<h1>`` (one h1 per page);
-    :func:`sheet_page` makes it the document's ``<h1>``.
+    :func:`sheet_page` makes it the document's ``<h1>``. ``corrections`` of cost and
+    sub-project figures (:func:`hyoka.store.corrections.figure_corrections`) are noted
+    under their tables.
     """
     template = environment().get_template("sheet/sheet.html")
-    view = replace(sheet_view(sheet), title_level=title_level)
+    view = replace(
+        sheet_view(sheet),
+        title_level=title_level,
+        cost_notes=[item.note for item in corrections if item.section == "事業コスト"],
+        sub_project_notes=[item.note for item in corrections if item.section == "細事業一覧"],
+    )
     return Markup(template.render(view=view))
 
 
@@ -298,7 +313,9 @@ def document_title(sheet: Sheet) -> str:
     )
 
 
-def sheet_page(sheet: Sheet, *, inline_css: bool = True) -> str:
+def sheet_page(
+    sheet: Sheet, *, inline_css: bool = True, corrections: Sequence[FigureCorrection] = ()
+) -> str:
     """The sheet as a standalone HTML document; no external URL.
 
     ``inline_css=False`` leaves the stylesheet out (``render.pdf`` passes it, parsed once).
@@ -307,5 +324,5 @@ def sheet_page(sheet: Sheet, *, inline_css: bool = True) -> str:
     return template.render(
         title=document_title(sheet),
         css=Markup(stylesheet()) if inline_css else None,
-        fragment=sheet_fragment(sheet, title_level=1),
+        fragment=sheet_fragment(sheet, title_level=1, corrections=corrections),
     )

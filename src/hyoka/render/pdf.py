@@ -11,6 +11,7 @@ sheets (``render_pdf`` uses a shared one): ``render_pdf(sheet)`` gives the PDF b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +22,7 @@ from weasyprint import CSS, HTML  # type: ignore[import-untyped]
 from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from hyoka.corrections import FigureCorrection
 from hyoka.model import Sheet
 from hyoka.render.html import STATIC_DIR, STYLESHEET, document_title, sheet_page
 
@@ -70,10 +72,11 @@ class PdfRenderer:
             ),
         ]
 
-    def render(self, sheet: Sheet) -> bytes:
-        """One sheet as PDF bytes (A4 landscape, fonts embedded, tagged)."""
+    def render(self, sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
+        """One sheet as PDF bytes (A4 landscape, fonts embedded, tagged); ``corrections``
+        of cost and sub-project figures are noted under their tables."""
         document = HTML(
-            string=sheet_page(sheet, inline_css=False),
+            string=sheet_page(sheet, inline_css=False, corrections=corrections),
             base_url=STATIC_DIR.as_uri() + "/",
             url_fetcher=self.url_fetcher,
         ).render(stylesheets=self.stylesheets, font_config=self.font_config)
@@ -94,6 +97,6 @@ def shared_renderer() -> PdfRenderer:
     return PdfRenderer()
 
 
-def render_pdf(sheet: Sheet) -> bytes:
+def render_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
     """The sheet as a PDF in the official layout (see :class:`PdfRenderer`)."""
-    return shared_renderer().render(sheet)
+    return shared_renderer().render(sheet, corrections=corrections)

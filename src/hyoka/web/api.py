@@ -66,6 +66,7 @@ class CorrectionPublic(BaseModel):
     text: str
     reason: str
     noted_in: str
+    item: str = Field(default="", description="What was corrected (an indicator figure, a cost…)")
 
 
 class RevisionPublic(BaseModel):

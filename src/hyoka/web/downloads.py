@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -27,6 +27,7 @@ from urllib.parse import quote
 import orjson
 from sqlalchemy.orm import Session
 
+from hyoka.corrections import FigureCorrection
 from hyoka.eras import era_short
 from hyoka.model import Sheet, SheetKind
 from hyoka.store.published import store_revision
@@ -118,10 +119,10 @@ _NATIONAL_BUDGET = [
 ]
 
 
-def sheet_pdf(sheet: Sheet) -> bytes:
+def sheet_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
     from hyoka.render.pdf import render_pdf
 
-    return render_pdf(sheet)
+    return render_pdf(sheet, corrections=corrections)
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:

@@ -6,6 +6,7 @@ Each page renders from one context dataclass (its contract with the template).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,12 +17,14 @@ from fastapi import APIRouter, HTTPException, Request
 from markupsafe import Markup
 from starlette.responses import FileResponse, Response
 
+from hyoka.corrections import FigureCorrection
 from hyoka.eras import era_label
 from hyoka.model import Achievement, Sheet, SheetKind, Stage
 from hyoka.render.charts import Chart, budget_chart, indicator_chart
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
 from hyoka.store import sheet_history
+from hyoka.store.corrections import figure_corrections
 from hyoka.store.listing import (
     PolicyArea,
     SheetFilters,
@@ -110,12 +113,14 @@ def index(
 
 @dataclass(frozen=True)
 class CorrectionNote:
-    indicator: str
+    indicator: str  # "① 見学会参加者数"; empty for a cost, settlement or quantity
     fiscal_year: int
-    kind: str
+    kind: str  # 目標 / 見込 / 実績 of an indicator value; empty otherwise
     text: str  # 修正前：473、修正後：493
     reason: str
     noted_in: str
+    # What was corrected, as the page shows it: 成果指標① 見学会参加者数（令和5年度実績）
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,7 @@ class SheetContext:
     corrections: list[CorrectionNote]
     history: list[HistoryEntry]
     downloads: list[tuple[str, str]] = field(default_factory=list)
+    figure_corrections: list[FigureCorrection] = field(default_factory=list)
 
     @property
     def sheet(self) -> Sheet:
@@ -152,25 +158,48 @@ def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
     return stored
 
 
-def correction_notes(sheet: Sheet) -> list[CorrectionNote]:
-    """Every correction of a published figure, as the sheet's note 「修正前：473、修正後：493」."""
+def correction_notes(
+    sheet: Sheet, figures: Sequence[FigureCorrection] = ()
+) -> list[CorrectionNote]:
+    """Every correction of a published figure, as the sheet's note 「修正前：473、修正後：493」:
+    the indicators' (kept on their values), then the costs', settlements' and quantities'
+    (``figures``, from :func:`hyoka.store.corrections.figure_corrections`)."""
     notes = []
-    for indicator in (*sheet.indicators, *sheet.outputs):
-        for value in indicator.values:
-            for correction in value.corrections:
-                notes.append(
-                    CorrectionNote(
-                        indicator=f"{indicator.number} {indicator.name}",
-                        fiscal_year=value.fiscal_year,
-                        kind=downloads.KIND_LABELS[value.kind.value],
-                        text=(
-                            f"修正前：{_plain(correction.before)}、"
-                            f"修正後：{_plain(correction.after)}"
-                        ),
-                        reason=correction.reason,
-                        noted_in=correction.noted_in,
+    for role, indicators in (("成果指標", sheet.indicators), ("活動指標", sheet.outputs)):
+        for indicator in indicators:
+            for value in indicator.values:
+                kind = downloads.KIND_LABELS[value.kind.value]
+                for correction in value.corrections:
+                    notes.append(
+                        CorrectionNote(
+                            indicator=f"{indicator.number} {indicator.name}",
+                            fiscal_year=value.fiscal_year,
+                            kind=kind,
+                            text=(
+                                f"修正前：{_plain(correction.before)}、"
+                                f"修正後：{_plain(correction.after)}"
+                            ),
+                            reason=correction.reason,
+                            noted_in=correction.noted_in,
+                            item=(
+                                f"{role}{indicator.number} {indicator.name}"
+                                f"（{era_label(value.fiscal_year)}{kind}）"
+                            ),
+                        )
                     )
-                )
+    for figure in figures:
+        notes.append(
+            CorrectionNote(
+                indicator="",
+                fiscal_year=figure.fiscal_year,
+                kind="",
+                text=figure.text,
+                reason=figure.reason,
+                noted_in=figure.noted_in,
+                item=f"{figure.section} {figure.item}"
+                + (f"（{figure.unit}）" if figure.unit else ""),
+            )
+        )
     return notes
 
 
@@ -179,13 +208,13 @@ def _plain(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _fragment(sheet: Sheet) -> Markup | None:
+def _fragment(sheet: Sheet, corrections: Sequence[FigureCorrection]) -> Markup | None:
     try:
         from hyoka.render.html import sheet_fragment
     except ImportError:  # the layout renderer is not installed: the page shows a summary
         return None
     try:
-        return sheet_fragment(sheet)
+        return sheet_fragment(sheet, corrections=corrections)
     except Exception:  # one sheet the layout cannot draw must not take its page down
         logger.exception("sheet layout failed for %s", sheet.header.program_number)
         return None
@@ -203,6 +232,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
     if budget is not None:
         charts.append(budget)
     header = sheet.header
+    figures = figure_corrections(session=session, sheet_id=sheet_id)
     revisions = sheet_history(
         session=session,
         program_number=header.program_number,
@@ -211,10 +241,11 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
     )
     return SheetContext(
         stored=stored,
-        fragment=_fragment(sheet),
+        fragment=_fragment(sheet, figures),
         charts=charts,
         findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
-        corrections=correction_notes(sheet),
+        corrections=correction_notes(sheet, figures),
+        figure_corrections=figures,
         history=[
             HistoryEntry(item.revision, item.saved_at, item.source) for item in reversed(revisions)
         ],
@@ -262,8 +293,11 @@ def sheet_csv(sheet_id: int, session: SessionDep) -> Response:
 @router.get("/sheets/{sheet_id:int}.pdf", name="sheet_pdf")
 def sheet_pdf(sheet_id: int, session: SessionDep) -> Response:
     sheet = _load(session, sheet_id).sheet
+    figures = figure_corrections(session=session, sheet_id=sheet_id)
     return _download(
-        downloads.sheet_pdf(sheet), "application/pdf", downloads.file_stem(sheet) + ".pdf"
+        downloads.sheet_pdf(sheet, corrections=figures),
+        "application/pdf",
+        downloads.file_stem(sheet) + ".pdf",
     )
 
 
