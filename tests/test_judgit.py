@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from hyoka.cli import app
+from hyoka.eras import era_label, era_short
 from hyoka.importers.judgit import (
     RecordError,
     import_files,
@@ -350,3 +351,24 @@ def test_cli_import_streams_judgit_files(sqlite_url: str) -> None:
     assert "新規 34" in result.output
     again = runner.invoke(app, ["import", "--db", sqlite_url, str(SAMPLE)])
     assert "変更なし 34" in again.output
+
+
+def test_implausible_years_are_unknown_with_a_warning(engine: Engine, tmp_path: Path) -> None:
+    # The 2021 data has one sheet with 開始年度 2 and outcomes with 目標最終年度 4048.
+    records = _records()[1:4]  # the third has an outcome
+    records[1]["開始年度"] = 2
+    records[2]["アウトカム"] = [{**records[2]["アウトカム"][0], "目標最終年度": 4048}]
+    path = _write(tmp_path / "2021.ndjson.gz", records)
+    summary = import_files(engine=engine, paths=[path])
+    assert (summary.new, summary.skipped) == (3, 0)
+    assert [(w.file, w.line, w.field) for w in summary.warnings] == [
+        ("2021.ndjson.gz", 2, "開始年度"),
+        ("2021.ndjson.gz", 3, "アウトカム[1].目標最終年度"),
+    ]
+    assert "2021.ndjson.gz 2行目 開始年度" in summary.warnings[0].describe()
+    assert sheet_from_record(records[1]).header.start_year is None
+    assert sheet_from_record(records[2]).indicators[0].target.end_year is None
+    assert sheet_from_record(records[0]).header.start_year == records[0]["開始年度"]
+    # Labels of such years, wherever they still come from, do not fail.
+    assert era_label(2) == "2年度" and era_short(2) == "2"
+    assert era_label(2019) == "令和元年度"

@@ -47,13 +47,17 @@ def era_year(year: int) -> tuple[Era, int]:
 
 
 def era_label(year: int, *, suffix: str = "年度") -> str:
-    """令和5年度 for 2023; 令和元年度 for 2019."""
+    """令和5年度 for 2023; 令和元年度 for 2019; a year before 明治 as it is (2年度)."""
+    if year < ERAS[-1].first_year:  # bad data must not break a page or report
+        return f"{year}{suffix}"
     era, number = era_year(year)
     return f"{era.name}{'元' if number == 1 else number}{suffix}"
 
 
 def era_short(year: int, *, suffix: str = "") -> str:
-    """R5 for 2023, as printed in the sheets' tables."""
+    """R5 for 2023, as printed in the sheets' tables; a year before 明治 as it is."""
+    if year < ERAS[-1].first_year:
+        return f"{year}{suffix}"
     era, number = era_year(year)
     return f"{era.letter}{number}{suffix}"
 

@@ -25,10 +25,13 @@ def import_national(engine: Engine, files: list[Path]) -> int:
             paths=files,
             progress=lambda size: progress.advance(task, size),
             on_problem=problem,
+            on_warning=lambda noted: progress.console.print(
+                f"[yellow]警告[/yellow] {noted.describe()}", highlight=False
+            ),
         )
     err.print(
         f"読込 {summary.read}件: 新規 {summary.new}, 更新 {summary.updated}, "
-        f"変更なし {summary.unchanged}, スキップ {summary.skipped}. "
+        f"変更なし {summary.unchanged}, スキップ {summary.skipped}, 警告 {len(summary.warnings)}. "
         f"過去シートへのリンク: 解決 {summary.links_resolved}, 未解決 {summary.links_unresolved}; "
         f"事業名での対応 {summary.name_matches}; 事業(系列) {summary.programs}",
         highlight=False,

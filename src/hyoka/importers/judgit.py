@@ -45,6 +45,8 @@ from hyoka.store.lineage import national_program_number, rebuild_lineage
 from hyoka.store.national import SaveState, save_sheets
 
 BATCH = 500
+PLAUSIBLE_YEARS = range(1868, 2101)
+"""Years a program's start, end or final target can be in (明治 onwards, this century)."""
 _INF = float("inf")
 _SUFFIXES = (".ndjson.gz", ".jsonl.gz", ".ndjson", ".jsonl")
 _NONE_MARKS = {"", "-", "ー", "―", "‐", "—", "…", "・", "*", "なし", "null", "None"}
@@ -97,6 +99,7 @@ class ImportSummary:
     name_matches: int = 0
     programs: int = 0
     problems: list[BadRecord] = field(default_factory=list)
+    warnings: list[BadRecord] = field(default_factory=list)  # imported, a value set unknown
 
 
 def is_judgit_file(path: Path) -> bool:
@@ -148,8 +151,13 @@ def read_records(
             progress(raw.tell() - done)
 
 
-def sheet_from_record(record: Any) -> Sheet:
-    """One JUDGIT! record as a national sheet; :class:`RecordError` names a bad field."""
+def sheet_from_record(record: Any, warnings: list[RecordError] | None = None) -> Sheet:
+    """One JUDGIT! record as a national sheet; :class:`RecordError` names a bad field.
+
+    A year outside :data:`PLAUSIBLE_YEARS` in 開始年度, 終了年度 or 目標最終年度 (the data has
+    開始年度 2 and 目標最終年度 4048) is kept as unknown and reported in ``warnings``.
+    """
+    found: list[RecordError] = [] if warnings is None else warnings
     if not isinstance(record, dict):
         raise RecordError("", f"JSONオブジェクトではありません({type(record).__name__})")
     year = _int(record.get("公開年度"), "公開年度")
@@ -180,8 +188,8 @@ def sheet_from_record(record: Any) -> Sheet:
                     department=ministry,
                     bureau=_text(record.get("担当部局庁"), "担当部局庁"),
                     section=_text(record.get("担当課室"), "担当課室"),
-                    start_year=_int(record.get("開始年度"), "開始年度"),
-                    end_year=_int(record.get("終了年度"), "終了年度"),
+                    start_year=_year_or_unknown(record.get("開始年度"), "開始年度", found),
+                    end_year=_year_or_unknown(record.get("終了年度"), "終了年度", found),
                     fiscal_year=year,
                     stage=Stage.REVIEW,
                 ),
@@ -197,7 +205,7 @@ def sheet_from_record(record: Any) -> Sheet:
                 money_unit=MoneyUnit.MILLION_YEN,
                 budgets=[_budget(item, path) for path, item in _items(record, "予算")],
                 indicators=[
-                    _outcome(number, item, path)
+                    _outcome(number, item, path, found)
                     for number, (path, item) in enumerate(_items(record, "アウトカム"), start=1)
                 ],
                 outputs=[
@@ -295,6 +303,14 @@ def _int(value: Any, path: str) -> int | None:
     return int(number)
 
 
+def _year_or_unknown(value: Any, path: str, warnings: list[RecordError]) -> int | None:
+    year = _int(value, path)
+    if year is None or year in PLAUSIBLE_YEARS:
+        return year
+    warnings.append(RecordError(path, f"ありえない年度です({value!r}): 不明として取り込みました"))
+    return None
+
+
 def _year(item: dict[str, Any], path: str) -> int:
     year = _int(item.get("年度"), f"{path}.年度")
     if year is None:
@@ -310,7 +326,9 @@ def _budget(item: dict[str, Any], path: str) -> dict[str, Any]:
     return row
 
 
-def _outcome(number: int, item: dict[str, Any], path: str) -> dict[str, Any]:
+def _outcome(
+    number: int, item: dict[str, Any], path: str, warnings: list[RecordError]
+) -> dict[str, Any]:
     values: list[dict[str, Any]] = []
     for year_path, year_item in _items(item, "成果実績"):
         where = f"{path}.{year_path}"
@@ -321,7 +339,7 @@ def _outcome(number: int, item: dict[str, Any], path: str) -> dict[str, Any]:
             values.append(_value(year, ValueKind.TARGET, target))
         if actual is not None:
             values.append(_value(year, ValueKind.ACTUAL, actual))
-    final_year = _int(item.get("目標最終年度"), f"{path}.目標最終年度")
+    final_year = _year_or_unknown(item.get("目標最終年度"), f"{path}.目標最終年度", warnings)
     printed = _text(item.get("目標値"), f"{path}.目標値")
     try:
         final = _decimal(item.get("目標値"), f"{path}.目標値")
@@ -401,6 +419,7 @@ def import_files(
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
     on_problem: Callable[[BadRecord], None] | None = None,
+    on_warning: Callable[[BadRecord], None] | None = None,
     search_index: bool = True,
 ) -> ImportSummary:
     """Stream JUDGIT! files into the store: one transaction per ``batch`` sheets.
@@ -440,7 +459,8 @@ def import_files(
             try:
                 if isinstance(record, orjson.JSONDecodeError):
                     raise RecordError("", f"JSONとして読めません({record})")
-                sheet = sheet_from_record(record)
+                warnings: list[RecordError] = []
+                sheet = sheet_from_record(record, warnings)
             except RecordError as error:
                 problem = BadRecord(path.name, line, error.field, error.reason)
                 summary.skipped += 1
@@ -448,6 +468,11 @@ def import_files(
                 if on_problem is not None:
                     on_problem(problem)
                 continue
+            for warning in warnings:
+                noted = BadRecord(path.name, line, warning.field, warning.reason)
+                summary.warnings.append(noted)
+                if on_warning is not None:
+                    on_warning(noted)
             pending.append((sheet, f"{path.name}:{line}"))
             if len(pending) >= batch:
                 flush()
