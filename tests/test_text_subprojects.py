@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from hyoka.importers import parse_file
-from hyoka.importers._layout import max_matching
+from hyoka.importers._layout import max_matching, read_pages
 from hyoka.importers._normalize import normalize_text
+from hyoka.importers._text_subprojects import parse_sub_projects
+from hyoka.importers.errors import ImportNotes
 from hyoka.importers.sheet_text import parse_sheet_text
 from hyoka.model import Component, Method, Sheet, SubProject
 
@@ -106,15 +108,115 @@ def test_seed_003_each_component_has_its_own_parts() -> None:
     assert learning.number == 3 and learning.quantities[0].unit == "講座"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="細事業1の7件の取組は、番号の並びだけでは細事業2に置いても矛盾しないため、"
-    "いまの配置の手がかりでは細事業2に置かれる(推定として記録)",
-)
 def test_seed_003_sub_project_1_holds_its_seven_components() -> None:
-    by_number = projects(parse_file(SEED_003).sheet)
+    parsed = parse_file(SEED_003)
+    by_number = projects(parsed.sheet)
     assert [c.number for c in by_number[1].components] == [1, 2, 3, 4, 5, 6, 7]
-    assert len(by_number[2].components) == 1
+    assert [c.name for c in by_number[2].components] == ["認定職業訓練助成事業"]
+    names = {c.name for c in by_number[1].components}
+    assert any(name.startswith("女性デジタル") for name in names)
+    assert any(name.startswith("社会人学びの総合ポータルサイト") for name in names)
+    # The two boxes that border sub-project 1's 決算額 row are placed by it, and say so.
+    assert sum("決算額の行との並び" in p.message for p in parsed.notes.inferred) == 2
+
+
+# ------------------------------------------------- the 決算額 row as a placement cue
+
+
+def _two_sub_projects(first: str, second: str) -> str:
+    """A 細事業一覧 of two sub-projects whose numbering alone allows either placement of the
+    two bare-named boxes: each box follows one sub-project's 決算額 row."""
+    return f"""細事業
+No. 細事業名
+
+{first}
+
+R3年度
+決算額
+
+10 20 30
+
+千円 千円 千円
+細事業を構成する主な取組
+
+相談窓口の運営
+・中小企業向けの相談窓口を運営直接
+相談件数120件
+
+細事業
+No. 細事業名
+
+{second}
+
+R3年度
+決算額
+
+1 2 3
+
+千円 千円 千円
+
+研修講座の開催
+・技能者向けの研修講座を開催委託
+受講者数45人
+
+1 施設整備への補助
+・訓練施設の整備に要する経費に対する補助補助金
+補助件数2件
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("1 経営支援事業費", "2 人材育成事業費", {"相談窓口の運営": 1, "研修講座の開催": 2}),
+        # The same boxes with the headings swapped: the boxes follow their rows, not the
+        # order in which they come out.
+        ("2 人材育成事業費", "1 経営支援事業費", {"相談窓口の運営": 2, "研修講座の開催": 1}),
+        ("1 観光振興事業費", "2 販路開拓事業費", {"相談窓口の運営": 1, "研修講座の開催": 2}),
+    ],
+)
+def test_a_box_next_to_a_settlement_row_belongs_to_that_sub_project(
+    first: str, second: str, expected: dict[str, int]
+) -> None:
+    notes = ImportNotes()
+    found = parse_sub_projects(read_pages(_two_sub_projects(first, second)), 2023, [], notes)
+    home = {c.name: p.number for p in found for c in p.components}
+    assert {name: home[name] for name in expected} == expected
+    headings = dict(heading.split() for heading in (first, second))
+    assert {str(p.number): p.name for p in found} == headings
+    for project in found:
+        assert sorted(c.number for c in project.components) == list(
+            range(1, len(project.components) + 1)
+        )
+    assert not notes.missing
+
+
+@pytest.mark.parametrize(
+    "renames",
+    [
+        {
+            "女性デジタル": "シニア技術者",
+            "社会人学びの総合ポータルサイト": "県民向け職業訓練情報総合サイト",
+            "産業人材育成推進事業費": "県民学習推進事業費",
+        },
+        {"認定職業訓練助成事業": "職業能力開発校運営支援事業"},
+    ],
+    ids=["sub-project-1-renamed", "sub-project-2-renamed"],
+)
+def test_seed_003_placement_survives_renamed_boxes(renames: dict[str, str]) -> None:
+    raw = normalize_text(SEED_003.read_text())
+    for old, new in renames.items():
+        assert old in raw
+        raw = raw.replace(old, new)
+    original = projects(parse_file(SEED_003).sheet)
+    mutated = projects(parse_sheet_text(raw).sheet)
+    for number, project in original.items():
+        assert [c.number for c in mutated[number].components] == [
+            c.number for c in project.components
+        ]
+        assert [c.output for c in mutated[number].components] == [
+            c.output for c in project.components
+        ]
 
 
 # ------------------------------------------------------------------ mutated copies

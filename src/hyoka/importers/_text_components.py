@@ -41,6 +41,7 @@ class Part:
     number: int | None = None
     methods: list[Method] = field(default_factory=list)
     open: bool = False  # the last line ran to the column's edge and may go on
+    line_numbers: list[int] = field(default_factory=list)  # every source line it holds
 
     @property
     def text(self) -> str:
@@ -98,6 +99,8 @@ def component_parts(pages: Sequence[Sequence[Line]], skip: set[int]) -> list[Par
                 box += 1
             elif line.number not in skip and not is_label(line.text):
                 _add_line(parts, line, box, page_index)
+                # A line either opens a part or goes on the last one.
+                parts[-1].line_numbers.append(line.number)
     return parts
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import product
 
-from hyoka.importers._layout import similarity
+from hyoka.importers._layout import Line, similarity
 from hyoka.importers._text_components import Draft
-from hyoka.importers._text_subheads import SECTION, Anchor
+from hyoka.importers._text_subheads import SECTION, Anchor, is_table_label
 from hyoka.importers.errors import ImportNotes
 
 
@@ -24,10 +24,13 @@ def place(
     head_pages: Sequence[set[int]],
     lone_numbers: Sequence[int],
     notes: ImportNotes,
+    beside: Mapping[int, int] | None = None,
 ) -> None:
     """Give each component a sub-project and a number.
 
-    A component whose name is close to one sub-project's name is that one's. The others
+    A component the text runs into from a sub-project's 決算額 row (``beside``, see
+    ``beside_rows``) is that one's; so is one whose name is close to one sub-project's
+    name. The others
     are placed so that every sub-project's numbers run 1..k with the lone digits of the
     page filling the gaps, components that speak alike stay together and the order in
     which the text comes out follows the sub-projects' order as far as it can.
@@ -41,8 +44,10 @@ def place(
         [max(similarity(d.name.text, h.name), similarity(d.text, h.name)) for h in heads]
         for d in drafts
     ]
-    pinned = {}
+    pinned = dict(beside or {})
     for index, options in enumerate(candidates):
+        if index in pinned:
+            continue
         best = max(options, key=lambda j: affinity[index][j])
         if affinity[index][best] >= _PIN:
             pinned[index] = best
@@ -85,7 +90,12 @@ def place(
         draft.home = homes[index]
     _number(drafts, heads, lone, notes)
     for index, draft in enumerate(drafts):
-        why = "名称の類似" if index in pinned else "番号の並び・内容の類似・配置"
+        if beside and index in beside:
+            why = "細事業の決算額の行との並び"
+        elif index in pinned:
+            why = "名称の類似"
+        else:
+            why = "番号の並び・内容の類似・配置"
         notes.inferred_in(
             SECTION,
             f"取組「{draft.name.text}」を細事業{heads[homes[index]].number}に対応させました"
@@ -162,3 +172,37 @@ def _number(
                     f"細事業{head.number}の取組「{draft.name.text}」の番号が見つかりません",
                     draft.name.first,
                 )
+
+
+def beside_rows(
+    pages: Sequence[Sequence[Line]], row_lines: Sequence[Line], drafts: Sequence[Draft]
+) -> dict[int, int]:
+    """Components (by index) whose box the text runs into from a sub-project's 決算額 row.
+
+    The row is the header line of its sub-project's box in the list's table. When the
+    extracted text goes straight on from it, past nothing but the table's own labels
+    (千円, 決算額, column heads) on the same page, into a component box — or comes to it
+    from one — that box is drawn against the header: the first or last row of that same
+    sub-project's box. The page's own header (事業番号, the stage boxes), a heading, a
+    digit or another row break the run. A box next to two sub-projects' rows is left out.
+    """
+    owner = {
+        number: index
+        for index, draft in enumerate(drafts)
+        for part in (draft.name, *draft.descs, *draft.outputs)
+        for number in part.line_numbers
+    }
+    found: dict[int, set[int]] = {}
+    for page in pages:
+        texts = [line for line in page if line.text]
+        position = {line.number: k for k, line in enumerate(texts)}
+        for head, row in enumerate(row_lines):
+            if row.number not in position:
+                continue
+            for step in (1, -1):
+                k = position[row.number] + step
+                while 0 <= k < len(texts) and is_table_label(texts[k].text):
+                    k += step
+                if 0 <= k < len(texts) and texts[k].number in owner:
+                    found.setdefault(owner[texts[k].number], set()).add(head)
+    return {draft: heads.pop() for draft, heads in found.items() if len(heads) == 1}

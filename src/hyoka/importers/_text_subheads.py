@@ -56,12 +56,16 @@ class Anchor:
 
 
 def is_label(text: str) -> bool:
+    return is_table_label(text) or text.startswith(("事業番号", "事 業 名", "部局 ", "□", "■"))
+
+
+def is_table_label(text: str) -> bool:
+    """A label printed inside the list's table (column heads, 千円), not the page's header."""
     return (
         text in _LABEL_LINES
         or text.startswith(("No. 細事業", "実施方法 令和", "細事業を構成する主な取組", "令和"))
         or re.fullmatch(r"[RHS]\d+年度", text) is not None
         or re.fullmatch(r"(千円\s*)+", text) is not None
-        or text.startswith(("事業番号", "事 業 名", "部局 ", "□", "■"))
     )
 
 

@@ -26,7 +26,7 @@ from hyoka.importers._text_components import (
     tie_methods,
     tie_outputs,
 )
-from hyoka.importers._text_placement import place
+from hyoka.importers._text_placement import beside_rows, place
 from hyoka.importers._text_subheads import (
     LONE_NUMBER,
     METHOD_WORDS,
@@ -102,7 +102,8 @@ def parse_sub_projects(
     for head in heads:
         if head.found:
             skip |= {head.line.number, *(line.number for line in head.extra_lines)}
-    _attach_components(pages, skip, sub_projects, heads, head_pages, notes)
+    row_lines = [rows[assignment[index]].line for index in range(len(heads))]
+    _attach_components(pages, skip, sub_projects, heads, head_pages, row_lines, notes)
     return sub_projects
 
 
@@ -112,6 +113,7 @@ def _attach_components(
     sub_projects: list[SubProject],
     heads: Sequence[Anchor],
     head_pages: Sequence[set[int]],
+    row_lines: Sequence[Line],
     notes: ImportNotes,
 ) -> None:
     parts = component_parts(pages, skip)
@@ -128,7 +130,8 @@ def _attach_components(
         notes.missing_in(SECTION, "細事業を構成する主な取組が見つかりません")
         return
     lone = [part.number or 0 for part in parts if part.kind == "number"]
-    place(drafts, heads, head_pages, lone, notes)
+    beside = beside_rows(pages, row_lines, drafts)
+    place(drafts, heads, head_pages, lone, notes, beside)
     for index, project in enumerate(sub_projects):
         mine = sorted((d for d in drafts if d.home == index), key=lambda d: d.number or 0)
         project.components = [component_of(d, project.number, notes) for d in mine]
