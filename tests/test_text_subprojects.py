@@ -4,13 +4,17 @@ structure on mutated copies (renamed component texts, scaled output figures)."""
 
 from __future__ import annotations
 
+import math
+import random
 import re
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import product
 from pathlib import Path
 
 import pytest
 
-from hyoka.importers import parse_file
+from hyoka.importers import _text_placement, parse_file
 from hyoka.importers._layout import max_matching, read_pages
 from hyoka.importers._normalize import normalize_text
 from hyoka.importers._text_subprojects import parse_sub_projects
@@ -293,3 +297,46 @@ def test_max_matching_finds_the_best_pairs() -> None:
     assert pairs == [(0, 1), (1, 0)]
     assert max_matching(0, 3, lambda i, j: 0.0) == []
     assert Decimal(len(max_matching(2, 4, lambda i, j: float(i == j)))) == 2
+
+
+def _every_placement(
+    start: list[int],
+    free: Sequence[int],
+    candidates: Sequence[Sequence[int]],
+    score: Callable[[Sequence[int]], float],
+    bound: Callable[[Sequence[int]], float],
+) -> list[int]:
+    """The placement search the branch and bound replaced: every combination, in order."""
+    homes, best, best_value = list(start), list(start), -math.inf
+    for choice in product(*(candidates[i] for i in free)):
+        for i, home in zip(free, choice, strict=True):
+            homes[i] = home
+        value = score(homes)
+        if value > best_value:
+            best, best_value = list(homes), value
+    return best
+
+
+def _shuffled_list(raw: str, seed: int) -> str:
+    """The 細事業一覧 page with its text boxes in another order."""
+    head, marker, rest = normalize_text(raw).partition("細事業一覧")
+    first, _, body = rest.partition("\n")
+    boxes = body.split("\n\n")
+    random.Random(seed).shuffle(boxes)
+    return head + marker + first + "\n" + "\n\n".join(boxes)
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003], ids=["000", "003"])
+@pytest.mark.parametrize("shuffle", [None, 1, 2])
+def test_placement_search_finds_what_trying_every_placement_finds(
+    seed: Path, shuffle: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = seed.read_text() if shuffle is None else _shuffled_list(seed.read_text(), shuffle)
+
+    def placed() -> list[tuple[int, list[str]]]:
+        sheet = parse_sheet_text(raw).sheet
+        return [(p.number, [c.name for c in p.components]) for p in sheet.sub_projects]
+
+    searched = placed()
+    monkeypatch.setattr(_text_placement, "_search", _every_placement)
+    assert placed() == searched

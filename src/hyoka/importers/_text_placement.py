@@ -7,10 +7,9 @@ follows the sub-projects' order as far as it can.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from itertools import product
+from itertools import combinations
 
 from hyoka.importers._layout import Line, similarity
 from hyoka.importers._text_components import Draft
@@ -51,7 +50,9 @@ def place(
         best = max(options, key=lambda j: affinity[index][j])
         if affinity[index][best] >= _PIN:
             pinned[index] = best
-    alike = [[similarity(a.text, b.text) if a is not b else 0.0 for b in drafts] for a in drafts]
+    alike = [[0.0] * len(drafts) for _ in drafts]
+    for i, j in combinations(range(len(drafts)), 2):
+        alike[i][j] = alike[j][i] = similarity(drafts[i].text, drafts[j].text)
     lone = Counter(lone_numbers)
 
     order = sorted(range(len(drafts)), key=lambda i: drafts[i].position)
@@ -71,21 +72,33 @@ def place(
             value += 3 * affinity[i][home] + max(alike[i][j] for j in members[home])
         return value - 0.5 * sum(homes[a] > homes[b] for a, b in ordered_pairs)
 
+    best_affinity = [3 * max(affinity[i][j] for j in candidates[i]) for i in range(len(drafts))]
+    alike_cap = sum(max(row, default=0.0) for row in alike)
+
+    def bound(homes: Sequence[int]) -> float:
+        """The most any completion of ``homes`` (-1 = not placed yet) can score: the
+        numbering faults and order inversions so far only grow, affinity is at best each
+        unplaced component's best, and likeness at best each one's closest match."""
+        value = alike_cap
+        known: list[set[int]] = [set() for _ in range(count)]
+        for i, home in enumerate(homes):
+            if home < 0:
+                value += best_affinity[i]
+                continue
+            value += 3 * affinity[i][home]
+            number = numbers[i]
+            if number is not None:
+                if number in known[home]:
+                    value -= 10.0
+                known[home].add(number)
+        inversions = sum(
+            homes[a] > homes[b] for a, b in ordered_pairs if homes[a] >= 0 and homes[b] >= 0
+        )
+        return value - 0.5 * inversions
+
     free = [i for i in range(len(drafts)) if i not in pinned]
     homes = [pinned.get(i, candidates[i][0]) for i in range(len(drafts))]
-    space = math.prod(len(candidates[i]) for i in free)
-    if space <= _EXHAUSTIVE:
-        best_value = -math.inf
-        best_homes = homes
-        for choice in product(*(candidates[i] for i in free)):
-            for i, home in zip(free, choice, strict=True):
-                homes[i] = home
-            value = score(homes)
-            if value > best_value:
-                best_value, best_homes = value, list(homes)
-        homes = best_homes
-    else:
-        homes = _climb(homes, free, candidates, score)
+    homes = _search(_climb(homes, free, candidates, score), free, candidates, score, bound)
     for index, draft in enumerate(drafts):
         draft.home = homes[index]
     _number(drafts, heads, lone, notes)
@@ -105,7 +118,49 @@ def place(
 
 
 _PIN = 0.5  # name similarity that settles a component's sub-project
-_EXHAUSTIVE = 7000  # placements tried one by one; beyond, a local search
+_NODES = 50_000  # partial placements the exact search may visit before it settles
+
+
+def _search(
+    start: list[int],
+    free: Sequence[int],
+    candidates: Sequence[Sequence[int]],
+    score: Callable[[Sequence[int]], float],
+    bound: Callable[[Sequence[int]], float],
+) -> list[int]:
+    """The best placement, by branch and bound from a good first answer (``start``).
+
+    Components are placed one at a time in the order of ``free``, each sub-project in
+    the order of its candidates, and a branch is dropped when ``bound`` says it cannot
+    beat the best so far; so the answer is the first best one in that order, the same as
+    trying every placement, at a small part of the cost. Past ``_NODES`` visits the best
+    found so far (never worse than ``start``) is kept.
+    """
+    best_value, best = score(start) - 1e-9, list(start)
+    trial = list(start)
+    for i in free:
+        trial[i] = -1
+    visits = 0
+
+    def visit(depth: int) -> None:
+        nonlocal best_value, best, visits
+        if depth == len(free):
+            value = score(trial)
+            if value > best_value:
+                best_value, best = value, list(trial)
+            return
+        index = free[depth]
+        for home in candidates[index]:
+            visits += 1
+            if visits > _NODES:
+                break
+            trial[index] = home
+            if bound(trial) >= best_value - 1e-6:
+                visit(depth + 1)
+        trial[index] = -1
+
+    visit(0)
+    return best
 
 
 def _climb(
@@ -123,6 +178,8 @@ def _climb(
             for start in range(len(free) - size + 1):
                 group = free[start : start + size]
                 for target in candidates[group[0]]:
+                    if any(target not in candidates[i] for i in group):
+                        continue  # a run moves only where each of its parts may go
                     trial = list(homes)
                     for i in group:
                         trial[i] = target

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from hyoka.importers._layout import Line, best_assignment
 from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, split_glued_amounts
@@ -195,12 +196,14 @@ def assign_rows(
     """
     order = [line for _, line in all_lines]
     page_of = {id(line): page for page, line in all_lines}
+    position = {line.number: index for index, line in enumerate(order)}
 
     def adjacent(row: Line, head: Line) -> bool:
-        a, b = sorted((order.index(row), order.index(head)))
+        a, b = sorted((position[row.number], position[head.number]))
         between = order[a + 1 : b]
         return all(is_label(line.text) or line.text == "No." for line in between)
 
+    @cache  # best_assignment asks for each pair once per ordering it tries
     def score(row: int, head: int) -> float:
         line, anchor = rows[row].line, heads[head]
         value = -abs(line.number - anchor.line.number) / 1000

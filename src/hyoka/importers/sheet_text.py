@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from hyoka.eras import parse_fiscal_year
@@ -432,6 +433,7 @@ def _match_orphans(
         return
     empty = {i for i, initiative in enumerate(initiatives) if not initiative.bullets}
 
+    @cache  # best_assignment asks for each pair once per ordering it tries
     def score(item: int, slot: int) -> float:
         initiative = initiatives[slot]
         reference = " ".join(
@@ -560,6 +562,7 @@ def _assign_analysis(
         return {}
     count = len(indicators)
 
+    @cache  # best_assignment asks for each pair once per ordering it tries
     def score(item: int, slot: int) -> float:
         indicator = indicators[slot]
         reference = f"{indicator.name} {indicator.target_reason}"
