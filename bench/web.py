@@ -1,18 +1,22 @@
 """Benchmark: the public portal against Datasette on the same 20,000+ sheets.
 
-    uv run python bench/web.py [--db var/bench/web.sqlite] [--requests 400] [--concurrency 8]
+    uv run python bench/web.py [--db var/bench/web.sqlite] [--requests 300] [--concurrency 8]
+                               [--sequential 60]
 
 The store is the national sheets of ../shared/data/judgit (``hyoka import`` of every
 *.ndjson.gz into --db when the file does not exist yet; about 21,000 sheets). hyoka is
 served by ``hyoka serve`` (uvicorn, one process) and Datasette by ``datasette serve`` on
-the same SQLite file, both on 127.0.0.1 in subprocesses. A pool of threads, each with its
-own httpx client, sends the requests; the table gives requests per second and p50/p95
-latency per page:
+the same SQLite file, both on 127.0.0.1 in subprocesses. Each row is measured twice: one
+client sending --sequential requests one after another (the latency of one request: p50,
+p95), then a pool of --concurrency threads, each with its own httpx client, sending
+--requests requests (throughput, and the latency under that load):
 
 - list:   hyoka ``/`` (20 a page, with facet counts)   — Datasette's table page of
           ``sheet_summaries`` sorted by 事業番号 (20 a page)
-- search: hyoka ``/?q=…`` (ranked, snippets, facets)   — Datasette's FTS search
-          ``?_search=…`` on the same FTS5 trigram index
+- search: hyoka ``/?q=…`` (ranked, snippets, facets) over a mix of 1-, 2-, 3+-character
+          and two-word queries, and per kind of query — Datasette's FTS search
+          ``?_search=…`` on the same FTS5 trigram index, for the 3+-character words only
+          (its trigram index cannot search 1–2 characters)
 - sheet:  hyoka ``/sheets/{id}`` (layout, charts, rules) — Datasette's row page
 """
 
@@ -32,14 +36,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGIT = ROOT.parent / "shared" / "data" / "judgit"
 BIN = Path(sys.executable).parent
-# 3+ characters: both use their trigram index (Datasette cannot search 1–2 characters).
-QUERIES = ["地方創生", "デジタル", "補助金", "観光振興", "防災対策", "子ども", "脱炭素", "人材育成"]
+# Queries people type, by kind; the sheets of 2019–2022 holding each are in brackets.
+SHORT = ["県", "森", "農業", "観光", "防災", "医療", "地方", "教育"]  # 県 [5,731], 地方 [4,333]
+LONG = ["地方創生", "デジタル", "補助金", "観光振興", "防災対策", "子ども", "脱炭素", "人材育成"]
+WORDS = ["人材 育成", "補助金 地方", "防災 対策", "デジタル 人材"]
+MIX = [*SHORT, *LONG, *WORDS]
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,12 @@ class Result:
         return self.requests / self.seconds
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+        return percentile(self.latencies, share)
+
+
+def percentile(latencies: list[float], share: float) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
 
 
 def free_port() -> int:
@@ -150,13 +162,15 @@ def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=ROOT / "var" / "bench" / "web.sqlite")
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--sequential", type=int, default=60)
     args = parser.parse_args()
 
     count = ensure_store(args.db)
     ids = sheet_ids(args.db, 200)
-    print(f"{count:,} sheets in {args.db}", flush=True)
+    load = f"{os.getloadavg()[0]:.1f}"
+    print(f"{count:,} sheets in {args.db}; load average {load}", flush=True)
 
     hyoka_port, datasette_port = free_port(), free_port()
     hyoka_base = f"http://127.0.0.1:{hyoka_port}"
@@ -186,39 +200,54 @@ def main() -> None:
     table = f"/{args.db.stem}/sheet_summaries"
     listing = f"{table}?_sort=program_number&_size=20"
 
-    def query(index: int) -> str:
-        return QUERIES[index % len(QUERIES)]
-
     def sheet(index: int) -> int:
         return ids[index % len(ids)]
+
+    def searching(words: list[str], base: str) -> Callable[[int], str]:
+        if base == hyoka_base:
+            return lambda i: "/?" + urlencode({"q": words[i % len(words)]})
+        return lambda i: f"{table}?" + urlencode({"_search": words[i % len(words)], "_size": 20})
 
     # Both lists show their first page of 20 sorted by 事業番号 (Datasette pages by cursor).
     cases: list[tuple[str, str, Callable[[int], str], str]] = [
         ("hyoka", "list", lambda i: "/", hyoka_base),
         ("datasette", "list", lambda i: listing, datasette_base),
-        ("hyoka", "search", lambda i: f"/?q={query(i)}", hyoka_base),
-        ("datasette", "search", lambda i: f"{table}?_search={query(i)}&_size=20", datasette_base),
+        ("hyoka", "search, mix", searching(MIX, hyoka_base), hyoka_base),
+        ("hyoka", "search, 1–2 chars", searching(SHORT, hyoka_base), hyoka_base),
+        ("hyoka", "search, 3+ chars", searching(LONG, hyoka_base), hyoka_base),
+        ("datasette", "search, 3+ chars", searching(LONG, datasette_base), datasette_base),
+        ("hyoka", "search, two words", searching(WORDS, hyoka_base), hyoka_base),
         ("hyoka", "sheet", lambda i: f"/sheets/{sheet(i)}", hyoka_base),
         ("datasette", "sheet", lambda i: f"{table}/{sheet(i)}", datasette_base),
     ]
-    results = []
+    rows = []
     try:
         for server, page, paths, base in cases:
-            result = measure(server, page, paths, base, args.requests, args.concurrency)
-            results.append(result)
-            print(f"  {server:9} {page:6} done", flush=True)
+            alone = measure(server, page, paths, base, args.sequential, 1)
+            loaded = measure(server, page, paths, base, args.requests, args.concurrency)
+            rows.append((alone, loaded))
+            print(f"  {server:9} {page:18} done", flush=True)
     finally:
         for process in (hyoka, datasette):
             process.terminate()
             process.wait(timeout=30)
 
-    print(f"\n{count:,} sheets; {args.requests} requests per row, {args.concurrency} concurrent")
-    print("| page | server | req/s | p50 ms | p95 ms | errors |")
-    print("| --- | --- | ---: | ---: | ---: | ---: |")
-    for result in results:
+    print(
+        f"\n{count:,} sheets; one client: {args.sequential} requests per row; "
+        f"{args.concurrency} clients: {args.requests} requests per row; "
+        f"load average before/after: {load} / {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        "| page | server | p50 ms, 1 client | p95 ms, 1 client "
+        f"| req/s, {args.concurrency} clients | p50 ms | p95 ms | errors |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for alone, loaded in rows:
         print(
-            f"| {result.page} | {result.server} | {result.throughput:.1f} | "
-            f"{result.percentile(0.5):.1f} | {result.percentile(0.95):.1f} | {result.errors} |"
+            f"| {alone.page} | {alone.server} | {alone.percentile(0.5):.1f} | "
+            f"{alone.percentile(0.95):.1f} | {loaded.throughput:.1f} | "
+            f"{loaded.percentile(0.5):.1f} | {loaded.percentile(0.95):.1f} | "
+            f"{alone.errors + loaded.errors} |"
         )
 
 

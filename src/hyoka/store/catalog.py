@@ -38,6 +38,7 @@ Summary = SheetSummaryRow
 SINGLE_FACETS = ("kind", "fiscal_year", "department", "section", "stage", "achievement")
 FACETS = (*SINGLE_FACETS, "at_risk", "policy")
 _MEMO_SIZE = 256
+_FEW_VALUES = 64
 
 
 def published(sheet_id: Any) -> ColumnElement[bool]:
@@ -119,7 +120,12 @@ class Catalog:
         counts: dict[str, Counter[str]] = {}
         for facet in facets:
             among = narrowed(facet) if facet in passing else every
-            if facet == "policy":
+            holders = self.holders[facet]
+            if len(holders) <= _FEW_VALUES:
+                # A few values (years, stages, kinds): set intersections run in C.
+                found = {value: len(among & ids) for value, ids in holders.items()}
+                counts[facet] = Counter({value: n for value, n in found.items() if n})
+            elif facet == "policy":
                 codes = chain.from_iterable(self.policies.get(i, ()) for i in among)
                 counts[facet] = Counter(codes)
             else:

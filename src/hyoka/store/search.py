@@ -338,9 +338,7 @@ def find(*, session: Session, terms: Sequence[str]) -> dict[int, float]:
         raise ValueError("no search terms")
     if session.get_bind().dialect.name != "sqlite":
         matched = _like_match(terms)
-        return {
-            i: score for i, score in session.execute(select(matched.c.sheet_id, matched.c.score))
-        }
+        return dict(session.execute(select(matched.c.sheet_id, matched.c.score)).all())
     long = [term for term in terms if len(term) >= MIN_TRIGRAM]
     short = [term for term in terms if len(term) < MIN_TRIGRAM]
     parts: list[str] = []
@@ -360,11 +358,13 @@ def find(*, session: Session, terms: Sequence[str]) -> dict[int, float]:
     if len(parts) == 1:
         query = parts[0]
     else:
+        # Materialised, so that each index is queried once (joined as subqueries, SQLite
+        # re-ran the second match for every row of the first).
         query = (
-            f"SELECT a.sheet_id, a.score + b.score FROM ({parts[0]}) AS a "
-            f"JOIN ({parts[1]}) AS b ON a.sheet_id = b.sheet_id"
+            f"WITH a AS MATERIALIZED ({parts[0]}), b AS MATERIALIZED ({parts[1]}) "
+            "SELECT a.sheet_id, a.score + b.score FROM a JOIN b ON a.sheet_id = b.sheet_id"
         )
-    return {i: score for i, score in session.execute(text(query), params)}
+    return {row[0]: row[1] for row in session.execute(text(query), params).all()}
 
 
 def _escape_like(term: str) -> str:

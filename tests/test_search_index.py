@@ -1,0 +1,156 @@
+"""The index of 1–2 character terms and the listing's in-memory catalog, on SQLite and
+PostgreSQL: exact matches (only the sheets holding the term, never across two passages),
+highlighting, mixed queries, re-saves, ``index_missing``, and lists that follow saves and
+workflow moves without a restart."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, text
+
+from hyoka.model import Sheet
+from hyoka.stages import Action
+from hyoka.store import index_missing, transaction
+from hyoka.store.listing import SheetFilters, list_summaries
+from hyoka.store.search import sheet_text
+from hyoka.store.workflow import create_next_year, transition
+from sheets import sample_sheet
+from web_support import client_for, store
+
+# Passages written for these tests; the expectations are substring checks over them.
+PURPOSES = {
+    "05 01 01": ["県道の除雪を行う。", "冬季の安全を守る"],
+    "05 01 02": ["森林の間伐を進める", "林業の担い手を育てる"],
+    "05 01 03": ["県産材のDX推進", "森の恵みを伝える"],
+    "05 01 04": ["観光案内を整える", "冬の催しを開く"],
+}
+
+
+def _sheets() -> list[Sheet]:
+    return [
+        sample_sheet(
+            program_number=number,
+            program_name=f"試験事業{number[-1]}",
+            purpose=passages[0],
+            situation=[passages[1]],
+        )
+        for number, passages in PURPOSES.items()
+    ]
+
+
+def _holding(term: str) -> list[str]:
+    """The sheets whose searchable text holds ``term`` (a plain substring check)."""
+    return sorted(
+        sheet.header.program_number
+        for sheet in _sheets()
+        if any(term.lower() in passage for passage in sheet_text(sheet).lower().split("\n"))
+    )
+
+
+def _found(engine: Engine, query: str, **filters: object) -> list[str]:
+    with transaction(engine) as session:
+        page = list_summaries(session=session, filters=SheetFilters(q=query, **filters))  # type: ignore[arg-type]
+    return sorted(item.program_number for item in page.items)
+
+
+@pytest.mark.parametrize(
+    "term", ["森", "冬", "林", "除", "県道", "森林", "産材", "dx", "DX", "冬季"]
+)
+def test_short_terms_find_exactly_the_sheets_holding_them(engine: Engine, term: str) -> None:
+    store(engine, _sheets())
+    expected = _holding(term)
+    assert 0 < len(expected) < len(PURPOSES)  # the term tells the sheets apart
+    assert _found(engine, term) == expected
+
+
+@pytest.mark.parametrize("term", ["。冬", "るの", "火", "雪道"])
+def test_short_terms_do_not_match_across_passages_or_absent(engine: Engine, term: str) -> None:
+    store(engine, _sheets())
+    assert _holding(term) == []
+    assert _found(engine, term) == []
+
+
+def test_short_and_long_terms_together(engine: Engine) -> None:
+    store(engine, _sheets())
+    assert _found(engine, "森 間伐を") == ["05 01 02"]
+    assert _found(engine, "県 DX推進") == ["05 01 03"]
+    assert _found(engine, "冬 除") == ["05 01 01"]
+
+
+def test_a_short_term_in_the_name_ranks_first(engine: Engine) -> None:
+    store(engine, _sheets())
+    store(engine, [sample_sheet(program_number="05 02 01", program_name="森づくり事業")])
+    with transaction(engine) as session:
+        page = list_summaries(session=session, filters=SheetFilters(q="森"))
+    assert page.items[0].program_number == "05 02 01"
+
+
+@pytest.mark.parametrize(
+    ("term", "marked"), [("除", "県道の<mark>除</mark>雪"), ("森林", "<mark>森林</mark>の間伐")]
+)
+def test_short_terms_are_highlighted(db_url: str, engine: Engine, term: str, marked: str) -> None:
+    store(engine, _sheets())
+    with client_for(db_url) as client:
+        response = client.get("/", params={"q": term})
+        assert response.status_code == 200
+        assert marked in response.text
+        body = client.get("/api/search", params={"q": term}).json()
+    pieces = [piece for item in body["items"] for passage in item["snippets"] for piece in passage]
+    assert {"text": term, "highlighted": True} in pieces
+
+
+def test_a_resaved_sheet_is_found_by_its_new_short_text_only(engine: Engine) -> None:
+    store(engine, [sample_sheet(program_number="06 01 01", purpose="旧い梅の話", situation=[])])
+    assert _found(engine, "梅") == ["06 01 01"]
+    store(engine, [sample_sheet(program_number="06 01 01", purpose="新しい桃の話", situation=[])])
+    assert _found(engine, "梅") == []
+    assert _found(engine, "桃") == ["06 01 01"]
+
+
+def test_index_missing_rebuilds_the_short_index(engine: Engine) -> None:
+    store(engine, _sheets())
+    if engine.dialect.name == "sqlite":
+        with transaction(engine) as session:  # as after a bulk load without the index
+            session.execute(text("INSERT INTO sheet_grams (sheet_grams) VALUES ('delete-all')"))
+        assert _found(engine, "県") == []
+    with transaction(engine) as session:
+        index_missing(session=session)
+    assert _found(engine, "県") == _holding("県") == sorted(PURPOSES)
+
+
+def test_lists_follow_saves_without_a_restart(db_url: str, engine: Engine) -> None:
+    store(engine, _sheets())
+    with client_for(db_url) as client:
+        before = client.get("/api/sheets").json()
+        store(engine, [sample_sheet(program_number="07 09 09", department="新設部")])
+        after = client.get("/api/sheets").json()
+        assert after["total"] == before["total"] + 1
+        departments = {facet["value"]: facet["count"] for facet in after["facets"]["department"]}
+        assert departments["新設部"] == 1
+
+
+def test_lists_follow_workflow_moves(engine: Engine) -> None:
+    [sheet_id] = store(engine, [sample_sheet(program_number="08 01 01", purpose="梨の出荷")])
+    assert _found(engine, "梨") == ["08 01 01"]
+    with transaction(engine) as session:
+        draft = create_next_year(session=session, sheet_id=sheet_id, actor="tester")
+    with transaction(engine) as session:  # the draft is the staff's until approved
+        page = list_summaries(session=session, filters=SheetFilters(q="梨"))
+    assert [item.sheet_id for item in page.items] == [sheet_id]
+    for action in (Action.SUBMIT, Action.APPROVE):
+        with transaction(engine) as session:
+            transition(session=session, sheet_id=draft, action=action, actor="tester")
+    with transaction(engine) as session:
+        page = list_summaries(session=session, filters=SheetFilters(q="梨"))
+    assert sorted(item.sheet_id for item in page.items) == sorted([sheet_id, draft])
+    assert {value.value for value in page.facets["fiscal_year"]} == {"2023", "2024"}
+
+
+def test_facets_count_within_the_search_under_the_other_filters(engine: Engine) -> None:
+    store(engine, _sheets())
+    store(engine, [sample_sheet(program_number="05 01 09", purpose="県の森", fiscal_year=2022)])
+    with transaction(engine) as session:
+        page = list_summaries(session=session, filters=SheetFilters(q="森", fiscal_year=2022))
+    assert [item.program_number for item in page.items] == ["05 01 09"]
+    years = {value.value: value.count for value in page.facets["fiscal_year"]}
+    assert years == {"2022": 1, "2023": len(_holding("森"))}
