@@ -22,11 +22,12 @@ from hyoka.store.analytics_queries import (
     IndicatorFact,
     Scope,
     SheetInfo,
+    count_newest_judgements,
     fill_facts,
     find_lineage,
     read_indicators,
-    read_money_years,
-    read_outcome_facts,
+    read_money_sheets,
+    read_newest_money,
 )
 
 
@@ -103,43 +104,26 @@ def changes_report(
             scope = Scope(kind=kind, program=program, organisation=organisation, policy=policy)
         subject = program
     fill_facts(session=session)
-    totals: dict[tuple[str, int], tuple[int, Decimal]] = {}
-    spent: dict[tuple[str, int], tuple[int, Decimal]] = {}
-    sheets: dict[int, SheetInfo] = {}
-    for info, years in read_money_years(session=session, scope=scope):
-        if program and lineage is None and info.program_number != program:
-            continue
-        sheets[info.sheet_id] = info
-        for row in years:
-            key = (info.program_key, row.fiscal_year)
-            if row.total_yen is not None:
-                _newest(totals, key, info.fiscal_year, row.total_yen)
-            if row.executed_yen is not None:  # closed years only
-                _newest(spent, key, info.fiscal_year, row.executed_yen)
-    outcomes = read_outcome_facts(session=session, scope=scope)
-    if program and lineage is None:
-        outcomes = [fact for fact in outcomes if fact.sheet.program_number == program]
-    judged: dict[tuple[str, str, int], tuple[int, bool]] = {}
-    for fact in outcomes:
-        if fact.judged_year is None or fact.achieved is None:
-            continue
-        indicator_key = (fact.sheet.program_key, fact.name, fact.judged_year)
-        known = judged.get(indicator_key)
-        if known is None or known[0] < fact.sheet.fiscal_year:
-            judged[indicator_key] = (fact.sheet.fiscal_year, fact.achieved)
+    # Each program's money per budget year from its newest sheet, and each indicator's
+    # judgement once per judged year, picked in SQL (window functions) over the facts.
+    number = program if program and lineage is None else None
+    sheets = read_money_sheets(session=session, scope=scope, number=number)
     year_totals: dict[int, list[Decimal]] = defaultdict(list)
     year_spent: dict[int, list[Decimal]] = defaultdict(list)
-    year_results: dict[int, list[bool]] = defaultdict(list)
-    for (_, budget_year), (_, value) in totals.items():
-        year_totals[budget_year].append(value)
-    for (_, budget_year), (_, value) in spent.items():
-        year_spent[budget_year].append(value)
-    for (_, _, judged_year), (_, achieved) in judged.items():
-        year_results[judged_year].append(achieved)
+    for budget_year, amount in read_newest_money(
+        session=session, scope=scope, column="total_yen", number=number
+    ):
+        year_totals[budget_year].append(amount)
+    for budget_year, amount in read_newest_money(
+        session=session, scope=scope, column="executed_yen", number=number
+    ):
+        year_spent[budget_year].append(amount)
+    year_results = count_newest_judgements(session=session, scope=scope, number=number)
     rows: list[ChangeRow] = []
     previous: ChangeRow | None = None
     for year in sorted(set(year_totals) | set(year_spent) | set(year_results)):
-        budgets, spending, results = year_totals[year], year_spent[year], year_results[year]
+        budgets, spending = year_totals[year], year_spent[year]
+        judged, achieved = year_results.get(year, (0, 0))
         total = plain(sum(budgets, Decimal(0))) if budgets else None
         executed = plain(sum(spending, Decimal(0))) if spending else None
         total_change, total_rate = _delta(total, previous.total_yen if previous else None)
@@ -154,9 +138,9 @@ def changes_report(
             total_change_rate=total_rate,
             executed_change=spent_change,
             executed_change_rate=spent_rate,
-            judged=len(results),
-            achieved=sum(results),
-            achievement_rate=share(sum(results), len(results)),
+            judged=judged,
+            achieved=achieved,
+            achievement_rate=share(achieved, judged),
         )
         rows.append(current)
         previous = current
@@ -164,7 +148,7 @@ def changes_report(
     return ChangesReport(
         subject=subject,
         kind=kind,
-        sheets=sorted(sheets.values(), key=lambda info: (info.fiscal_year, info.sheet_id)),
+        sheets=sorted(sheets, key=lambda info: (info.fiscal_year, info.sheet_id)),
         rows=rows,
         indicators=series,
     )

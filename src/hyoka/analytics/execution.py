@@ -124,7 +124,9 @@ def execution_report(
             gap_yen=plain(row.total_yen - row.executed_yen),
             rate=share(row.executed_yen, row.total_yen),
         )
-        for sheet, years in read_money_years(session=session, scope=scope or Scope())
+        for sheet, years in read_money_years(
+            session=session, scope=scope or Scope(), execution_only=True
+        )
         for row in years
         if row.execution
         and row.total_yen is not None

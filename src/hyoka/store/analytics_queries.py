@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     and_,
     case,
+    cast,
     exists,
     func,
     or_,
@@ -62,6 +63,7 @@ from hyoka.store.tables import (
 
 OUTCOME = "outcome"
 OUTPUT = "output"
+_IN_CHUNK = 500  # values per IN (…) list
 
 
 @dataclass(frozen=True)
@@ -222,10 +224,15 @@ _SHEET_COLUMNS = (
 _W = len(_SHEET_COLUMNS)
 
 
+_KINDS = {kind.value: kind for kind in SheetKind}
+_UNITS = {unit.value: unit for unit in MoneyUnit}
+
+
 def _sheet_info(row: Sequence[Any]) -> SheetInfo:
+    # Enum lookups by dict: calling the enum costs more than the rest of the row.
     return SheetInfo(
         sheet_id=row[0],
-        kind=SheetKind(row[1]),
+        kind=_KINDS[row[1]],
         lineage=row[2],
         program_number=row[3],
         program_name=row[4],
@@ -234,7 +241,7 @@ def _sheet_info(row: Sequence[Any]) -> SheetInfo:
         section=row[7],
         fiscal_year=row[8],
         stage=row[9],
-        money_unit=MoneyUnit(row[10]),
+        money_unit=_UNITS[row[10]],
     )
 
 
@@ -600,25 +607,41 @@ class UnitChange:
 def read_unit_changes(*, session: Session, scope: Scope) -> list[UnitChange]:
     """Indicators (same program across years, same role and name) whose unit changes.
 
-    The program across years is the national lineage group, else the 事業番号. Grouped
-    here rather than in SQL: a GROUP BY joined back to 50,000 indicators made SQLite loop.
+    The program across years is the national lineage group, else the 事業番号. SQL finds
+    the candidates (more than one unit in the group); their rows are grouped here, where
+    each year counts with its first indicator of that name.
     """
-    infos = _infos_by_id(session, scope)
     indicator = IndicatorRow.__table__.c
-    rows = (
-        session.connection()
-        .execute(
-            select(indicator.sheet_id, indicator.role, indicator.name, indicator.unit)
-            .where(indicator.sheet_id.in_(_sheet_ids(scope)))
-            .order_by(indicator.sheet_id, indicator.position)
-        )
-        .all()
+    key = _program_key()
+    candidates = _scoped(
+        select(key, indicator.role, indicator.name)
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+        .join(IndicatorRow.__table__, indicator.sheet_id == SheetRow.id)
+        .group_by(key, indicator.role, indicator.name)
+        .having(func.count(func.distinct(indicator.unit)) > 1),
+        scope,
     )
+    wanted = {tuple(row) for row in session.execute(candidates)}
+    names = sorted({name for _, _, name in wanted})
+    info = _Infos()
+    rows: list[tuple[SheetInfo, str, str, str, int]] = []
+    for start in range(0, len(names), _IN_CHUNK):
+        statement = _scoped(
+            _select(indicator.role, indicator.name, indicator.unit, indicator.position)
+            .join(IndicatorRow.__table__, indicator.sheet_id == SheetRow.id)
+            .where(indicator.name.in_(names[start : start + _IN_CHUNK])),
+            scope,
+        )
+        for row in session.connection().execute(statement):
+            rows.append((info(row), *row[_W : _W + 4]))
+    rows.sort(key=lambda item: (item[0].sheet_id, item[4]))
     grouped: dict[tuple[str, str, str], dict[int, tuple[str, SheetInfo]]] = {}
-    for sheet_id, role, name, unit in rows:
-        info = infos[sheet_id]
-        years = grouped.setdefault((info.program_key, role, name), {})
-        years.setdefault(info.fiscal_year, (unit, info))
+    for sheet, role, name, unit, _ in rows:
+        if (sheet.program_key, role, name) not in wanted:
+            continue
+        years = grouped.setdefault((sheet.program_key, role, name), {})
+        years.setdefault(sheet.fiscal_year, (unit, sheet))
     found = []
     for (program_key, role, name), years in grouped.items():
         if len({unit for unit, _ in years.values()}) < 2:
@@ -707,17 +730,22 @@ def fill_facts(*, session: Session) -> int:
     return 0 if missing is None else fill_missing_facts(session=session)
 
 
-def _fact_rows(session: Session, scope: Scope, table: Any, *columns: Any) -> Sequence[Any]:
+def _fact_rows(
+    session: Session, scope: Scope, table: Any, *columns: str, where: Any = None
+) -> list[tuple[SheetInfo, Sequence[Any]]]:
+    """(sheet, the columns) of the fact rows of the scope's sheets, in sheet and row order:
+    one query joining the sheets, so that only sheets with such rows are read."""
     c = table.__table__.c
-    return (
-        session.connection()
-        .execute(
-            select(c.sheet_id, *(_raw(c[name]) if name in _EXACT else c[name] for name in columns))
-            .where(c.sheet_id.in_(_sheet_ids(scope)))
-            .order_by(c.sheet_id, c.position)
-        )
-        .all()
-    )
+    statement = _scoped(
+        _select(*(_raw(c[name]) if name in _EXACT else c[name] for name in columns)).join(
+            table.__table__, c.sheet_id == SheetRow.id
+        ),
+        scope,
+    ).order_by(c.sheet_id, c.position)
+    if where is not None:
+        statement = statement.where(where)
+    info = _Infos()
+    return [(info(row), row[_W:]) for row in session.connection().execute(statement)]
 
 
 _EXACT = frozenset(
@@ -743,20 +771,24 @@ def read_outcome_facts(
     *, session: Session, scope: Scope, at_risk_only: bool = False
 ) -> list[OutcomeFact]:
     """The outcome facts of the scope's sheets, in sheet and indicator order."""
-    infos = _infos_by_id(session, scope)
-    rows = _fact_rows(session, scope, FactOutcomeRow, *_OUTCOME_COLUMNS)
+    outcome = FactOutcomeRow.__table__.c
+    rows = _fact_rows(
+        session,
+        scope,
+        FactOutcomeRow,
+        *_OUTCOME_COLUMNS,
+        where=outcome.at_risk.is_(True) if at_risk_only else None,
+    )
     found = []
-    for sheet_id, *values in rows:
+    for sheet, values in rows:
         fact = dict(zip(_OUTCOME_COLUMNS, values, strict=True))
-        if at_risk_only and not fact["at_risk"]:
-            continue
         for name in _EXACT.intersection(fact):
             fact[name] = _exact(fact[name])
         for name in ("has_target", "at_risk", "cumulative"):
             fact[name] = bool(fact[name])
         if fact["achieved"] is not None:
             fact["achieved"] = bool(fact["achieved"])
-        found.append(OutcomeFact(sheet=infos[sheet_id], **fact))
+        found.append(OutcomeFact(sheet=sheet, **fact))
     return found
 
 
@@ -802,41 +834,137 @@ def newest_outcome_years(*, session: Session, scope: Scope) -> dict[str, int]:
     return {kind: year for kind, year in session.execute(statement)}
 
 
-def read_money_years(*, session: Session, scope: Scope) -> list[tuple[SheetInfo, list[MoneyYear]]]:
-    """The money years of the scope's sheets that have any, sheets by id."""
-    infos = _infos_by_id(session, scope)
-    found: dict[int, list[MoneyYear]] = {}
-    columns = ("fiscal_year", "total_yen", "executed_yen", "execution")
-    for sheet_id, year, total, executed, execution in _fact_rows(
-        session, scope, FactMoneyRow, *columns
+def read_money_years(
+    *, session: Session, scope: Scope, execution_only: bool = False
+) -> list[tuple[SheetInfo, list[MoneyYear]]]:
+    """The money years of the scope's sheets that have any, sheets by id
+    (``execution_only``: each sheet's execution year alone)."""
+    money = FactMoneyRow.__table__.c
+    found: dict[int, tuple[SheetInfo, list[MoneyYear]]] = {}
+    for sheet, (year, total, executed, execution) in _fact_rows(
+        session,
+        scope,
+        FactMoneyRow,
+        "fiscal_year",
+        "total_yen",
+        "executed_yen",
+        "execution",
+        where=money.execution.is_(True) if execution_only else None,
     ):
-        found.setdefault(sheet_id, []).append(
-            MoneyYear(year, _exact(total), _exact(executed), bool(execution))
-        )
-    return [(infos[sheet_id], years) for sheet_id, years in found.items()]
+        entry = found.get(sheet.sheet_id) or found.setdefault(sheet.sheet_id, (sheet, []))
+        entry[1].append(MoneyYear(year, _exact(total), _exact(executed), bool(execution)))
+    return list(found.values())
 
 
 _UNIT_COST_COLUMNS = tuple(name for name in UnitCostFact.__dataclass_fields__ if name != "sheet")
 
 
 def read_unit_cost_facts(*, session: Session, scope: Scope) -> list[UnitCostFact]:
-    infos = _infos_by_id(session, scope)
     found = []
-    for sheet_id, *values in _fact_rows(session, scope, FactUnitCostRow, *_UNIT_COST_COLUMNS):
+    for sheet, values in _fact_rows(session, scope, FactUnitCostRow, *_UNIT_COST_COLUMNS):
         fact = dict(zip(_UNIT_COST_COLUMNS, values, strict=True))
         for name in _EXACT.intersection(fact):
             fact[name] = _exact(fact[name])
         fact["shared"] = bool(fact["shared"])
-        found.append(UnitCostFact(sheet=infos[sheet_id], **fact))
+        found.append(UnitCostFact(sheet=sheet, **fact))
     return found
 
 
 def read_issue_facts(*, session: Session, scope: Scope) -> list[IssueFact]:
     """The per-sheet quality findings of the scope's sheets, in sheet order."""
-    infos = _infos_by_id(session, scope)
     return [
-        IssueFact(infos[sheet_id], check, subject, message)
-        for sheet_id, check, subject, message in _fact_rows(
-            session, scope, FactIssueRow, "check", "subject", "message"
-        )
+        IssueFact(sheet, *values)
+        for sheet, values in _fact_rows(session, scope, FactIssueRow, "check", "subject", "message")
     ]
+
+
+def _program_key() -> ColumnElement[str]:
+    """``SheetInfo.program_key`` in SQL: kind and lineage group, else kind and 事業番号."""
+    return case(
+        (
+            NationalSheetRow.program_id.is_not(None),
+            SheetRow.kind + ":" + cast(NationalSheetRow.program_id, String),
+        ),
+        else_=SheetRow.kind + ":" + SheetRow.program_number,
+    )
+
+
+def read_money_sheets(
+    *, session: Session, scope: Scope, number: str | None = None
+) -> list[SheetInfo]:
+    """The scope's sheets with money facts (``number``: only that 事業番号), by id."""
+    money = FactMoneyRow.__table__.c
+    statement = _scoped(_select().where(exists().where(money.sheet_id == SheetRow.id)), scope)
+    if number is not None:
+        statement = statement.where(SheetRow.program_number == number)
+    return [_sheet_info(row) for row in session.execute(statement.order_by(SheetRow.id))]
+
+
+def read_newest_money(
+    *, session: Session, scope: Scope, column: str, number: str | None = None
+) -> list[tuple[int, Decimal]]:
+    """(budget year, yen) of ``column`` (``total_yen`` or ``executed_yen``) per program and
+    budget year, from the newest sheet printing it (the first by id and row on a tie)."""
+    money = FactMoneyRow.__table__.c
+    ranked = _scoped(
+        select(
+            money.fiscal_year.label("year"),
+            _raw(money[column]).label("amount"),
+            func.row_number()
+            .over(
+                partition_by=(_program_key(), money.fiscal_year),
+                order_by=(SheetRow.fiscal_year.desc(), SheetRow.id, money.position),
+            )
+            .label("rank"),
+        )
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+        .join(FactMoneyRow.__table__, money.sheet_id == SheetRow.id)
+        .where(money[column].is_not(None)),
+        scope,
+    )
+    if number is not None:
+        ranked = ranked.where(SheetRow.program_number == number)
+    picked = ranked.subquery()
+    rows = session.connection().execute(
+        select(picked.c.year, picked.c.amount).where(picked.c.rank == 1)
+    )
+    return [(year, Decimal(amount)) for year, amount in rows]
+
+
+def count_newest_judgements(
+    *, session: Session, scope: Scope, number: str | None = None
+) -> dict[int, tuple[int, int]]:
+    """Judged year → (judged, achieved) over each program's outcome indicators (by name),
+    each judged once: by the newest sheet judging it that year."""
+    outcome = FactOutcomeRow.__table__.c
+    ranked = _scoped(
+        select(
+            outcome.judged_year.label("year"),
+            outcome.achieved.label("achieved"),
+            func.row_number()
+            .over(
+                partition_by=(_program_key(), outcome.name, outcome.judged_year),
+                order_by=(SheetRow.fiscal_year.desc(), SheetRow.id, outcome.position),
+            )
+            .label("rank"),
+        )
+        .select_from(SheetRow)
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
+        .join(FactOutcomeRow.__table__, outcome.sheet_id == SheetRow.id)
+        .where(outcome.judged_year.is_not(None)),
+        scope,
+    )
+    if number is not None:
+        ranked = ranked.where(SheetRow.program_number == number)
+    picked = ranked.subquery()
+    rows = session.execute(
+        select(
+            picked.c.year,
+            func.count(),
+            func.sum(case((picked.c.achieved.is_(True), 1), else_=0)),
+        )
+        .where(picked.c.rank == 1)
+        .group_by(picked.c.year)
+    )
+    return {year: (int(judged), int(achieved)) for year, judged, achieved in rows}
