@@ -612,3 +612,26 @@ def test_pace_at_risk_message_of_a_later_single_year_target() -> None:
         "R9年度の目標値 50.0 % に対し、R5年度の実績は 46.6 %。残り 4 年で年 0.9 % ずつの変化が"
         "必要ですが、R4年度からの変化は年平均 0.1 % です"
     )
+
+
+@pytest.mark.parametrize(
+    ("printed_year", "expected"),
+    [
+        # 達成 is right for 2022 (8 ≥ 7) and wrong for 2023 (5 < 7): the year it is printed
+        # for decides; without a year the sheet's own year (2023) is meant.
+        (2022, []),
+        (2023, ["R5年度の実績 5 件"]),
+        (None, ["R5年度の実績 5 件"]),
+    ],
+)
+def test_achievement_mismatch_judges_the_year_the_status_is_printed_for(
+    printed_year: int | None, expected: list[str]
+) -> None:
+    figures = indicator(
+        actuals={2022: 8, 2023: 5}, targets={2022: 7, 2023: 7}, printed="達成"
+    ).model_copy(update={"printed_achievement_year": printed_year})
+    found = run("indicator.achievement_mismatch", figures)
+    assert [
+        finding.message.split("は「達成」と記載されていますが、")[1][:12].strip()
+        for finding in found
+    ] == (expected)

@@ -386,3 +386,22 @@ def test_unknown_format_and_missing_file(tmp_path: Path) -> None:
     bad.write_bytes("事業".encode("shift_jis"))
     with pytest.raises(ImportFailed, match="UTF-8"):
         parse_file(bad)
+
+
+def test_seed_003_plan_goals_carry_their_cumulative_period() -> None:
+    goals = [goal for link in parse_file(SEED_003).sheet.plan_links for goal in link.goals]
+    periods = [goal.period for goal in goals if "累計" in goal.name]
+    assert len(periods) == 2
+    assert {(p.start_year, p.end_year, p.cumulative) for p in periods if p} == {(2023, 2027, True)}
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003], ids=["000", "003"])
+def test_printed_achievement_belongs_to_the_latest_trend_year(seed: Path) -> None:
+    raw = seed.read_text()
+    sheet = parse_sheet_text(raw).sheet
+    printed = [i for i in sheet.indicators if i.printed_achievement is not None]
+    assert printed and {i.printed_achievement_year for i in printed} == {2023}
+    # The same sheet a year on (R5 → R6 in the summary lines and headings) moves the year.
+    shifted = parse_sheet_text(re.sub(r"R([45])(?=年度)", lambda m: f"R{int(m[1]) + 1}", raw))
+    moved = [i for i in shifted.sheet.indicators if i.printed_achievement is not None]
+    assert {i.printed_achievement_year for i in moved} == {2024}

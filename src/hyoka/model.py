@@ -13,10 +13,13 @@ money (``budgets``, ``recipients``) is an exact ``Decimal`` in ``Sheet.money_uni
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from hyoka.eras import parse_fiscal_year
 
 
 class _Model(BaseModel):
@@ -163,6 +166,11 @@ class Indicator(_Model):
         default_factory=dict, description="Trend arrow printed on the sheet, per fiscal year"
     )
     printed_achievement: Achievement | None = None
+    printed_achievement_year: int | None = Field(
+        default=None,
+        description="The fiscal year whose 達成状況 is printed (the template's column; "
+        "on a 事業改善シート the sheet's own year when not given)",
+    )
 
     def value(self, fiscal_year: int, kind: ValueKind) -> Decimal | None:
         for item in self.values:
@@ -189,6 +197,40 @@ class YearValue(_Model):
     value: Decimal | None = None
 
 
+class GoalPeriod(_Model):
+    """The years a plan goal's target covers, e.g. (2023〜2027年度の累計)."""
+
+    start_year: int
+    end_year: int
+    cumulative: bool = Field(default=False, description="累計: the target sums the years")
+
+
+_PERIOD = re.compile(
+    r"[(（]\s*(?P<start>\d{4}|[RHS令平昭][和成]?(?:\d{1,2}|元))(?:年度?)?\s*[〜~～\-ー－]\s*"
+    r"(?P<end>\d{4}|[RHS令平昭][和成]?(?:\d{1,2}|元))年度?(?:の?(?P<how>累計|合計|平均))?\s*[)）]"
+)
+
+
+def goal_period(name: str) -> GoalPeriod | None:
+    """The target period printed in a goal's name, or None.
+
+    >>> goal_period("受講者数(2023〜2027年度の累計)")
+    GoalPeriod(start_year=2023, end_year=2027, cumulative=True)
+    >>> goal_period("受講者数(R5〜R9年度)")
+    GoalPeriod(start_year=2023, end_year=2027, cumulative=False)
+    """
+    match = _PERIOD.search(name)
+    if match is None:
+        return None
+    try:
+        start, end = parse_fiscal_year(match["start"]), parse_fiscal_year(match["end"])
+    except ValueError:
+        return None
+    if end < start:
+        return None
+    return GoalPeriod(start_year=start, end_year=end, cumulative=match["how"] in ("累計", "合計"))
+
+
 class PlanGoal(_Model):
     """A 達成目標 of the five-year plan."""
 
@@ -197,6 +239,20 @@ class PlanGoal(_Model):
     unit: str = ""
     recent: list[YearValue] = Field(default_factory=list, description="直近３か年の状況")
     target: YearValue | None = None
+    period: GoalPeriod | None = Field(
+        default=None,
+        description="The target's period; read from the name (…2023〜2027年度の累計) when not given",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _period_from_name(cls, data: object) -> object:
+        # Every importer and the store get the period for free from the printed name.
+        if isinstance(data, dict) and data.get("period") is None:
+            name = data.get("name")
+            if isinstance(name, str) and (period := goal_period(name)) is not None:
+                return {**data, "period": period}
+        return data
 
 
 class PlanLink(_Model):
@@ -354,6 +410,18 @@ class Sheet(_Model):
         default_factory=list, description="関連する過去のレビューシート"
     )
     source_url: str = Field(default="", description="Where the sheet was published")
+
+    @model_validator(mode="after")
+    def _achievement_year(self) -> Sheet:
+        # The template prints 達成状況 in the sheet's own year's column; a status read
+        # without its year (an older store, a form) is that year's.
+        for indicator in (*self.indicators, *self.outputs):
+            if (
+                indicator.printed_achievement is not None
+                and indicator.printed_achievement_year is None
+            ):
+                indicator.printed_achievement_year = self.header.fiscal_year
+        return self
 
     @property
     def key(self) -> tuple[str, int, Stage]:

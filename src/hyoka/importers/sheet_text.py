@@ -120,6 +120,11 @@ def parse_sheet_text(raw: str, *, source: str = "<text>") -> ParsedSheet:
     reasons_zone, table = _indicator_zone(first)
     reasons = split_reasons(reasons_zone, [s.number for s in summaries])
     indicators = build_indicators(summaries, table, reasons, fiscal_year, notes)
+    # 達成状況 is printed after the latest year's trend (R5年度推移 … 達成状況): that year's.
+    latest = {summary.number: max(summary.trends, default=fiscal_year) for summary in summaries}
+    for indicator in indicators:
+        if indicator.printed_achievement is not None:
+            indicator.printed_achievement_year = latest.get(indicator.number, fiscal_year)
     costs = parse_costs(_cost_zone(first), notes)
     if not costs:
         notes.missing_in("6 事業コスト", "事業コストの行が見つかりません")

@@ -392,6 +392,7 @@ class _Reader:
         achievement = self.choice(
             fields["printed_achievement"], "達成状況", {_label(a.value): a for a in Achievement}
         )
+        achievement_year = self.year(fields["printed_achievement_year"], "達成状況の年度")
         spec = {
             key: value
             for key, value in {"comparison": comparison, "cumulative": cumulative, **period}.items()
@@ -416,6 +417,7 @@ class _Reader:
                 analysis=self.text(fields["analysis"]),
                 printed_trends=trends,
                 printed_achievement=achievement,
+                printed_achievement_year=achievement_year,
             ),
         )
         return indicator

@@ -105,6 +105,7 @@ INDICATOR_FIELDS: dict[str, str] = {
     "累計の開始年度": "start_year",
     "累計の終了年度": "end_year",
     "達成状況（記載）": "printed_achievement",
+    "達成状況の年度": "printed_achievement_year",
     "目標値設定理由": "target_reason",
     "要因分析": "analysis",
     "成果目標": "goal",
@@ -460,6 +461,14 @@ class _WorkbookWriter:
                         self._choice(ws, row, 2, label_value, list(PERIOD_LABELS.values()))
                     case "start_year" | "end_year":
                         self._year(ws, row, 2, getattr(target, field) if target else None, era=True)
+                    case "printed_achievement_year":
+                        self._year(
+                            ws,
+                            row,
+                            2,
+                            indicator.printed_achievement_year if indicator else None,
+                            era=True,
+                        )
                     case "printed_achievement":
                         found = indicator.printed_achievement if indicator else None
                         self._choice(

@@ -510,7 +510,8 @@ def explain(assessment: Assessment, unit: str) -> str:
 
 @rule("indicator.achievement_mismatch", "記載の達成状況が実績と合わない", Severity.WARNING)
 def achievement_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
-    """The printed 達成状況 differs from the one computed for the sheet's fiscal year.
+    """The printed 達成状況 differs from the one computed for its year (the column it is
+    printed in, ``printed_achievement_year``; the sheet's fiscal year when not known).
 
     The actual (or estimate) is compared with the target under the indicator's comparison
     (以上, 以下, 同じ, 範囲); a cumulative target is judged in its end year on the sum of
@@ -519,7 +520,7 @@ def achievement_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
     """
     for indicator in sheet.indicators:
         printed = indicator.printed_achievement
-        assessment = assess(indicator, context.fiscal_year)
+        assessment = assess(indicator, indicator.printed_achievement_year or context.fiscal_year)
         if printed is None or assessment is None or assessment.achievement is printed:
             continue
         yield Hit(
