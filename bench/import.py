@@ -52,8 +52,11 @@ def child(url: str, paths: list[Path], trace: bool, search: bool) -> None:
     wall = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     engine.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     result = {
         "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "warnings": len(summary.warnings),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "heap_mb": None if peak is None else peak / 2**20,
         "sheets": summary.new,
@@ -119,10 +122,12 @@ def _line(name: str, result: dict[str, object], base: float) -> str:
     wall = float(result["wall"])  # type: ignore[arg-type]
     heap = result["heap_mb"]
     heap_text = "" if heap is None else f", heap peak {float(heap):.0f} MB"  # type: ignore[arg-type]
+    cpu = float(result["cpu"])  # type: ignore[arg-type]
     return (
-        f"{name:<34} {wall:7.1f} s  ({wall / base:4.1f}× floor)  "
+        f"{name:<34} {wall:7.1f} s  ({wall / base:4.1f}× floor)  CPU {cpu:.1f} s  "
         f"RSS peak {float(result['rss_mb']):.0f} MB{heap_text}  "  # type: ignore[arg-type]
-        f"sheets {result['sheets']}, links resolved/unresolved/by name {result['links']}, "
+        f"sheets {result['sheets']} (warnings {result['warnings']}), "
+        f"links resolved/unresolved/by name {result['links']}, "
         f"programs {result['programs']}"
     )
 
@@ -140,8 +145,14 @@ def main() -> None:
         child(args.child, args.paths, args.tracemalloc, search)
         return
 
+    # The machine is shared: the load average says how much the wall times are inflated.
+    print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    cpu_started = time.process_time()
     base, count = floor(args.paths)
-    print(f"floor: read + JSON-parse {count} sheets in {len(args.paths)} files: {base:.1f} s")
+    print(
+        f"floor: read + JSON-parse {count} sheets in {len(args.paths)} files: {base:.1f} s "
+        f"(CPU {time.process_time() - cpu_started:.1f} s)"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for label, search_flag in (("with search index", True), ("without search index", False)):
             if not search and search_flag:
@@ -174,3 +185,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    if "--child" not in sys.argv:
+        print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))

@@ -10,7 +10,6 @@ indicators' yearly actuals are listed too.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,7 +26,7 @@ from hyoka.store.analytics_queries import (
     find_lineage,
     read_indicators,
     read_money_sheets,
-    read_newest_money,
+    sum_newest_money,
 )
 
 
@@ -108,29 +107,24 @@ def changes_report(
     # judgement once per judged year, picked in SQL (window functions) over the facts.
     number = program if program and lineage is None else None
     sheets = read_money_sheets(session=session, scope=scope, number=number)
-    year_totals: dict[int, list[Decimal]] = defaultdict(list)
-    year_spent: dict[int, list[Decimal]] = defaultdict(list)
-    for budget_year, amount in read_newest_money(
-        session=session, scope=scope, column="total_yen", number=number
-    ):
-        year_totals[budget_year].append(amount)
-    for budget_year, amount in read_newest_money(
+    year_totals = sum_newest_money(session=session, scope=scope, column="total_yen", number=number)
+    year_spent = sum_newest_money(
         session=session, scope=scope, column="executed_yen", number=number
-    ):
-        year_spent[budget_year].append(amount)
+    )
     year_results = count_newest_judgements(session=session, scope=scope, number=number)
     rows: list[ChangeRow] = []
     previous: ChangeRow | None = None
     for year in sorted(set(year_totals) | set(year_spent) | set(year_results)):
-        budgets, spending = year_totals[year], year_spent[year]
+        programs, budget = year_totals.get(year, (0, None))
+        spent = year_spent.get(year)
         judged, achieved = year_results.get(year, (0, 0))
-        total = plain(sum(budgets, Decimal(0))) if budgets else None
-        executed = plain(sum(spending, Decimal(0))) if spending else None
+        total = None if budget is None else plain(budget)
+        executed = None if spent is None else plain(spent[1])
         total_change, total_rate = _delta(total, previous.total_yen if previous else None)
         spent_change, spent_rate = _delta(executed, previous.executed_yen if previous else None)
         current = ChangeRow(
             fiscal_year=year,
-            programs=len(budgets),
+            programs=programs,
             total_yen=total,
             executed_yen=executed,
             rate=None if total is None or executed is None else share(executed, total),

@@ -434,6 +434,10 @@ def import_files(
 
     def flush() -> None:
         with transaction(engine) as session:
+            if engine.dialect.name == "sqlite":
+                # In WAL mode NORMAL still never corrupts; it only skips the fsync per
+                # commit (a power cut may lose the last batches, which re-importing redoes).
+                session.connection().exec_driver_sql("PRAGMA synchronous = NORMAL")
             saved = save_sheets(session=session, sheets=pending)
             if search_index:
                 _index(

@@ -900,11 +900,16 @@ def read_money_sheets(
     return [_sheet_info(row) for row in session.execute(statement.order_by(SheetRow.id))]
 
 
-def read_newest_money(
+def sum_newest_money(
     *, session: Session, scope: Scope, column: str, number: str | None = None
-) -> list[tuple[int, Decimal]]:
-    """(budget year, yen) of ``column`` (``total_yen`` or ``executed_yen``) per program and
-    budget year, from the newest sheet printing it (the first by id and row on a tie)."""
+) -> dict[int, tuple[int, Decimal]]:
+    """Budget year → (programs, yen) of ``column`` (``total_yen`` or ``executed_yen``),
+    each program's amount taken from the newest sheet printing it (the first by id and
+    row on a tie).
+
+    Summed in SQL when that is exact: PostgreSQL's NUMERIC always, SQLite when every
+    amount is a whole number of yen (its sum is then an integer); else in Python.
+    """
     money = FactMoneyRow.__table__.c
     ranked = _scoped(
         select(
@@ -926,10 +931,33 @@ def read_newest_money(
     if number is not None:
         ranked = ranked.where(SheetRow.program_number == number)
     picked = ranked.subquery()
-    rows = session.connection().execute(
-        select(picked.c.year, picked.c.amount).where(picked.c.rank == 1)
-    )
-    return [(year, Decimal(amount)) for year, amount in rows]
+    newest = picked.c.rank == 1
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":  # NUMERIC sums are exact
+        sums = connection.execute(
+            select(picked.c.year, func.count(), func.sum(picked.c.amount))
+            .where(newest)
+            .group_by(picked.c.year)
+        )
+        return {year: (count, Decimal(amount)) for year, count, amount in sums}
+    # SQLite keeps the decimals as text: it sums whole numbers of yen exactly (as integers)
+    # but anything with a fraction as a float, so the few fractions (float noise of the
+    # source such as 337976387.00000005) are added here.
+    whole = picked.c.amount.not_like("%.%")
+    found: dict[int, tuple[int, Decimal]] = {
+        year: (count, Decimal(amount or 0))
+        for year, count, amount in connection.execute(
+            select(picked.c.year, func.count(), func.sum(case((whole, picked.c.amount))))
+            .where(newest)
+            .group_by(picked.c.year)
+        )
+    }
+    for year, amount in connection.execute(
+        select(picked.c.year, picked.c.amount).where(newest, ~whole)
+    ):
+        count, total = found[year]
+        found[year] = (count, total + Decimal(amount))
+    return found
 
 
 def count_newest_judgements(
