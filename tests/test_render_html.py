@@ -14,7 +14,7 @@ from markupsafe import Markup
 import hyoka.render.html
 from hyoka.importers import parse_file
 from hyoka.model import Correction, Sheet, Stage, Trend, ValueKind
-from hyoka.render.html import sheet_fragment, sheet_page
+from hyoka.render.html import fiscal_year, sheet_fragment, sheet_page
 from render_sheets import lengthen, national_sheet
 from sheets import sample_sheet
 
@@ -160,7 +160,12 @@ def test_a_correction_is_noted_once() -> None:
     indicator.target_reason = "前年度の実績を踏まえ設定"
     text = text_of(sheet_fragment(sheet))
     assert text.count("修正前：1,234、修正後：7") == 1
-    assert f"※指標{indicator.number}：誤記のため" in text
+    # Its year and kind, then the reason: the PDF importer reads the correction back.
+    year = fiscal_year(value.fiscal_year)
+    assert (
+        f"※指標{indicator.number}：{year}実績の修正（修正前：1,234、修正後：7）。理由：誤記のため"
+        in text
+    )
     # A reason that already tells the correction (as the seeds do) is not told twice.
     indicator.target_reason += "※誤って記載したため修正しました（修正前：1,234、修正後：7）"
     assert text_of(sheet_fragment(sheet)).count("修正前：1,234") == 1

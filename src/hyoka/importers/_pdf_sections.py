@@ -213,17 +213,36 @@ def _spec_of(name_lines: Sequence[TextLine]) -> tuple[str, Direction, TargetSpec
     return join_lines(name_lines), Direction.HIGHER_IS_BETTER, None
 
 
-def _value(text: str, year: int, kind: ValueKind) -> IndicatorValue | None:
+_ESTIMATE = re.compile(r"(?P<main>.*)（見込(?:：(?P<estimate>[^（）]*))?）")
+_KINDS = {"実績": ValueKind.ACTUAL, "目標値": ValueKind.TARGET, "見込値": ValueKind.ESTIMATE}
+
+
+def _values(text: str, year: int, kind: ValueKind) -> list[IndicatorValue]:
+    """A figure cell: blank, no figure; ー, a figure not known; 7（見込）, an estimate in
+    place of the actual; 407（見込：400）, an actual beside its estimate; 50.1〜55.25, a range."""
     text = text.strip()
-    if text.endswith("（見込）"):
-        text, kind = text.removesuffix("（見込）"), ValueKind.ESTIMATE
-    lower, _, upper = text.partition("〜")
-    value = _figure(lower)
-    if value is None and not upper:
-        return None
+    if not text:
+        return []
+    found = []
+    match = _ESTIMATE.fullmatch(text)
+    if match is not None:
+        text = match["main"]
+        if match["estimate"] is None:
+            kind = ValueKind.ESTIMATE
+        else:
+            found.append(_value(match["estimate"], year, ValueKind.ESTIMATE))
+    return [_value(text, year, kind), *found]
+
+
+def _value(text: str, year: int, kind: ValueKind) -> IndicatorValue:
+    lower, _, upper = text.strip().partition("〜")
     return IndicatorValue(
-        fiscal_year=year, kind=kind, value=value, upper=_figure(upper) if upper else None
+        fiscal_year=year, kind=kind, value=_figure(lower), upper=_figure(upper) if upper else None
     )
+
+
+def _sort(values: list[IndicatorValue]) -> None:
+    values.sort(key=lambda v: (v.fiscal_year, v.kind.value))
 
 
 def parse_indicators(zone: PageLines, fiscal_year: int, notes: ImportNotes) -> list[Indicator]:
@@ -283,13 +302,12 @@ def _indicator(row: Row, columns: Sequence[Column], notes: ImportNotes) -> Indic
         year = int(year_text)
         text = row.text(column.label)
         if label == "推移":
+            # An arrow followed by ＊ was computed by hyoka, not printed on the sheet.
             if text in ARROWS:
                 trends[year] = ARROWS[text]
             continue
         kind = ValueKind.TARGET if label == "目標値" else ValueKind.ACTUAL
-        value = _value(text, year, kind)
-        if value is not None:
-            values.append(value)
+        values += _values(text, year, kind)
     status = row.text("status")
     reason = row.text("reason")
     for year, kind, correction in parse_corrections(reason):
@@ -314,17 +332,48 @@ def _correct(
     if existing is None:
         existing = IndicatorValue(fiscal_year=year, kind=kind, value=correction.after)
         values.append(existing)
-        values.sort(key=lambda v: (v.fiscal_year, v.kind.value))
+        _sort(values)
     existing.corrections = [*existing.corrections, correction]
 
 
 _NOTE = re.compile(r"^※指標(?P<number>[^:：]+)[:：](?P<body>.*)$")
+_YEAR_KIND = r"(?P<year>[RHS](?:\d+|元)年度)(?P<what>実績|目標値|見込値)"
+# ※指標③：その他の年度の数値　R2年度実績：600、R12年度目標値：3,000
+_OTHER = "その他の年度の数値"
+_OTHER_ITEM = re.compile(_YEAR_KIND + r"：(?P<figure>[^、]+)")
+# ※指標②-2：R4年度実績の修正（修正前：473、修正後：493）。記載：…のシート。理由：…
+_CORRECTED = re.compile(
+    "^" + _YEAR_KIND + r"の修正（修正前：(?P<before>[^、]+)、修正後：(?P<after>[^）]+)）"
+    r"(?:。記載：(?P<where>.*?))?(?:。理由：(?P<reason>.*))?$"
+)
+
+
+def _note_values(body: str) -> list[tuple[int, ValueKind, Correction | IndicatorValue]] | None:
+    """The figures a note under the table carries, or None when it is no such note."""
+    if body.startswith(_OTHER):
+        return [
+            (year, kind, _value(found["figure"], year, kind))
+            for found in _OTHER_ITEM.finditer(body)
+            for year, kind in [(parse_fiscal_year(found["year"]), _KINDS[found["what"]])]
+        ] or None
+    match = _CORRECTED.match(body)
+    if match is not None:
+        before, after = _figure(match["before"]), _figure(match["after"])
+        if before is None or after is None:
+            return None
+        correction = Correction(
+            before=before, after=after, reason=match["reason"] or "", noted_in=match["where"] or ""
+        )
+        return [(parse_fiscal_year(match["year"]), _KINDS[match["what"]], correction)]
+    found = parse_corrections("※" + body)
+    return [(year, kind, correction) for year, kind, correction in found] or None
 
 
 def _apply_notes(
     indicators: Sequence[Indicator], lines: Sequence[TextLine], notes: ImportNotes, section: str
 ) -> None:
-    """Correction notes under the table (※指標②-2：…（修正前：473、修正後：493））."""
+    """Notes under the table: corrections (※指標②-2：…（修正前：473、修正後：493）) and the
+    figures of years the table has no column for."""
     items: list[list[TextLine]] = []
     for line in lines:
         if line.text.startswith("※") or not items:
@@ -336,13 +385,17 @@ def _apply_notes(
         text = join_lines(item)
         match = _NOTE.match(text)
         indicator = by_number.get(match["number"]) if match else None
-        found = parse_corrections("※" + match["body"]) if match else []
-        if indicator is None or not found:
+        found = _note_values(match["body"]) if match else None
+        if indicator is None or found is None:
             notes.missing_in(section, f"注記を指標の数値に対応させられません: {text[:40]}")
             continue
         values = list(indicator.values)
-        for year, kind, correction in found:
-            _correct(values, year, kind, correction)
+        for year, kind, carried in found:
+            if isinstance(carried, Correction):
+                _correct(values, year, kind, carried)
+            else:
+                values.append(carried)
+        _sort(values)
         indicator.values = values
 
 

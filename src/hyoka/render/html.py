@@ -25,6 +25,8 @@ from hyoka.corrections import FigureCorrection
 from hyoka.eras import era_label, era_short
 from hyoka.model import (
     STAGE_ORDER,
+    Comparison,
+    Direction,
     Indicator,
     IndicatorValue,
     Sheet,
@@ -66,13 +68,14 @@ class Cell:
     """One printed figure of an indicator, with what kind of figure it is."""
 
     text: str
-    kind: str = ""  # "見込" when an estimate stands in for an actual
+    kind: str = ""  # "見込" when an estimate stands in for an actual; "見込：400" beside one
 
 
 @dataclass(frozen=True)
 class IndicatorRow:
     number: str
     name: str
+    spec: str  # （低いほど良い・目標範囲内）: how the target is meant, when not the default
     unit: str
     cells: list[Cell]  # in the order of ``SheetView.indicator_columns``
     achievement: str
@@ -146,9 +149,67 @@ def _value_text(item: IndicatorValue) -> str:
     return text
 
 
+COMPUTED_MARK = "＊"
+"""After a trend arrow or an achievement the sheet did not print and hyoka computed, so that
+readers (and the PDF importer) tell it from a printed one."""
+
+KIND_LABELS = {ValueKind.TARGET: "目標値", ValueKind.ESTIMATE: "見込値", ValueKind.ACTUAL: "実績"}
+COMPARISON_LABELS = {
+    Comparison.AT_LEAST: "目標値以上",
+    Comparison.AT_MOST: "目標値以下",
+    Comparison.EXACT: "目標値と一致",
+    Comparison.RANGE: "目標範囲内",
+}
+
+
 def _trend_cell(indicator: Indicator, year: int) -> Cell:
     printed = indicator.printed_trends.get(year)
-    return Cell((printed or year_trend(indicator, year)).value)
+    if printed is not None:
+        return Cell(printed.value)
+    return Cell(year_trend(indicator, year).value + COMPUTED_MARK)
+
+
+def _printed_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
+    """A cell of the indicator table: blank without a figure for the year, ー for a figure
+    not known; the actual column shows the estimate (見込) beside or instead of the actual."""
+    item = _find(indicator, year, kind)
+    if kind is not ValueKind.ACTUAL:
+        return Cell("" if item is None else _value_text(item))
+    estimate = _find(indicator, year, ValueKind.ESTIMATE)
+    if estimate is None:
+        return Cell("" if item is None else _value_text(item))
+    if item is None:
+        return Cell(_value_text(estimate), "見込")
+    return Cell(_value_text(item), f"見込：{_value_text(estimate)}")
+
+
+def target_note(indicator: Indicator) -> str:
+    """（低いほど良い・目標値以下・R5年度〜R12年度の累計）; empty for the usual target (higher
+    is better, at least the target, one year)."""
+    lower = indicator.direction is Direction.LOWER_IS_BETTER
+    target = indicator.target
+    parts = ["低いほど良い"] if lower else []
+    usual = Comparison.AT_MOST if lower else Comparison.AT_LEAST
+    if target.comparison is not usual:
+        parts.append(COMPARISON_LABELS[target.comparison])
+    if target.cumulative and target.start_year is not None and target.end_year is not None:
+        parts.append(f"{fiscal_year(target.start_year)}〜{fiscal_year(target.end_year)}の累計")
+    return f"（{'・'.join(parts)}）" if parts else ""
+
+
+def _other_values_note(indicator: Indicator, year: int) -> list[str]:
+    """Figures of years (or kinds) the table has no column for, so that none is lost."""
+    shown = {(year, ValueKind.TARGET)} | {
+        (shown_year, kind)
+        for shown_year in (year - 2, year - 1, year)
+        for kind in (ValueKind.ACTUAL, ValueKind.ESTIMATE)
+    }
+    others = [
+        f"{fiscal_year(item.fiscal_year)}{KIND_LABELS[item.kind]}：{_value_text(item)}"
+        for item in indicator.values
+        if (item.fiscal_year, item.kind) not in shown
+    ]
+    return [f"※指標{indicator.number}：その他の年度の数値　{'、'.join(others)}"] if others else []
 
 
 def _correction_notes(indicator: Indicator) -> list[str]:
@@ -160,11 +221,23 @@ def _correction_notes(indicator: Indicator) -> list[str]:
             told = "修正前" in indicator.target_reason and before in indicator.target_reason
             if told:
                 continue
-            where = f"{correction.noted_in}に記載した" if correction.noted_in else ""
-            reason = (
-                correction.reason or f"{where}{fiscal_year(item.fiscal_year)}の数値を修正しました"
-            )
-            notes.append(f"※指標{indicator.number}：{reason}（修正前：{before}、修正後：{after}）")
+            what = f"{fiscal_year(item.fiscal_year)}{KIND_LABELS[item.kind]}"
+            figures = f"（修正前：{before}、修正後：{after}）"
+            written = f"{correction.noted_in}に記載した{what}"
+            if (
+                correction.noted_in
+                and correction.reason.startswith(written)
+                and not any(ch.isspace() or ch == "※" for ch in correction.reason)
+            ):
+                # The sheets' own wording, which the text and PDF importers read back.
+                notes.append(f"※指標{indicator.number}：{correction.reason}{figures}")
+                continue
+            note = f"※指標{indicator.number}：{what}の修正{figures}"
+            if correction.noted_in:
+                note += f"。記載：{correction.noted_in}"
+            if correction.reason:
+                note += f"。理由：{correction.reason}"
+            notes.append(note)
     return notes
 
 
@@ -174,18 +247,26 @@ def _indicator_row(indicator: Indicator, columns: list[Column], year: int) -> In
         if column.label == "推移":
             cells.append(_trend_cell(indicator, column.year))
         elif column.label == "目標値":
-            cells.append(_value_cell(indicator, column.year, ValueKind.TARGET))
+            cells.append(_printed_cell(indicator, column.year, ValueKind.TARGET))
         else:
-            cells.append(_value_cell(indicator, column.year, ValueKind.ACTUAL))
-    status = indicator.printed_achievement or achievement(indicator, year)
+            cells.append(_printed_cell(indicator, column.year, ValueKind.ACTUAL))
+    computed = achievement(indicator, year) if indicator.printed_achievement is None else None
+    status = (
+        indicator.printed_achievement.value
+        if indicator.printed_achievement is not None
+        else computed.value + COMPUTED_MARK
+        if computed is not None
+        else MISSING
+    )
     return IndicatorRow(
         number=indicator.number,
         name=indicator.name,
+        spec=target_note(indicator),
         unit=indicator.unit,
         cells=cells,
-        achievement=status.value if status else MISSING,
+        achievement=status,
         target_reason=indicator.target_reason,
-        notes=_correction_notes(indicator),
+        notes=_other_values_note(indicator, year) + _correction_notes(indicator),
         analysis=indicator.analysis,
         trends=[(fiscal_year(y), _trend_cell(indicator, y).text) for y in (year - 1, year)],
     )

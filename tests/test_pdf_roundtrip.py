@@ -1,0 +1,133 @@
+"""Every field of a factory sheet (tests/sheets.py) survives model → PDF → model.
+
+What a PDF cannot carry, and so what ``carried`` normalises before comparing:
+
+- the order of one year's figures in ``Indicator.values``: the table prints them in
+  columns, and importers list them by year, then kind name (both importers alike);
+- ``Component.quantities``: the sheet prints the output text (下段), and quantities are read
+  from it as the text importer does, so they are what that text says.
+
+Everything else is compared with ``==``: the target note under the indicator name
+（低いほど良い・目標範囲内・R5年度〜R12年度の累計）, blank cells for years without a figure and ー
+for a figure not known, an estimate beside an actual, figures of years outside the three
+columns, corrections with where they were published, and trends: a computed one is marked
+＊ and not read back as printed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hyoka.importers import parse_file
+from hyoka.importers._text_subprojects import parse_quantities
+from hyoka.model import (
+    Comparison,
+    Correction,
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Sheet,
+    TargetSpec,
+    Trend,
+    ValueKind,
+)
+from hyoka.render.pdf import render_pdf
+from sheets import other_sheet, sample_sheet
+
+
+def carried(sheet: Sheet) -> Sheet:
+    """The sheet as a PDF can carry it (see the module docstring)."""
+    copy = sheet.model_copy(deep=True)
+    for indicator in copy.indicators:
+        indicator.values = sorted(indicator.values, key=lambda v: (v.fiscal_year, v.kind.value))
+    for sub in copy.sub_projects:
+        for component in sub.components:
+            component.quantities = parse_quantities(component.output)
+    return copy
+
+
+def every_field_sheet() -> Sheet:
+    """The sample sheet with what the plain factory leaves out: figures outside the three
+    years and kinds the table shows, an estimate beside an actual, corrections worded three
+    ways, a lower-is-better indicator with the usual comparison, a missing printed trend."""
+    sheet = sample_sheet()
+    cumulative = sheet.indicators[1]
+    cumulative.values = [
+        *cumulative.values,
+        IndicatorValue(fiscal_year=2030, kind=ValueKind.TARGET, value=Decimal(3000)),
+        IndicatorValue(fiscal_year=2020, kind=ValueKind.ACTUAL, value=Decimal(512)),
+        IndicatorValue(fiscal_year=2022, kind=ValueKind.TARGET, value=None),
+        IndicatorValue(fiscal_year=2022, kind=ValueKind.ESTIMATE, value=Decimal("480.5")),
+    ]
+    first = sheet.indicators[0]
+    actual = next(v for v in first.values if v.fiscal_year == 2021)
+    actual.corrections = [
+        Correction(before=Decimal(12), after=Decimal(11), reason="", noted_in="R4年度のシート"),
+        Correction(before=Decimal(-3), after=Decimal(11), reason="集計 誤り", noted_in=""),
+        Correction(
+            before=Decimal(10),
+            after=Decimal(11),
+            reason="R4年度点検のシートに記載したR3年度実績が誤っていたため修正しました",
+            noted_in="R4年度点検のシート",
+        ),
+    ]
+    fewer = Indicator(
+        number="④",
+        name="事故件数",
+        unit="件",
+        direction=Direction.LOWER_IS_BETTER,
+        target=TargetSpec(comparison=Comparison.AT_MOST),
+        values=[
+            IndicatorValue(fiscal_year=2021, kind=ValueKind.ACTUAL, value=Decimal(9)),
+            IndicatorValue(fiscal_year=2022, kind=ValueKind.ACTUAL, value=Decimal(5)),
+            IndicatorValue(fiscal_year=2023, kind=ValueKind.TARGET, value=Decimal(4)),
+            IndicatorValue(fiscal_year=2023, kind=ValueKind.ACTUAL, value=Decimal(6)),
+        ],
+        printed_trends={2023: Trend.WORSENED},
+    )
+    sheet.indicators = [*sheet.indicators, fewer]
+    return sheet
+
+
+FACTORIES = {"sample": sample_sheet, "other": other_sheet, "every_field": every_field_sheet}
+
+
+@pytest.fixture(scope="module", params=sorted(FACTORIES))
+def round_trip(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Sheet, Sheet]:
+    sheet = FACTORIES[request.param]()
+    path: Path = tmp_path_factory.mktemp("roundtrip") / f"{request.param}.pdf"
+    path.write_bytes(render_pdf(sheet))
+    parsed = parse_file(path)
+    assert parsed.notes.complete, [problem.describe() for problem in parsed.notes.missing]
+    return sheet, parsed.sheet
+
+
+def test_factory_sheet_round_trip_is_lossless(round_trip: tuple[Sheet, Sheet]) -> None:
+    sheet, parsed = round_trip
+    assert parsed == carried(sheet)
+
+
+def test_what_carried_normalises_is_only_order_and_derived_quantities(
+    round_trip: tuple[Sheet, Sheet],
+) -> None:
+    sheet, parsed = round_trip
+    for mine, theirs in zip(sheet.indicators, parsed.indicators, strict=True):
+        assert sorted(mine.values, key=repr) == sorted(theirs.values, key=repr)
+    outputs = [c.output for s in sheet.sub_projects for c in s.components]
+    assert outputs == [c.output for s in parsed.sub_projects for c in s.components]
+
+
+def test_computed_trends_are_not_read_back_as_printed(round_trip: tuple[Sheet, Sheet]) -> None:
+    sheet, parsed = round_trip
+    # The factory sheets leave some trends unprinted: the layout computes and marks them.
+    assert any(len(indicator.printed_trends) < 2 for indicator in sheet.indicators), (
+        "the factory should leave a trend unprinted"
+    )
+    assert [i.printed_trends for i in parsed.indicators] == [
+        i.printed_trends for i in sheet.indicators
+    ]
