@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from typer.testing import CliRunner
 
 from hyoka.cli import app
@@ -372,3 +372,16 @@ def test_implausible_years_are_unknown_with_a_warning(engine: Engine, tmp_path: 
     # Labels of such years, wherever they still come from, do not fail.
     assert era_label(2) == "2年度" and era_short(2) == "2"
     assert era_label(2019) == "令和元年度"
+
+
+def test_reimport_after_a_change_of_hashing_adds_no_revision(engine: Engine) -> None:
+    # Stores written with another content hash (an earlier hyoka) re-import as unchanged.
+    import_files(engine=engine, paths=[SAMPLE])
+    with transaction(engine) as session:
+        session.execute(update(NationalSheetRow).values(content_hash="older"))
+    again = import_files(engine=engine, paths=[SAMPLE])
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 34)
+    with transaction(engine) as session:
+        assert session.scalar(select(func.max(SheetRow.revision))) == 1
+        hashes = set(session.scalars(select(NationalSheetRow.content_hash)))
+    assert "older" not in hashes and len(hashes) == 34

@@ -19,6 +19,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -223,6 +224,7 @@ def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]
             results[index] = Saved(row.id, SaveState.UNCHANGED)
         else:
             changed.append((index, row.id, row.revision + 1))
+    changed = _really_changed(session, chunk, changed, documents, hashes, results)
 
     if changed:
         ids = [sheet_id for _, sheet_id, _ in changed]
@@ -304,6 +306,45 @@ def _save_chunk(session: Session, chunk: list[tuple[Sheet, str]]) -> list[Saved]
             replace=replace,
         )
     return [saved for saved in results if saved is not None]
+
+
+def _really_changed(
+    session: Session,
+    chunk: list[tuple[Sheet, str]],
+    changed: list[tuple[int, int, int]],
+    documents: list[str],
+    hashes: list[str],
+    results: list[Saved | None],
+) -> list[tuple[int, int, int]]:
+    """The changed sheets whose document differs from their current revision's.
+
+    A differing hash alone is not enough: a hash written by another version of the
+    hashing (or by no version: ``save_sheet`` of a prefecture sheet) must not add a
+    revision identical to the current one. Such sheets only get the hash renewed.
+    """
+    if not changed:
+        return changed
+    current: dict[int, Any] = {}
+    for part in _chunks([sheet_id for _, sheet_id, _ in changed]):
+        found = session.execute(
+            select(_REVISIONS.c.sheet_id, _REVISIONS.c.document)
+            .join(SHEETS, SHEETS.c.id == _REVISIONS.c.sheet_id)
+            .where(_REVISIONS.c.sheet_id.in_(part), _REVISIONS.c.revision == SHEETS.c.revision)
+        )
+        current.update((sheet_id, document) for sheet_id, document in found)
+    really: list[tuple[int, int, int]] = []
+    renewed: list[dict[str, Any]] = []
+    for index, sheet_id, revision in changed:
+        if current.get(sheet_id) == orjson.loads(documents[index]):
+            results[index] = Saved(sheet_id, SaveState.UNCHANGED)
+            renewed.append({"row_sheet_id": sheet_id, "content_hash": hashes[index]})
+        else:
+            really.append((index, sheet_id, revision))
+    if renewed:
+        session.execute(
+            update(NATIONAL).where(NATIONAL.c.sheet_id == bindparam("row_sheet_id")), renewed
+        )
+    return really
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
