@@ -75,7 +75,7 @@ def _serve(tmp_path: Path) -> Iterator[LiveServer]:
     app = create_app(Settings(database_url=database_url))
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", lifespan="off")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -38,6 +39,11 @@ def staff_server(live_server: LiveServer) -> Iterator[LiveServer]:
 
 
 def log_in(page: Page, server: LiveServer, login: str) -> None:
+    events: list[str] = []
+    page.on("request", lambda r: events.append(f"{time.monotonic():.2f} start {r.method} {r.url}"))
+    page.on("requestfinished", lambda r: events.append(f"{time.monotonic():.2f} done {r.url}"))
+    page.on("requestfailed", lambda r: events.append(f"{time.monotonic():.2f} fail {r.url}"))
+    page.on("load", lambda p: events.append(f"{time.monotonic():.2f} load {p.url}"))
     page.goto(server.url + "/login")
     page.fill("#login-name", login)
     page.fill("#login-password", PASSWORD)
@@ -47,7 +53,10 @@ def log_in(page: Page, server: LiveServer, login: str) -> None:
         page.get_by_role("button", name="ログイン").click()
     # A refused login answers with the form again: say what the server said.
     assert answer.value.status == 303, f"{login}: {answer.value.status} {page.content()[:2000]}"
-    page.wait_for_url(re.compile(r"/staff$"))
+    try:
+        page.wait_for_url(re.compile(r"/staff$"))
+    except Exception as error:
+        raise AssertionError(f"{time.monotonic():.2f} {page.url}\n" + "\n".join(events)) from error
 
 
 def open_seed(page: Page, server: LiveServer) -> int:

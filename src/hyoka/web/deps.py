@@ -28,7 +28,12 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session in one transaction: committed after the route returns, rolled back on error."""
+    """A session in one transaction: committed after the route returns, rolled back on error.
+
+    Used with ``scope="function"``: the commit happens before the response is sent, so a
+    client following a redirect (login, save) always reads what the request wrote, and a
+    failed commit is an error response instead of a success reported for lost data.
+    """
     with transaction(get_engine(request)) as session:
         yield session
 
@@ -44,7 +49,7 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
