@@ -210,5 +210,25 @@ def test_render_command_over_the_store(db_url: str, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "保存されていません" in missing.stderr
 
 
+def test_render_command_renders_pdfs_in_a_pool_of_processes(tmp_path: Path) -> None:
+    # Once, on SQLite: starting the workers costs seconds, the store is not what is tested.
+    db_url = f"sqlite:///{tmp_path / 'hyoka.sqlite'}"
+    engine = create_engine_for(db_url)
+    migrate(engine)
+    sheets = [parse_file(path).sheet for path in SEEDS]
+    with transaction(engine) as session:
+        for sheet in sheets:
+            save_sheet(session=session, sheet=sheet)
+    engine.dispose()
+    pdfs = tmp_path / "pdfs"
+    result = runner.invoke(app, ["render", "--db", db_url, "--jobs", "2", "-o", str(pdfs)])
+    assert result.exit_code == 0, result.output
+    for sheet in sheets:
+        number = sheet.header.program_number.replace(" ", "-")
+        with pdfplumber.open(pdfs / f"{number}_{sheet.header.fiscal_year}_点検.pdf") as pdf:
+            # each file is its own sheet's, in the order the pool gave them back
+            assert sheet.header.program_name in squeeze(pdf.pages[0].extract_text())
+
+
 def test_pdftoppm_and_pdffonts_are_installed() -> None:
     assert shutil.which("pdftoppm") and shutil.which("pdffonts")
