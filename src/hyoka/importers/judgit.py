@@ -239,18 +239,25 @@ def _items(record: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, An
         yield path, item
 
 
-def _text(value: Any, path: str) -> str:
-    if type(value) is str:  # the common case first: these helpers run ~100 times a sheet
+def _at(path: str, key: str) -> str:
+    # The field's path, built only when it is reported: these readers run ~150 times a
+    # sheet, so they take the parent's path and the key apart.
+    return f"{path}.{key}" if key else path
+
+
+def _text(value: Any, path: str, key: str = "") -> str:
+    if type(value) is str:  # the common case first
         return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise RecordError(path, f"文字列ではありません({value!r})")
+        raise RecordError(_at(path, key), f"文字列ではありません({value!r})")
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, list):
-        return "\n".join(_text(item, path) for item in value if item is not None)
-    raise RecordError(path, f"文字列ではありません({type(value).__name__})")
+        where = _at(path, key)
+        return "\n".join(_text(item, where) for item in value if item is not None)
+    raise RecordError(_at(path, key), f"文字列ではありません({type(value).__name__})")
 
 
 def _texts(value: Any, path: str) -> list[str]:
@@ -259,7 +266,7 @@ def _texts(value: Any, path: str) -> list[str]:
     return [text for text in texts if text]
 
 
-def _decimal(value: Any, path: str) -> Decimal | None:
+def _decimal(value: Any, path: str, key: str = "") -> Decimal | None:
     """An exact number from a JSON number or text; None for null and printed blanks."""
     if value is None:
         return None
@@ -271,11 +278,11 @@ def _decimal(value: Any, path: str) -> Decimal | None:
         # the binary expansion 47.96625599999999….
         return Decimal(repr(value))
     if isinstance(value, bool):
-        raise RecordError(path, f"数値ではありません({value!r})")
+        raise RecordError(_at(path, key), f"数値ではありません({value!r})")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        raise RecordError(path, f"数値ではありません({value!r})")
+        raise RecordError(_at(path, key), f"数値ではありません({value!r})")
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
         if text in _NONE_MARKS:
@@ -285,21 +292,21 @@ def _decimal(value: Any, path: str) -> Decimal | None:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise RecordError(path, f"数値ではありません({value!r})") from None
+            raise RecordError(_at(path, key), f"数値ではありません({value!r})") from None
         if not number.is_finite():
-            raise RecordError(path, f"数値ではありません({value!r})")
+            raise RecordError(_at(path, key), f"数値ではありません({value!r})")
         return number
-    raise RecordError(path, f"数値ではありません({type(value).__name__})")
+    raise RecordError(_at(path, key), f"数値ではありません({type(value).__name__})")
 
 
-def _int(value: Any, path: str) -> int | None:
+def _int(value: Any, path: str, key: str = "") -> int | None:
     if type(value) is int:
         return value
-    number = _decimal(value, path)
+    number = _decimal(value, path, key)
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise RecordError(path, f"整数ではありません({value!r})")
+        raise RecordError(_at(path, key), f"整数ではありません({value!r})")
     return int(number)
 
 
@@ -312,7 +319,7 @@ def _year_or_unknown(value: Any, path: str, warnings: list[RecordError]) -> int 
 
 
 def _year(item: dict[str, Any], path: str) -> int:
-    year = _int(item.get("年度"), f"{path}.年度")
+    year = _int(item.get("年度"), path, "年度")
     if year is None:
         raise RecordError(f"{path}.年度", "ありません")
     return year
@@ -320,7 +327,7 @@ def _year(item: dict[str, Any], path: str) -> int:
 
 def _budget(item: dict[str, Any], path: str) -> dict[str, Any]:
     row: dict[str, Any] = {
-        name: _decimal(item.get(key), f"{path}.{key}") for name, key in _BUDGET_FIELDS.items()
+        name: _decimal(item.get(key), path, key) for name, key in _BUDGET_FIELDS.items()
     }
     row["fiscal_year"] = _year(item, path)
     return row
@@ -333,16 +340,16 @@ def _outcome(
     for year_path, year_item in _items(item, "成果実績"):
         where = f"{path}.{year_path}"
         year = _year(year_item, where)
-        target = _decimal(year_item.get("目標値"), f"{where}.目標値")
-        actual = _decimal(year_item.get("成果実績"), f"{where}.成果実績")
+        target = _decimal(year_item.get("目標値"), where, "目標値")
+        actual = _decimal(year_item.get("成果実績"), where, "成果実績")
         if target is not None:
             values.append(_value(year, ValueKind.TARGET, target))
         if actual is not None:
             values.append(_value(year, ValueKind.ACTUAL, actual))
     final_year = _year_or_unknown(item.get("目標最終年度"), f"{path}.目標最終年度", warnings)
-    printed = _text(item.get("目標値"), f"{path}.目標値")
+    printed = _text(item.get("目標値"), path, "目標値")
     try:
-        final = _decimal(item.get("目標値"), f"{path}.目標値")
+        final = _decimal(item.get("目標値"), path, "目標値")
     except RecordError:
         final = None  # 精査中, ±10％以内 …: kept as printed in target_text
     target_text = printed if printed and final is None else ""
@@ -358,9 +365,9 @@ def _outcome(
             target_text = printed  # no year to place it in, or differing from that year's
     return {
         "number": str(number),
-        "name": _text(item.get("成果指標"), f"{path}.成果指標"),
-        "goal": _text(item.get("成果目標"), f"{path}.成果目標"),
-        "unit": _text(item.get("単位"), f"{path}.単位"),
+        "name": _text(item.get("成果指標"), path, "成果指標"),
+        "goal": _text(item.get("成果目標"), path, "成果目標"),
+        "unit": _text(item.get("単位"), path, "単位"),
         "target": {"end_year": final_year},
         "target_text": target_text,
         "values": values,
@@ -372,38 +379,38 @@ def _output(number: int, item: dict[str, Any], path: str) -> dict[str, Any]:
     for year_path, year_item in _items(item, "活動実績"):
         where = f"{path}.{year_path}"
         year = _year(year_item, where)
-        estimate = _decimal(year_item.get("当初見込み"), f"{where}.当初見込み")
-        actual = _decimal(year_item.get("活動実績"), f"{where}.活動実績")
+        estimate = _decimal(year_item.get("当初見込み"), where, "当初見込み")
+        actual = _decimal(year_item.get("活動実績"), where, "活動実績")
         if estimate is not None:
             values.append(_value(year, ValueKind.ESTIMATE, estimate))
         if actual is not None:
             values.append(_value(year, ValueKind.ACTUAL, actual))
     return {
         "number": str(number),
-        "name": _text(item.get("活動指標"), f"{path}.活動指標"),
-        "unit": _text(item.get("単位"), f"{path}.単位"),
+        "name": _text(item.get("活動指標"), path, "活動指標"),
+        "unit": _text(item.get("単位"), path, "単位"),
         "values": values,
     }
 
 
 def _recipient(item: dict[str, Any], path: str) -> dict[str, Any]:
     return {
-        "fiscal_year": _int(item.get("年度"), f"{path}.年度"),
-        "group": _text(item.get("グループ"), f"{path}.グループ"),
-        "number": _int(item.get("番号"), f"{path}.番号"),
-        "name": _text(item.get("支出先名"), f"{path}.支出先名"),
-        "corporate_number": _text(item.get("法人番号"), f"{path}.法人番号"),
-        "description": _text(item.get("業務概要"), f"{path}.業務概要"),
-        "amount": _decimal(item.get("支出額"), f"{path}.支出額"),
+        "fiscal_year": _int(item.get("年度"), path, "年度"),
+        "group": _text(item.get("グループ"), path, "グループ"),
+        "number": _int(item.get("番号"), path, "番号"),
+        "name": _text(item.get("支出先名"), path, "支出先名"),
+        "corporate_number": _text(item.get("法人番号"), path, "法人番号"),
+        "description": _text(item.get("業務概要"), path, "業務概要"),
+        "amount": _decimal(item.get("支出額"), path, "支出額"),
     }
 
 
 def _link(item: dict[str, Any], path: str) -> dict[str, Any]:
     parts = [_text(item.get(f"事業番号{part}"), f"{path}.事業番号{part}") for part in range(1, 6)]
     return {
-        "fiscal_year": _int(item.get("年度"), f"{path}.年度"),
-        "ministry": _text(item.get("府省庁"), f"{path}.府省庁"),
-        "program_number": _text(item.get("事業番号"), f"{path}.事業番号")
+        "fiscal_year": _int(item.get("年度"), path, "年度"),
+        "ministry": _text(item.get("府省庁"), path, "府省庁"),
+        "program_number": _text(item.get("事業番号"), path, "事業番号")
         or "-".join(part for part in parts if part),
     }
 
