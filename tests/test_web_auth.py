@@ -32,6 +32,7 @@ from hyoka.web.auth import (
     require_permission,
     require_role,
 )
+from hyoka.web.deps import get_session
 
 PASSWORD = "長野県の事業を良くする合言葉"
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -348,3 +349,25 @@ def test_every_mutating_route_refuses_a_missing_or_wrong_csrf_token(real_app: Fa
     assert refused_without == routes
     assert refused_wrong == routes
     assert accepted_right == routes  # the check refuses only what it should
+
+
+# --- transactions end before responses ----------------------------------------------
+
+
+def test_every_route_commits_its_transaction_before_responding(real_app: FastAPI) -> None:
+    # A redirect after a write (login, save) is followed at once: if the commit ran after
+    # the response was sent, the next request could miss what this one wrote.
+    def session_scopes(dependant: Any) -> Iterator[str | None]:
+        for child in dependant.dependencies:
+            if child.call is get_session:
+                yield child.scope
+            yield from session_scopes(child)
+
+    scopes = {
+        (route.path, scope)
+        for route in iter_route_contexts(real_app.routes)
+        if getattr(route, "dependant", None) is not None
+        for scope in session_scopes(route.dependant)
+    }
+    assert ("/login", "function") in scopes
+    assert {scope for _, scope in scopes} == {"function"}
