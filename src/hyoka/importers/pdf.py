@@ -6,6 +6,13 @@ template's labels: the page header (事業番号, 事業名, 部局 …), the se
 ruled x ranges are the columns; rows come from the rulings below them. Sections and
 tables may continue onto following pages (tables repeat their header there).
 
+Every model field the layout prints comes back (tests/test_pdf_roundtrip.py): the target
+note under an indicator's name, blank cells (no figure) apart from ー (a figure not known),
+an estimate beside its actual, the notes with other years' figures and corrections.
+A trend or achievement marked ＊ was computed by hyoka, not printed, and is not read.
+Not carried: the order of one year's figures, and quantities apart from the output text
+they are read from.
+
 >>> parsed = parse_pdf_file(Path("sheet.pdf"))   # doctest: +SKIP
 >>> parsed.sheet.header.program_number           # doctest: +SKIP
 '07 01 01'
