@@ -107,10 +107,8 @@ def changes_report(
     # judgement once per judged year, picked in SQL (window functions) over the facts.
     number = program if program and lineage is None else None
     sheets = read_money_sheets(session=session, scope=scope, number=number)
-    year_totals = sum_newest_money(session=session, scope=scope, column="total_yen", number=number)
-    year_spent = sum_newest_money(
-        session=session, scope=scope, column="executed_yen", number=number
-    )
+    newest = sum_newest_money(session=session, scope=scope, number=number)
+    year_totals, year_spent = newest["total_yen"], newest["executed_yen"]
     year_results = count_newest_judgements(session=session, scope=scope, number=number)
     rows: list[ChangeRow] = []
     previous: ChangeRow | None = None

@@ -27,9 +27,12 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal,
+    null,
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -901,62 +904,92 @@ def read_money_sheets(
 
 
 def sum_newest_money(
-    *, session: Session, scope: Scope, column: str, number: str | None = None
-) -> dict[int, tuple[int, Decimal]]:
-    """Budget year → (programs, yen) of ``column`` (``total_yen`` or ``executed_yen``),
-    each program's amount taken from the newest sheet printing it (the first by id and
-    row on a tie).
+    *, session: Session, scope: Scope, number: str | None = None
+) -> dict[str, dict[int, tuple[int, Decimal]]]:
+    """For ``total_yen`` and ``executed_yen``: budget year → (programs, yen), each program's
+    amount taken from the newest sheet printing it (the first by id and row on a tie).
 
-    Summed in SQL when that is exact: PostgreSQL's NUMERIC always, SQLite when every
-    amount is a whole number of yen (its sum is then an integer); else in Python.
+    One statement: both picks in one window pass, summed in SQL where that is exact —
+    PostgreSQL's NUMERIC always; on SQLite, which keeps the decimals as text, whole yen sum
+    as integers and the few amounts with a fraction (float noise of the source such as
+    337976387.00000005) come back as rows and are added here.
     """
     money = FactMoneyRow.__table__.c
-    ranked = _scoped(
+    sqlite = session.connection().dialect.name == "sqlite"
+    columns = ("total_yen", "executed_yen")
+
+    # The scope's sheets first, once each (materialised: else SQLite tests the latest-stage
+    # condition for every money row), then their money.
+    sheets = _scoped(
         select(
-            money.fiscal_year.label("year"),
-            _raw(money[column]).label("amount"),
-            func.row_number()
-            .over(
-                partition_by=(_program_key(), money.fiscal_year),
-                order_by=(SheetRow.fiscal_year.desc(), SheetRow.id, money.position),
-            )
-            .label("rank"),
+            SheetRow.id,
+            SheetRow.fiscal_year,
+            SheetRow.kind,
+            NationalSheetRow.program_id,
+            case((NationalSheetRow.program_id.is_(None), SheetRow.program_number)).label("number"),
         )
         .select_from(SheetRow)
-        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
-        .join(FactMoneyRow.__table__, money.sheet_id == SheetRow.id)
-        .where(money[column].is_not(None)),
+        .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id),
         scope,
     )
     if number is not None:
-        ranked = ranked.where(SheetRow.program_number == number)
-    picked = ranked.subquery()
-    newest = picked.c.rank == 1
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":  # NUMERIC sums are exact
-        sums = connection.execute(
-            select(picked.c.year, func.count(), func.sum(picked.c.amount))
-            .where(newest)
-            .group_by(picked.c.year)
+        sheets = sheets.where(SheetRow.program_number == number)
+    scoped = sheets.cte("scoped").prefix_with("MATERIALIZED")
+
+    def rank(column: str) -> Any:
+        return func.row_number().over(
+            # The program across years (SheetInfo.program_key) as columns: kind, lineage
+            # group, else 事業番号.
+            partition_by=(
+                scoped.c.kind,
+                scoped.c.program_id,
+                scoped.c.number,
+                money.fiscal_year,
+            ),
+            order_by=(
+                money[column].is_(None),
+                scoped.c.fiscal_year.desc(),
+                scoped.c.id,
+                money.position,
+            ),
         )
-        return {year: (count, Decimal(amount)) for year, count, amount in sums}
-    # SQLite keeps the decimals as text: it sums whole numbers of yen exactly (as integers)
-    # but anything with a fraction as a float, so the few fractions (float noise of the
-    # source such as 337976387.00000005) are added here.
-    whole = picked.c.amount.not_like("%.%")
-    found: dict[int, tuple[int, Decimal]] = {
-        year: (count, Decimal(amount or 0))
-        for year, count, amount in connection.execute(
-            select(picked.c.year, func.count(), func.sum(case((whole, picked.c.amount))))
-            .where(newest)
-            .group_by(picked.c.year)
+
+    ranked = (
+        select(
+            money.fiscal_year.label("year"),
+            *(_raw(money[column]).label(column) for column in columns),
+            *(rank(column).label(f"{column}_rank") for column in columns),
         )
-    }
-    for year, amount in connection.execute(
-        select(picked.c.year, picked.c.amount).where(newest, ~whole)
-    ):
-        count, total = found[year]
-        found[year] = (count, total + Decimal(amount))
+        .select_from(scoped)
+        .join(FactMoneyRow.__table__, money.sheet_id == scoped.c.id)
+        .cte("ranked")
+    )
+    parts: list[Any] = []
+    for column in columns:
+        amount = ranked.c[column]
+        newest = and_(ranked.c[f"{column}_rank"] == 1, amount.is_not(None))
+        whole = amount.not_like("%.%") if sqlite else None
+        summed = func.sum(amount if whole is None else case((whole, amount)))
+        parts.append(
+            select(literal(column), ranked.c.year, func.count(), summed, null())
+            .where(newest)
+            .group_by(ranked.c.year)
+        )
+        if whole is not None:
+            parts.append(
+                select(literal(column), ranked.c.year, literal(0), null(), amount).where(
+                    newest, ~whole
+                )
+            )
+    found: dict[str, dict[int, tuple[int, Decimal]]] = {column: {} for column in columns}
+    rows = session.connection().execute(union_all(*parts)).all()
+    for column, year, count, total, _ in rows:  # the sums first, then the fractions
+        if count:
+            found[column][year] = (count, Decimal(total or 0))
+    for column, year, count, _, fraction in rows:
+        if not count:
+            programs, total = found[column][year]
+            found[column][year] = (programs, total + Decimal(fraction))
     return found
 
 
