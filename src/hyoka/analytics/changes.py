@@ -10,7 +10,7 @@ indicators' yearly actuals are listed too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -89,18 +89,20 @@ def changes_report(
     program: str | None = None,
     organisation: str | None = None,
     policy: str | None = None,
+    public: bool = False,
 ) -> ChangesReport:
     """The subject's budget, spending and achievement per year with changes from the year
-    before. ``program`` is a 事業番号 (a national one brings its whole lineage)."""
-    scope = Scope(kind=kind, organisation=organisation, policy=policy)
+    before. ``program`` is a 事業番号 (a national one brings its whole lineage); ``public``
+    reads only published versions (see :class:`Scope`)."""
+    scope = Scope(kind=kind, organisation=organisation, policy=policy, public=public)
     subject = " / ".join(part for part in (organisation, policy) if part) or "全体"
     lineage: int | None = None
     if program:
         lineage = find_lineage(session=session, program_number=program)
         if lineage is not None:
-            scope = Scope(kind=kind, lineage=lineage, organisation=organisation, policy=policy)
+            scope = replace(scope, lineage=lineage)
         else:
-            scope = Scope(kind=kind, program=program, organisation=organisation, policy=policy)
+            scope = replace(scope, program=program)
         subject = program
     fill_facts(session=session)
     # Each program's money per budget year from its newest sheet, and each indicator's

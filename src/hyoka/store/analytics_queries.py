@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from hyoka.model import STAGE_ORDER, MoneyUnit, SheetKind, ValueKind
+from hyoka.store.catalog import published
 from hyoka.store.facts import VERSION as FACTS_VERSION
 from hyoka.store.facts import fill_missing_facts
 from hyoka.store.facts_tables import (
@@ -75,7 +76,9 @@ class Scope:
 
     ``program`` matches a 事業番号 exactly or a part of 事業名; ``lineage`` is a national
     program's lineage group (``national_sheets.program_id``); ``policy`` a 施策分野
-    (code or name) of the prefecture or a 主要施策 of the national sheets.
+    (code or name) of the prefecture or a 主要施策 of the national sheets. ``public``
+    reads only what the public portal shows: of each program and year, the latest stage
+    that is published (drafts, submitted and returned versions stay with the staff).
     """
 
     kind: SheetKind | None = None
@@ -83,6 +86,7 @@ class Scope:
     program: str | None = None
     lineage: int | None = None
     policy: str | None = None
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,18 +201,21 @@ def _stage_rank(column: Any) -> ColumnElement[int]:
     return case(_STAGE_RANK, value=column, else_=-1)
 
 
-def _latest_stage() -> ColumnElement[bool]:
-    """No later stage of the same program and year exists.
+def _latest_stage(*, public: bool = False) -> ColumnElement[bool]:
+    """No later stage of the same program and year exists (``public``: no later published
+    stage, and this one is published).
 
     Matched on (事業番号, year) only, so that SQLite searches the sheets' unique key index
     (with the kind too it picks the (kind, year) index and scans a whole year per sheet).
     """
     later = aliased(SheetRow)
-    return ~exists().where(
+    newer = ~exists().where(
         later.program_number == SheetRow.program_number,
         later.fiscal_year == SheetRow.fiscal_year,
         _stage_rank(later.stage) > _stage_rank(SheetRow.stage),
+        *([published(later.id)] if public else []),
     )
+    return and_(newer, published(SheetRow.id)) if public else newer
 
 
 _SHEET_COLUMNS = (
@@ -258,7 +265,7 @@ def _select(*columns: Any) -> Select[Any]:
 
 
 def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
-    conditions = [_latest_stage()]
+    conditions = [_latest_stage(public=scope.public)]
     if scope.kind is not None:
         conditions.append(SheetRow.kind == scope.kind.value)
     if scope.organisation:

@@ -389,6 +389,7 @@ def _changes(build: _Build) -> Dashboard:
         program=filters.program,
         organisation=filters.organisation,
         policy=filters.policy,
+        public=True,
     )
     rows = [row for row in report.rows if filters.year is None or row.fiscal_year == filters.year]
     unit = filters.money_unit[0]

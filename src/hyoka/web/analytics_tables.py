@@ -41,7 +41,10 @@ class AnalyticsFilters:
     policy: str | None = None
 
     def scope(self) -> Scope:
-        return Scope(kind=self.kind, organisation=self.organisation, program=self.program)
+        # The dashboards are public: only published versions, as on the sheet pages.
+        return Scope(
+            kind=self.kind, organisation=self.organisation, program=self.program, public=True
+        )
 
     def query(self, **changes: Any) -> dict[str, str]:
         """The filters as query parameters (empty ones left out), some changed."""
