@@ -21,8 +21,9 @@ from hyoka.store import (
     sheet_history,
     transaction,
 )
+from hyoka.store.national import save_sheets
 from hyoka.store.search_tables import include_in_schema_comparison
-from hyoka.store.tables import Base, RevisionRow
+from hyoka.store.tables import Base, IndicatorRow, RevisionRow
 from sheets import other_sheet, row_counts, sample_sheet
 
 
@@ -205,3 +206,40 @@ def test_sqlite_file_folder_is_created(tmp_path_factory: pytest.TempPathFactory)
     finally:
         engine.dispose()
     assert path.is_file()
+
+
+def _achievement_a_year_back(sheet: Sheet) -> Sheet:
+    """The sheet with each printed 達成状況 dated the year before the sheet's own."""
+    year = sheet.header.fiscal_year - 1
+    indicators = [
+        indicator.model_copy(update={"printed_achievement_year": year})
+        if indicator.printed_achievement is not None
+        else indicator
+        for indicator in sheet.indicators
+    ]
+    dated = sheet.model_copy(update={"indicators": indicators})
+    assert any(i.printed_achievement_year == year for i in dated.indicators)
+    return dated
+
+
+@pytest.mark.parametrize("writer", ["save_sheet", "save_sheets"])
+def test_a_printed_achievement_keeps_a_year_other_than_the_sheets(
+    engine: Engine, writer: str
+) -> None:
+    sheet = _achievement_a_year_back(sample_sheet())
+    with transaction(engine) as session:
+        if writer == "save_sheet":
+            save_sheet(session=session, sheet=sheet, source="")
+        else:  # the national bulk path writes the same indicator rows
+            save_sheets(session=session, sheets=[(sheet, "")])
+    loaded = _load(engine, sheet)
+    assert loaded is not None
+    assert [i.printed_achievement_year for i in loaded.indicators] == [
+        i.printed_achievement_year for i in sheet.indicators
+    ]
+    assert loaded == sheet
+    with transaction(engine) as session:
+        stored = session.scalars(
+            select(IndicatorRow.printed_achievement_year).order_by(IndicatorRow.position)
+        ).all()
+    assert stored == [i.printed_achievement_year for i in sheet.indicators]

@@ -576,6 +576,7 @@ def _insert_indicators(session: Session, sheets: Iterable[tuple[int, Sheet]]) ->
                     if indicator.printed_achievement is None
                     else indicator.printed_achievement.value
                 ),
+                "printed_achievement_year": indicator.printed_achievement_year,
             }
             for sheet_id, role, position, indicator in owners
         ],

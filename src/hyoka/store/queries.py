@@ -268,6 +268,7 @@ def _indicator(row: IndicatorRow) -> Indicator:
         printed_achievement=(
             None if row.printed_achievement is None else Achievement(row.printed_achievement)
         ),
+        printed_achievement_year=row.printed_achievement_year,
     )
 
 

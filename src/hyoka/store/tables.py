@@ -6,8 +6,8 @@ of its current version; the child tables hold the rest of that version, in order
 version as the JSON document of :class:`hyoka.model.Sheet`.
 
 The migration ``migrations/versions/0001_initial.py`` spells out the same schema, and
-``docs/opendata.md`` documents every column of the exported tables: tests keep all three
-in step.
+``hyoka/render/opendata_columns.md`` documents every column of the exported tables: tests
+keep all three in step.
 """
 
 from __future__ import annotations
@@ -154,6 +154,8 @@ class IndicatorRow(Base):
     target_reason: Mapped[str]
     analysis: Mapped[str]
     printed_achievement: Mapped[str | None]
+    # The fiscal year whose 達成状況 is printed (not always the sheet's own year).
+    printed_achievement_year: Mapped[int | None]
     # National sheets: 'outcome' (成果指標) or 'output' (活動指標), 成果目標, and 目標値 as
     # printed when it is not a number. Outcomes and outputs share one position sequence.
     role: Mapped[str] = mapped_column(server_default="outcome")

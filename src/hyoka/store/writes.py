@@ -284,6 +284,7 @@ def _indicator_row(position: int, indicator: Indicator, role: str) -> IndicatorR
         target_reason=indicator.target_reason,
         analysis=indicator.analysis,
         printed_achievement=None if achievement is None else achievement.value,
+        printed_achievement_year=indicator.printed_achievement_year,
         values=[
             IndicatorValueRow(
                 position=index,
