@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from hyoka.model import Sheet
-from hyoka.render.opendata import export_csv, export_json, export_xlsx
+from hyoka.render.opendata import column_documentation, export_csv, export_json, export_xlsx
 from hyoka.store import save_sheet, transaction
 from hyoka.store.tables import current_tables
 from sheets import other_sheet, row_counts, sample_sheet
@@ -103,7 +103,7 @@ def test_xlsx_export_has_the_csv_tables(
 def test_every_exported_column_is_documented_and_nothing_else() -> None:
     documented: dict[str, list[str]] = {}
     table = None
-    for line in DOCS.read_text(encoding="utf-8").splitlines():
+    for line in column_documentation().splitlines():
         if heading := re.fullmatch(r"### `(\w+)\.csv`", line):
             table = heading[1]
             documented[table] = []
@@ -120,3 +120,10 @@ def test_docs_tell_the_two_xlsx_exports_apart() -> None:
     assert {item.value for item in ExportFormat} >= {"xlsx", "tables-xlsx"}
     assert "`hyoka export --format tables-xlsx" in text  # these tables
     assert "`hyoka export --format xlsx`" in text  # the sheet layout, told apart
+
+
+def test_docs_point_to_the_packaged_columns_without_a_copy() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert "src/hyoka/render/opendata_columns.md" in text
+    assert not re.search(r"^### `\w+\.csv`", text, flags=re.MULTILINE)
+    assert not re.search(r"^\| `\w+` \|", text, flags=re.MULTILINE)

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+import hyoka
 from hyoka.model import Sheet
+from hyoka.render.opendata import column_documentation
 from hyoka.stages import Action
 from hyoka.store import transaction
 from hyoka.store.tables import current_tables
@@ -149,3 +156,40 @@ def test_files_are_built_once_per_store_revision(client: TestClient, engine: Eng
 def test_an_unknown_table_is_404(client: TestClient) -> None:
     assert client.get("/opendata/users.csv").status_code == 404
     assert client.get("/opendata/audit_log.csv").status_code == 404
+
+
+def test_the_page_documents_every_exported_column(client: TestClient) -> None:
+    page = client.get("/opendata")
+    assert page.status_code == 200
+    for table in current_tables():
+        assert f"### `{table.name}.csv`" in page.text, table.name
+        for column in table.columns:
+            assert f"| `{column.name}` |" in page.text, (table.name, column.name)
+
+
+def test_the_column_documentation_is_read_from_the_package(tmp_path: Path) -> None:
+    # The package alone, copied where no repository (and no docs folder) is around it.
+    copied = tmp_path / "site-packages" / "hyoka"
+    shutil.copytree(
+        Path(hyoka.__file__).parent, copied, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    script = (
+        "import hyoka, pathlib, sys\n"
+        "from hyoka.render.opendata import column_documentation\n"
+        "assert pathlib.Path(hyoka.__file__).is_relative_to(sys.argv[1]), hyoka.__file__\n"
+        "print(column_documentation())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(copied)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(copied.parent), "PYTHONSAFEPATH": "1"},
+        cwd=tmp_path,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "docs").exists()
+    assert result.stdout.rstrip("\n") == column_documentation().rstrip("\n")
+    assert "### `indicators.csv`" in result.stdout

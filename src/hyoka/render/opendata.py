@@ -1,8 +1,9 @@
 """Open-data exports of the stored sheets: JSON documents, CSV files and an xlsx workbook.
 
 The CSV files and worksheets are the store's normalised tables, one each, with the columns
-in table order (``docs/opendata.md`` describes them). Money is in 千円 as plain integers,
-indicator figures are exact decimals written without exponent, and flags are 1 or 0.
+in table order (``opendata_columns.md`` in this package describes them, see
+:func:`column_documentation`). Money is in 千円 as plain integers, indicator figures are
+exact decimals written without exponent, and flags are 1 or 0.
 
 ``public=True`` exports only what the public portal shows (the published version of each
 sheet, :mod:`hyoka.store.published`); the default exports every current version, drafts
@@ -19,6 +20,8 @@ from __future__ import annotations
 import csv
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 import orjson
@@ -31,6 +34,17 @@ from hyoka.store.published import list_published_sheets, read_published_tables
 from hyoka.store.queries import TableRows
 
 UTF8_BOM = "\ufeff"
+COLUMN_DOCUMENTATION = "opendata_columns.md"
+
+
+@cache
+def column_documentation() -> str:
+    """The conventions and columns of the exported tables (Markdown, package data).
+
+    Read from the installed package, not the repository's ``docs`` folder, so that the
+    portal's ``/opendata`` page shows it wherever hyoka is installed.
+    """
+    return files("hyoka.render").joinpath(COLUMN_DOCUMENTATION).read_text("utf-8")
 
 
 def export_json(*, session: Session, path: Path, public: bool = False) -> None:

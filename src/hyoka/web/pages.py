@@ -9,7 +9,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -393,12 +392,12 @@ class OpenDataContext:
     documentation: Markup
 
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "opendata.md"
-
-
 @router.get("/opendata", name="opendata")
 def opendata(request: Request, templates: TemplatesDep) -> Response:
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    # Imported here, as downloads does: the exporters load openpyxl, which pages need not.
+    from hyoka.render.opendata import column_documentation
+
+    text = column_documentation()
     context = OpenDataContext(tables=downloads.opendata_tables(), documentation=Markup.escape(text))
     return templates.TemplateResponse(request, "opendata.html", _common(context))
 
