@@ -11,11 +11,13 @@ before they are installed or when one of them fails to load.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import shutil
 import tempfile
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -119,10 +121,45 @@ _NATIONAL_BUDGET = [
 ]
 
 
-def sheet_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
-    from hyoka.render.pdf import render_pdf
+class RenderedPdfs:
+    """The PDFs of the sheets asked for most recently, keyed by what they are made of.
 
-    return render_pdf(sheet, corrections=corrections)
+    A PDF costs ~1.4 s of CPU (WeasyPrint) and a published sheet is downloaded far more
+    often than it changes. The key is a hash of the sheet and its correction notes, so an
+    edit or a new correction can never be served a stale file; ``entries`` bounds the
+    memory (a sheet's PDF is ~0.5 MB).
+    """
+
+    def __init__(self, entries: int = 32) -> None:
+        self._entries = entries
+        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self.renders = 0
+
+    def pdf(self, sheet: Sheet, corrections: Sequence[FigureCorrection] = ()) -> bytes:
+        from hyoka.render.pdf import render_pdf
+
+        key = hashlib.sha256(
+            sheet.model_dump_json().encode() + repr(tuple(corrections)).encode()
+        ).hexdigest()
+        with self._lock:
+            if key in self._pdfs:
+                self._pdfs.move_to_end(key)
+                return self._pdfs[key]
+        pdf = render_pdf(sheet, corrections=corrections)  # outside the lock: others go on
+        with self._lock:
+            self.renders += 1
+            self._pdfs[key] = pdf
+            while len(self._pdfs) > self._entries:
+                self._pdfs.popitem(last=False)
+        return pdf
+
+
+RENDERED_PDFS = RenderedPdfs()
+
+
+def sheet_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
+    return RENDERED_PDFS.pdf(sheet, corrections)
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
