@@ -908,7 +908,8 @@ def read_money_sheets(
     statement = _scoped(_select().where(exists().where(money.sheet_id == SheetRow.id)), scope)
     if number is not None:
         statement = statement.where(SheetRow.program_number == number)
-    return [_sheet_info(row) for row in session.execute(statement.order_by(SheetRow.id))]
+    rows = session.connection().execute(statement.order_by(SheetRow.id))  # no ORM layer
+    return [_sheet_info(row) for row in rows]
 
 
 # The newest row as one integer, largest wins: sheet year first, then the lower sheet id,
