@@ -103,6 +103,19 @@ def _printed(indicator: Indicator) -> Indicator:
     )
 
 
+def _printed_actual(indicator: Indicator, fiscal_year: int) -> Decimal | None:
+    """``_printed(indicator).value(fiscal_year, ACTUAL)`` without copying the model (a
+    copy per 活動指標 was ~5 % of the facts' CPU at import)."""
+    for item in indicator.values:
+        if (
+            item.fiscal_year == fiscal_year
+            and item.kind == ValueKind.ACTUAL
+            and item.value is not None
+        ):
+            return item.value
+    return None
+
+
 # --- What one sheet contributes ----------------------------------------------------------
 
 
@@ -261,11 +274,10 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
             for row in rows
             if row.executed is not None
         }
-        for raw in sheet.outputs:
-            indicator = _printed(raw)
+        for indicator in sheet.outputs:
             costs: dict[int, tuple[Decimal, Decimal]] = {}
             for fiscal_year, amount in spent.items():
-                quantity = indicator.value(fiscal_year, ValueKind.ACTUAL)
+                quantity = _printed_actual(indicator, fiscal_year)
                 if fiscal_year <= last and quantity is not None and quantity > 0:
                     costs[fiscal_year] = (quantity, yen_per(amount, quantity))
             if not costs:
