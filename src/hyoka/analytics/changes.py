@@ -106,7 +106,8 @@ def changes_report(
         subject = program
     fill_facts(session=session)
     # Each program's money per budget year from its newest sheet, and each indicator's
-    # judgement once per judged year, picked in SQL (window functions) over the facts.
+    # judgement once per judged year, picked in SQL over the facts (a GROUP BY of the newest
+    # row for the money, a window function for the judgements).
     number = program if program and lineage is None else None
     sheets = read_money_sheets(session=session, scope=scope, number=number)
     newest = sum_newest_money(session=session, scope=scope, number=number)
