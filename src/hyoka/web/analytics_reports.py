@@ -116,6 +116,18 @@ class _Build:
     limit: int
 
 
+def _grouping_columns(
+    slug: str, filters: AnalyticsFilters, *, with_organisation: bool
+) -> list[Column]:
+    """種別, and the organisation (a link narrowing the report to it) when grouped by it."""
+    found = [kind_column(lambda row: row.kind)]
+    if with_organisation:
+        found.append(
+            organisation_column(slug, lambda row: row.organisation, lambda row: row.kind, filters)
+        )
+    return found
+
+
 def _achievement(build: _Build) -> Dashboard:
     filters = build.filters
     report = achievement_report(
@@ -123,15 +135,8 @@ def _achievement(build: _Build) -> Dashboard:
     )
 
     def columns(with_organisation: bool) -> list[Column]:
-        found = [kind_column(lambda row: row.kind)]
-        if with_organisation:
-            found.append(
-                organisation_column(
-                    "achievement", lambda row: row.organisation, lambda row: row.kind, filters
-                )
-            )
         return [
-            *found,
+            *_grouping_columns("achievement", filters, with_organisation=with_organisation),
             fiscal_year("fiscal_year", "年度", lambda row: row.fiscal_year),
             number("judged", "判定数", lambda row: row.judged),
             number("achieved", "達成", lambda row: row.achieved),
@@ -221,15 +226,8 @@ def _execution(build: _Build) -> Dashboard:
     )
 
     def summary(with_organisation: bool) -> list[Column]:
-        found = [kind_column(lambda row: row.kind)]
-        if with_organisation:
-            found.append(
-                organisation_column(
-                    "execution", lambda row: row.organisation, lambda row: row.kind, filters
-                )
-            )
         return [
-            *found,
+            *_grouping_columns("execution", filters, with_organisation=with_organisation),
             fiscal_year("fiscal_year", "年度", lambda row: row.fiscal_year),
             number("programs", "事業数", lambda row: row.programs),
             *_money_columns(filters),
