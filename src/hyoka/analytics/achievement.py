@@ -16,8 +16,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import ALL, closed_year, share, to_indicator
+from hyoka.analytics.facts import ALL, closed_year, to_indicator
 from hyoka.model import Achievement, SheetKind
+from hyoka.rules.findings import share
 from hyoka.rules.indicators import assess
 from hyoka.store.analytics_queries import (
     IndicatorFact,

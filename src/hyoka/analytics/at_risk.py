@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import share
-from hyoka.rules.findings import rounded
+from hyoka.rules.findings import rounded, share
 from hyoka.store.analytics_queries import (
     Scope,
     SheetInfo,

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import plain, share, to_indicator
+from hyoka.analytics.facts import to_indicator
 from hyoka.model import SheetKind, ValueKind
+from hyoka.rules.findings import plain, share
 from hyoka.store.analytics_queries import (
     IndicatorFact,
     Scope,

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import ALL, closed_year, plain, share, to_yen
+from hyoka.analytics.facts import ALL, closed_year
 from hyoka.model import SheetKind
+from hyoka.rules.findings import plain, share, to_yen
 from hyoka.store.analytics_queries import (
     Scope,
     SheetInfo,

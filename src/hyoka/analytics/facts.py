@@ -8,7 +8,6 @@ validation (they were validated when saved).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from functools import cache
 
 from hyoka.model import (
@@ -16,13 +15,12 @@ from hyoka.model import (
     Direction,
     Header,
     Indicator,
-    MoneyUnit,
     Sheet,
     SheetKind,
     Stage,
     TargetSpec,
 )
-from hyoka.rules.findings import RuleContext, as_of_year, rounded
+from hyoka.rules.findings import RuleContext, as_of_year
 from hyoka.store.analytics_queries import IndicatorFact, SheetInfo
 
 ALL = "（全体）"
@@ -95,30 +93,6 @@ def rule_sheet(sheet: SheetInfo, indicators: Iterable[Indicator] = ()) -> Sheet:
         }
     )
     return blank.model_copy(update={"header": header, "indicators": list(indicators), "costs": []})
-
-
-def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:
-    """An amount in yen, exactly: 47.966256 百万円 → 47966256 円."""
-    return plain(amount * unit.yen)
-
-
-def plain(value: Decimal) -> Decimal:
-    """Without trailing zeros and without an exponent: 47966256.000000 → 47966256."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part / whole rounded half up to 0.001 (a rate); None when whole is 0."""
-    if not whole:
-        return None
-    return rounded(Decimal(part) / Decimal(whole), 3)
-
-
-def yen_per(amount_yen: Decimal, quantity: Decimal) -> Decimal:
-    """Yen per unit, rounded half up to the yen like the rules' unit costs."""
-    return rounded(amount_yen / quantity, 0)
 
 
 def kinds(kind: SheetKind | None) -> tuple[SheetKind, ...]:

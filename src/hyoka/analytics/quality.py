@@ -27,10 +27,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import plain, rule_context, rule_sheet, to_indicator, to_yen
+from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
-from hyoka.rules.findings import get_rule, money
+from hyoka.rules.findings import get_rule, money, plain, to_yen
 from hyoka.store.analytics_queries import (
     IndicatorFact,
     MoneyFact,

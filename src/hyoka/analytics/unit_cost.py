@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import share
 from hyoka.model import SheetKind
+from hyoka.rules.findings import share
 from hyoka.store.analytics_queries import (
     Scope,
     SheetInfo,

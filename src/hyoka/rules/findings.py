@@ -27,7 +27,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from hyoka.eras import era_short
-from hyoka.model import Sheet, Stage
+from hyoka.model import MoneyUnit, Sheet, Stage
 
 DEFAULT_PERSONNEL_COST_PER_PERSON = 9_000
 """千円 per staff member and year; the default of ``Settings.personnel_cost_per_person``."""
@@ -262,3 +262,30 @@ def rounded(value: Decimal, places: int = 1) -> Decimal:
     if result == result.to_integral_value():
         return result.quantize(Decimal(1))
     return result.normalize()  # has a fraction, so no exponent notation
+
+
+# Exact money and rate helpers of the report facts and the analytics.
+
+
+def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:
+    """An amount in yen, exactly: 47.966256 百万円 → 47966256 円."""
+    return plain(amount * unit.yen)
+
+
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros and without an exponent: 47966256.000000 → 47966256."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole rounded half up to 0.001 (a rate); None when whole is 0."""
+    if not whole:
+        return None
+    return rounded(Decimal(part) / Decimal(whole), 3)
+
+
+def yen_per(amount_yen: Decimal, quantity: Decimal) -> Decimal:
+    """Yen per unit, rounded half up to the yen like the rules' unit costs."""
+    return rounded(amount_yen / quantity, 0)

@@ -34,7 +34,15 @@ from hyoka.model import (
     ValueKind,
 )
 from hyoka.rules.budget import unit_costs
-from hyoka.rules.findings import RuleContext, as_of_year, get_rule, money, rounded
+from hyoka.rules.findings import (
+    RuleContext,
+    as_of_year,
+    get_rule,
+    money,
+    plain,
+    to_yen,
+    yen_per,
+)
 from hyoka.rules.indicators import PaceStatus, assess, latest_figure_year, pace
 from hyoka.store.facts_tables import (
     FactIssueRow,
@@ -51,33 +59,6 @@ VERSION = 1
 NATIONAL_TOLERANCE = Decimal("0.000001")  # 1 yen in 百万円: float noise of the source
 _TABLES = (FactOutcomeRow, FactMoneyRow, FactUnitCostRow, FactIssueRow, FactSheetRow)
 _CHUNK = 500
-
-
-# --- Small exact helpers the reports share ---------------------------------------------------
-
-
-def to_yen(amount: Decimal, unit: MoneyUnit) -> Decimal:
-    """An amount in yen, exactly: 47.966256 百万円 → 47966256 円."""
-    return plain(amount * unit.yen)
-
-
-def plain(value: Decimal) -> Decimal:
-    """Without trailing zeros and without an exponent: 47966256.000000 → 47966256."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
-
-
-def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part / whole rounded half up to 0.001 (a rate); None when whole is 0."""
-    if not whole:
-        return None
-    return rounded(Decimal(part) / Decimal(whole), 3)
-
-
-def yen_per(amount_yen: Decimal, quantity: Decimal) -> Decimal:
-    """Yen per unit, rounded half up to the yen like the rules' unit costs."""
-    return rounded(amount_yen / quantity, 0)
 
 
 def closed_year(sheet: Sheet) -> int:
