@@ -51,6 +51,7 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
+from hyoka.store.rows import RowWriter
 from hyoka.store.tables import RevisionRow, SheetRow
 
 VERSION = 1
@@ -351,8 +352,6 @@ def write_facts(
     """
     if not sheets:
         return
-    from hyoka.store.national import RowWriter  # the bulk writer; national imports this module
-
     ids = [sheet_id for sheet_id, _ in sheets]
     for part in _chunks(ids) if replace else ():
         for table in _TABLES:
