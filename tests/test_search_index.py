@@ -10,9 +10,9 @@ from sqlalchemy import Engine, text
 
 from hyoka.model import Sheet
 from hyoka.stages import Action
-from hyoka.store import index_missing, transaction
+from hyoka.store import index_missing, migrate, transaction
 from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.search import sheet_text
+from hyoka.store.search import grams, sheet_text
 from hyoka.store.workflow import create_next_year, transition
 from sheets import sample_sheet
 from web_support import client_for, store
@@ -154,3 +154,111 @@ def test_facets_count_within_the_search_under_the_other_filters(engine: Engine) 
     assert [item.program_number for item in page.items] == ["05 01 09"]
     years = {value.value: value.count for value in page.facets["fiscal_year"]}
     assert years == {"2022": 1, "2023": len(_holding("森"))}
+
+
+# Passages with ASCII punctuation, letters and digits inside words, on sheets without the
+# sample's other texts (which hold "(", "-" and digits everywhere).
+PUNCTUATED = {
+    "10 01 01": ["予算(補正)の執行", "A-1型の導入"],
+    "10 01 02": ["IoT化とa+bの検討", "第2期の計画"],
+    "10 01 03": ['R5年度"試行"の結果', "5G基地局(仮称)"],
+    "10 01 04": ["普通の文章", "Ab-CDの検証"],
+}
+
+
+def _punctuated() -> list[Sheet]:
+    return [
+        Sheet(
+            header=sample_sheet(program_number=number, program_name="試験").header,
+            purpose=passages[0],
+            situation=[passages[1]],
+        )
+        for number, passages in PUNCTUATED.items()
+    ]
+
+
+def _holding_in(sheets: list[Sheet], term: str) -> list[str]:
+    return sorted(
+        sheet.header.program_number
+        for sheet in sheets
+        if any(term.lower() in passage for passage in sheet_text(sheet).lower().split("\n"))
+    )
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["(", ")", "(補", "正)", "A-", "a-", "-1", "b-", "+", "a+", '"', '"試', "io", "OT", "2期",
+     "5g", "G基", "r5", "d", "型"],
+)  # fmt: skip
+def test_short_terms_with_punctuation_letters_and_digits(engine: Engine, term: str) -> None:
+    sheets = _punctuated()
+    store(engine, sheets)
+    expected = _holding_in(sheets, term)
+    assert 0 < len(expected) < len(sheets)  # the term tells the sheets apart
+    assert _found(engine, term) == expected
+
+
+@pytest.mark.parametrize("term", ["-a", "(x", '""', "1(", "x", "t-"])
+def test_absent_punctuated_terms_find_nothing(engine: Engine, term: str) -> None:
+    sheets = _punctuated()
+    store(engine, sheets)
+    assert _holding_in(sheets, term) == []
+    assert _found(engine, term) == []
+
+
+_ASCII_BACK = {0x100000 + code: code for code in range(128)}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["農業 X", "", " ", "a", "ab", "A-1型 (補正) a", "  x  y\n\tz ", "一 二三 四五六 七",
+     "R5年度\u3000\"試行\"", "a+b=c;\x00\x7f", "ΣΑΣ ﬃ İ"],
+)  # fmt: skip
+def test_grams_are_every_character_and_pair_of_each_word(value: str) -> None:
+    # Stand-ins mapped back, the tokens are the characters and adjacent pairs of each
+    # lower-cased word, as many times as they occur.
+    expected = [
+        token
+        for word in value.lower().split()
+        for token in [*word, *(word[i : i + 2] for i in range(len(word) - 1))]
+    ]
+    tokens = [token.translate(_ASCII_BACK) for token in grams(value).split(" ") if token]
+    assert sorted(tokens) == sorted(expected)
+    # Each token is one token to FTS5's ascii tokenizer: no ASCII separator inside.
+    assert all(
+        not any(ord(char) < 128 and not char.isalnum() for char in token)
+        for token in grams(value).split(" ")
+    )
+
+
+def _hex_grams(value: str) -> str:
+    """The tokens as revisions before 0009 wrote them: hex of UTF-32 units and pairs."""
+    tokens: list[str] = []
+    for word in value.lower().split():
+        encoded = word.encode("utf-32-be").hex()
+        tokens += [encoded[start : start + 8] for start in range(0, len(encoded), 8)]
+        tokens += [encoded[start : start + 16] for start in range(0, len(encoded) - 8, 8)]
+    return " ".join(tokens)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_store_with_hex_grams_is_searchable_after_migrate(engine: Engine) -> None:
+    sheets = [*_sheets(), *_punctuated()]
+    store(engine, sheets)
+    with engine.begin() as connection:  # the index as revision 0006 left it
+        connection.exec_driver_sql("INSERT INTO sheet_grams (sheet_grams) VALUES ('delete-all')")
+        texts = connection.exec_driver_sql("SELECT sheet_id, program_name, body FROM sheet_texts")
+        connection.exec_driver_sql(
+            "INSERT INTO sheet_grams (rowid, program_name, body) VALUES (?, ?, ?)",
+            [(i, _hex_grams(name), _hex_grams(body)) for i, name, body in texts.all()],
+        )
+        connection.exec_driver_sql(
+            "DELETE FROM alembic_version WHERE version_num = '0009_compact_grams'"
+        )
+    assert _found(engine, "県") == []
+    migrate(engine)
+    for term in ("県", "A-", "(", "森林"):
+        assert _found(engine, term) == _holding_in(sheets, term) != []
+    # Re-saving unindexes the re-encoded tokens: the old text is not found any more.
+    store(engine, [sample_sheet(program_number="05 01 02", purpose="梅", situation=[])])
+    assert "05 01 02" not in _found(engine, "伐")
