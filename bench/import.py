@@ -39,7 +39,7 @@ def floor(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
-def child(url: str, paths: list[Path], trace: bool, search: bool) -> None:
+def child(url: str, paths: list[Path], trace: bool, search: bool, jobs: int | None) -> None:
     from hyoka.importers.judgit import import_files
     from hyoka.store import create_engine_for, migrate
 
@@ -48,14 +48,17 @@ def child(url: str, paths: list[Path], trace: bool, search: bool) -> None:
     if trace:
         tracemalloc.start()
     started = time.perf_counter()
-    summary = import_files(engine=engine, paths=paths, search_index=search)
+    summary = import_files(engine=engine, paths=paths, search_index=search, jobs=jobs)
     wall = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
+        "workers_cpu": workers.ru_utime + workers.ru_stime,
+        "workers_rss_mb": workers.ru_maxrss / 1024,
         "warnings": len(summary.warnings),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "heap_mb": None if peak is None else peak / 2**20,
@@ -67,8 +70,11 @@ def child(url: str, paths: list[Path], trace: bool, search: bool) -> None:
     print(json.dumps(result))
 
 
-def run(url: str, paths: list[Path], trace: bool, search: bool) -> dict[str, object]:
+def run(
+    url: str, paths: list[Path], trace: bool, search: bool, jobs: int | None
+) -> dict[str, object]:
     command = [sys.executable, __file__, "--child", url, *map(str, paths)]
+    command += [] if jobs is None else ["--jobs", str(jobs)]
     command += ["--tracemalloc"] if trace else []
     command += [] if search else ["--no-search"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -123,9 +129,12 @@ def _line(name: str, result: dict[str, object], base: float) -> str:
     heap = result["heap_mb"]
     heap_text = "" if heap is None else f", heap peak {float(heap):.0f} MB"  # type: ignore[arg-type]
     cpu = float(result["cpu"])  # type: ignore[arg-type]
+    workers = float(result["workers_cpu"])  # type: ignore[arg-type]
     return (
-        f"{name:<34} {wall:7.1f} s  ({wall / base:4.1f}× floor)  CPU {cpu:.1f} s  "
-        f"RSS peak {float(result['rss_mb']):.0f} MB{heap_text}  "  # type: ignore[arg-type]
+        f"{name:<34} {wall:7.1f} s  ({wall / base:4.1f}× floor)  CPU {cpu:.1f} s "
+        f"+ workers {workers:.1f} s  "
+        f"RSS peak {float(result['rss_mb']):.0f} MB, "  # type: ignore[arg-type]
+        f"per worker {float(result['workers_rss_mb']):.0f} MB{heap_text}  "  # type: ignore[arg-type]
         f"sheets {result['sheets']} (warnings {result['warnings']}), "
         f"links resolved/unresolved/by name {result['links']}, "
         f"programs {result['programs']}"
@@ -138,11 +147,14 @@ def main() -> None:
     parser.add_argument("--postgres-url", help="an empty database to use instead of a cluster")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--no-search", action="store_true", help="skip the full-text index")
+    parser.add_argument(
+        "--jobs", type=int, help="worker processes (default: the importer's, one per CPU)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     search = not args.no_search
     if args.child:
-        child(args.child, args.paths, args.tracemalloc, search)
+        child(args.child, args.paths, args.tracemalloc, search, args.jobs)
         return
 
     # The machine is shared: the load average says how much the wall times are inflated.
@@ -161,25 +173,31 @@ def main() -> None:
             print(
                 _line(
                     f"SQLite, all files, {label}",
-                    run(url, args.paths, args.tracemalloc, search_flag),
+                    run(url, args.paths, args.tracemalloc, search_flag, args.jobs),
                     base,
                 )
             )
-        one = run(f"sqlite:///{folder}/one.sqlite", args.paths[:1], args.tracemalloc, False)
+        one = run(
+            f"sqlite:///{folder}/one.sqlite", args.paths[:1], args.tracemalloc, False, args.jobs
+        )
         one_floor, _ = floor(args.paths[:1])
         print(_line(f"SQLite, {args.paths[0].name} only", one, one_floor))
     if args.postgres_url:
         print(
             _line(
                 "PostgreSQL, all files",
-                run(args.postgres_url, args.paths, args.tracemalloc, search),
+                run(args.postgres_url, args.paths, args.tracemalloc, search, args.jobs),
                 base,
             )
         )
     else:
         with Cluster() as url:
             print(
-                _line("PostgreSQL, all files", run(url, args.paths, args.tracemalloc, search), base)
+                _line(
+                    "PostgreSQL, all files",
+                    run(url, args.paths, args.tracemalloc, search, args.jobs),
+                    base,
+                )
             )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, func, select
 from hyoka.importers.judgit import sheet_from_record
 from hyoka.model import Sheet, ValueKind
 from hyoka.store import save_sheet, transaction
+from hyoka.store.bulk import save_sheets
 from hyoka.store.facts import fill_missing_facts
 from hyoka.store.facts_tables import (
     FactIssueRow,
@@ -26,7 +27,6 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.national import save_sheets
 from hyoka.store.tables import SheetRow
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"

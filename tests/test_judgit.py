@@ -27,7 +27,7 @@ from hyoka.importers.judgit import (
 )
 from hyoka.model import MoneyUnit, SheetKind, Stage, ValueKind
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
-from hyoka.store.national import save_sheets
+from hyoka.store.bulk import save_sheets
 from hyoka.store.national_tables import NationalSheetRow, ProgramLinkRow
 from hyoka.store.tables import SheetRow
 

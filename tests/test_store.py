@@ -21,7 +21,7 @@ from hyoka.store import (
     sheet_history,
     transaction,
 )
-from hyoka.store.national import save_sheets
+from hyoka.store.bulk import save_sheets
 from hyoka.store.search_tables import include_in_schema_comparison
 from hyoka.store.tables import Base, IndicatorRow, RevisionRow
 from sheets import other_sheet, row_counts, sample_sheet

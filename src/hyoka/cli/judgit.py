@@ -12,7 +12,7 @@ from hyoka.importers.judgit import BadRecord, import_files, is_judgit_file
 __all__ = ["import_national", "is_judgit_file"]
 
 
-def import_national(engine: Engine, files: list[Path]) -> int:
+def import_national(engine: Engine, files: list[Path], *, jobs: int | None = None) -> int:
     """Import the files, print what happened; return the number of skipped records."""
     with progress_bar() as progress:
         task = progress.add_task("取り込み(国)", total=sum(file.stat().st_size for file in files))
@@ -25,6 +25,7 @@ def import_national(engine: Engine, files: list[Path]) -> int:
             paths=files,
             progress=lambda size: progress.advance(task, size),
             on_problem=problem,
+            jobs=jobs,
             on_warning=lambda noted: progress.console.print(
                 f"[yellow]警告[/yellow] {noted.describe()}", highlight=False
             ),

@@ -88,20 +88,32 @@ def import_(
             help="Store sheets whose source lacks some figures (reported as 欠落; stored as null)",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Processes preparing JUDGIT! records while one writes "
+            "(default: one per CPU; 1 for small files)",
+        ),
+    ] = None,
 ) -> None:
     """Import sheets into the store, each file in one transaction.
 
     JUDGIT! files of national sheets (.ndjson.gz, one sheet a line) are streamed instead,
-    500 sheets per transaction; a bad record is reported and skipped.
+    500 sheets per transaction, prepared by worker processes; a bad record is reported and
+    skipped.
 
     Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
     the previous version as history. A file with errors stores nothing.
     """
     with open_store(db) as engine:
-        _import_files(engine, files, accept_incomplete=accept_incomplete)
+        _import_files(engine, files, accept_incomplete=accept_incomplete, jobs=jobs)
 
 
-def _import_files(engine: Engine, files: list[Path], *, accept_incomplete: bool) -> None:
+def _import_files(
+    engine: Engine, files: list[Path], *, accept_incomplete: bool, jobs: int | None
+) -> None:
     from hyoka.store import save_sheet, transaction
 
     failed = 0
@@ -110,7 +122,7 @@ def _import_files(engine: Engine, files: list[Path], *, accept_incomplete: bool)
 
     national = [file for file in files if is_judgit_file(file)]
     if national:
-        failed += import_national(engine, national)
+        failed += import_national(engine, national, jobs=jobs)
         files = [file for file in files if file not in national]
     with progress_bar() as progress:
         task = progress.add_task("取り込み", total=len(files))

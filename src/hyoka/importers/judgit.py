@@ -13,14 +13,15 @@ minus), a scalar where a list is expected. Money (百万円, with yen fractions 
 binary rounding enters. A record that cannot be read is reported with file, line, field and
 reason, and skipped.
 
-:func:`import_files` streams the files (flat memory), saves 500 sheets per transaction with
-the bulk path of the store, and rebuilds the program lineage at the end.
+:func:`import_files` streams the files (flat memory) in batches of 500 lines: worker
+processes read each batch into prepared rows (:func:`prepare_lines`, with
+:mod:`hyoka.store.bulk`), this process writes each batch in one transaction, and the
+program lineage is rebuilt at the end.
 """
 
 from __future__ import annotations
 
 import gzip
-import importlib
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ from typing import IO, Any
 import orjson
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
+from hyoka.importers.pipeline import default_jobs, in_order
 from hyoka.model import (
     MoneyUnit,
     Sheet,
@@ -40,9 +41,10 @@ from hyoka.model import (
     Stage,
     ValueKind,
 )
+from hyoka.store.bulk import PreparedSheet, SaveState, prepare_sheet, write_prepared
 from hyoka.store.database import transaction
 from hyoka.store.lineage import national_program_number, rebuild_lineage
-from hyoka.store.national import SaveState, save_sheets
+from hyoka.store.rows import exact_for
 
 BATCH = 500
 PLAUSIBLE_YEARS = range(1868, 2101)
@@ -121,10 +123,10 @@ def is_judgit_file(path: Path) -> bool:
     return isinstance(record, dict) and "府省庁" in record and "事業名" in record
 
 
-def read_records(
+def read_lines(
     path: Path, progress: Callable[[int], None] | None = None
-) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed JSON or the JSONDecodeError) of each non-empty line, streaming.
+) -> Iterator[tuple[int, bytes]]:
+    """(line number, text) of each non-empty line, streaming.
 
     ``progress`` receives how many bytes of the file (compressed) were read since its last
     call.
@@ -141,12 +143,8 @@ def read_records(
                 position = raw.tell()
                 progress(position - done)
                 done = position
-            if not line.strip():
-                continue
-            try:
-                yield number, orjson.loads(line)
-            except orjson.JSONDecodeError as error:
-                yield number, error
+            if line.strip():
+                yield number, line
         if progress is not None:
             progress(raw.tell() - done)
 
@@ -419,6 +417,43 @@ def _value(year: int, kind: ValueKind, value: Decimal) -> dict[str, Any]:
     return {"fiscal_year": year, "kind": kind, "value": value}
 
 
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A record read and turned into the rows of its sheet, with the warnings it gave."""
+
+    line: int
+    sheet: PreparedSheet
+    warnings: list[BadRecord]
+
+
+def prepare_lines(
+    file: str, lines: list[tuple[int, bytes]], dialect: str, search: bool
+) -> list[PreparedRecord | BadRecord]:
+    """Read lines of one file into prepared sheets (pure; runs in worker processes).
+
+    ``dialect``: the store's (``exact_for``); ``search``: with the search rows.
+    """
+    exact = exact_for(dialect)
+    done: list[PreparedRecord | BadRecord] = []
+    for line, text in lines:
+        warnings: list[RecordError] = []
+        try:
+            try:
+                record = orjson.loads(text)
+            except orjson.JSONDecodeError as error:
+                raise RecordError("", f"JSONとして読めません({error})") from None
+            sheet = sheet_from_record(record, warnings)
+        except RecordError as error:
+            done.append(BadRecord(file, line, error.field, error.reason))
+            continue
+        prepared = prepare_sheet(
+            sheet, f"{file}:{line}", exact=exact, search=search, with_grams=dialect == "sqlite"
+        )
+        noted = [BadRecord(file, line, warning.field, warning.reason) for warning in warnings]
+        done.append(PreparedRecord(line, prepared, noted))
+    return done
+
+
 def import_files(
     *,
     engine: Engine,
@@ -428,33 +463,55 @@ def import_files(
     on_problem: Callable[[BadRecord], None] | None = None,
     on_warning: Callable[[BadRecord], None] | None = None,
     search_index: bool = True,
+    jobs: int | None = None,
 ) -> ImportSummary:
-    """Stream JUDGIT! files into the store: one transaction per ``batch`` sheets.
+    """Stream JUDGIT! files into the store: one transaction per ``batch`` lines.
 
     Bad records are reported to ``on_problem`` (and kept in the summary) and skipped; the
     program lineage is rebuilt at the end. ``progress`` gets bytes read (see
-    :func:`read_records`); the total is the sum of the file sizes. ``search_index=False``
+    :func:`read_lines`); the total is the sum of the file sizes. ``search_index=False``
     leaves the full-text index to a later ``index_missing`` (for benchmarks and bulk loads).
+    ``jobs``: processes preparing the records while this one writes (default: one per CPU,
+    none for small input; see :mod:`hyoka.importers.pipeline`).
     """
     summary = ImportSummary()
-    pending: list[tuple[Sheet, str]] = []
+    dialect = engine.dialect.name
+    workers = default_jobs(paths) if jobs is None else jobs
 
-    def flush() -> None:
+    def batches() -> Iterator[tuple[str, list[tuple[int, bytes]], str, bool]]:
+        for path in paths:
+            lines: list[tuple[int, bytes]] = []
+            for number, text in read_lines(path, progress):
+                lines.append((number, text))
+                if len(lines) >= batch:
+                    yield path.name, lines, dialect, search_index
+                    lines = []
+            if lines:
+                yield path.name, lines, dialect, search_index
+
+    for outcomes in in_order(prepare_lines, batches(), jobs=workers):
+        pending: list[PreparedSheet] = []
+        for outcome in outcomes:
+            summary.read += 1
+            if isinstance(outcome, BadRecord):
+                summary.skipped += 1
+                summary.problems.append(outcome)
+                if on_problem is not None:
+                    on_problem(outcome)
+                continue
+            for warning in outcome.warnings:
+                summary.warnings.append(warning)
+                if on_warning is not None:
+                    on_warning(warning)
+            pending.append(outcome.sheet)
+        if not pending:
+            continue
         with transaction(engine) as session:
-            if engine.dialect.name == "sqlite":
+            if dialect == "sqlite":
                 # In WAL mode NORMAL still never corrupts; it only skips the fsync per
                 # commit (a power cut may lose the last batches, which re-importing redoes).
                 session.connection().exec_driver_sql("PRAGMA synchronous = NORMAL")
-            saved = save_sheets(session=session, sheets=pending)
-            if search_index:
-                _index(
-                    session,
-                    [
-                        (item.sheet_id, sheet)
-                        for item, (sheet, _) in zip(saved, pending, strict=True)
-                        if item.state is not SaveState.UNCHANGED
-                    ],
-                )
+            saved = write_prepared(session=session, prepared=pending)
         for item in saved:
             if item.state is SaveState.NEW:
                 summary.new += 1
@@ -462,33 +519,6 @@ def import_files(
                 summary.updated += 1
             else:
                 summary.unchanged += 1
-        pending.clear()
-
-    for path in paths:
-        for line, record in read_records(path, progress):
-            summary.read += 1
-            try:
-                if isinstance(record, orjson.JSONDecodeError):
-                    raise RecordError("", f"JSONとして読めません({record})")
-                warnings: list[RecordError] = []
-                sheet = sheet_from_record(record, warnings)
-            except RecordError as error:
-                problem = BadRecord(path.name, line, error.field, error.reason)
-                summary.skipped += 1
-                summary.problems.append(problem)
-                if on_problem is not None:
-                    on_problem(problem)
-                continue
-            for warning in warnings:
-                noted = BadRecord(path.name, line, warning.field, warning.reason)
-                summary.warnings.append(noted)
-                if on_warning is not None:
-                    on_warning(noted)
-            pending.append((sheet, f"{path.name}:{line}"))
-            if len(pending) >= batch:
-                flush()
-    if pending:
-        flush()
     with transaction(engine) as session:
         lineage = rebuild_lineage(session=session)
     summary.links_resolved = lineage.links_resolved
@@ -496,12 +526,3 @@ def import_files(
     summary.name_matches = lineage.name_matches
     summary.programs = lineage.programs
     return summary
-
-
-def _index(session: Session, sheets: list[tuple[int, Sheet]]) -> None:
-    # SEARCH HOOK: the public portal's full-text index (hyoka.store.search), when present.
-    try:
-        search = importlib.import_module("hyoka.store.search")
-    except ImportError:
-        return
-    search.index_sheets(session=session, sheets=sheets)

@@ -51,7 +51,7 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.rows import RowWriter
+from hyoka.store.rows import RowWriter, exact_for
 from hyoka.store.tables import RevisionRow, SheetRow
 
 VERSION = 1
@@ -343,6 +343,35 @@ def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
 # --- Writing ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FactRows:
+    """The fact rows of one sheet, without ``sheet_id``, values in a driver's storage form
+    (see :func:`hyoka.store.rows.exact_for`): plain data, cheap to send between processes."""
+
+    closed_year: int
+    outcomes: list[tuple[Any, ...]]
+    money: list[tuple[Any, ...]]
+    unit_costs: list[tuple[Any, ...]]
+    issues: list[tuple[Any, ...]]
+
+
+def fact_rows(sheet: Sheet, exact: Callable[[Decimal | None], Any]) -> FactRows:
+    """The rows :func:`insert_fact_rows` writes for one sheet (pure)."""
+    facts = sheet_facts(sheet)
+
+    def stored(table: Any, items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        names = _COLUMNS[table][1:]
+        return [tuple(_stored(item[name], exact) for name in names) for item in items]
+
+    return FactRows(
+        closed_year=facts.closed_year,
+        outcomes=stored(FactOutcomeRow, facts.outcomes),
+        money=stored(FactMoneyRow, facts.money),
+        unit_costs=stored(FactUnitCostRow, facts.unit_costs),
+        issues=stored(FactIssueRow, facts.issues),
+    )
+
+
 def write_facts(
     *, session: Session, sheets: Sequence[tuple[int, Sheet]], replace: bool = True
 ) -> None:
@@ -350,30 +379,38 @@ def write_facts(
 
     ``replace=False``: the sheets were just inserted and have no facts yet.
     """
-    if not sheets:
+    exact = exact_for(session.get_bind().dialect.name)
+    insert_fact_rows(
+        session=session,
+        rows=[(sheet_id, fact_rows(sheet, exact)) for sheet_id, sheet in sheets],
+        replace=replace,
+    )
+
+
+def insert_fact_rows(
+    *, session: Session, rows: Sequence[tuple[int, FactRows]], replace: bool = True
+) -> None:
+    """Write prepared fact rows (:func:`fact_rows`) of stored sheets; ``replace`` as in
+    :func:`write_facts`."""
+    if not rows:
         return
-    ids = [sheet_id for sheet_id, _ in sheets]
+    ids = [sheet_id for sheet_id, _ in rows]
     for part in _chunks(ids) if replace else ():
         for table in _TABLES:
             session.execute(delete(table).where(table.sheet_id.in_(part)))
-    writer = RowWriter(session)
-    exact = writer.exact
-    rows: dict[Any, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
-    for sheet_id, sheet in sheets:
-        facts = sheet_facts(sheet)
-        rows[FactSheetRow].append((sheet_id, facts.closed_year, VERSION))
+    found: dict[Any, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
+    for sheet_id, facts in rows:
+        found[FactSheetRow].append((sheet_id, facts.closed_year, VERSION))
         for table, items in (
             (FactOutcomeRow, facts.outcomes),
             (FactMoneyRow, facts.money),
             (FactUnitCostRow, facts.unit_costs),
             (FactIssueRow, facts.issues),
         ):
-            names = _COLUMNS[table][1:]
-            rows[table].extend(
-                (sheet_id, *(_stored(item[name], exact) for name in names)) for item in items
-            )
+            found[table].extend((sheet_id, *item) for item in items)
+    writer = RowWriter(session)
     for table in _TABLES:
-        writer.insert(table.__table__, _COLUMNS[table], rows[table])  # type: ignore[arg-type]
+        writer.insert(table.__table__, _COLUMNS[table], found[table])  # type: ignore[arg-type]
 
 
 def _stored(value: Any, exact: Callable[[Decimal | None], Any]) -> Any:

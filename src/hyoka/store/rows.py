@@ -7,13 +7,28 @@ form it takes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
+
+
+def exact_for(dialect: str) -> Callable[[Decimal | None], Any]:
+    """How a dialect's driver takes an exact decimal: text on SQLite (as ``ExactDecimal``
+    stores it), the ``Decimal`` itself elsewhere. Bulk rows can be built with it away from
+    the database (in worker processes)."""
+    return _decimal_text if dialect == "sqlite" else _same
+
+
+def _decimal_text(value: Decimal | None) -> Any:
+    return None if value is None else str(value)
+
+
+def _same(value: Decimal | None) -> Any:
+    return value
 
 
 class RowWriter:
@@ -31,24 +46,23 @@ class RowWriter:
         self.sqlite = dialect.name == "sqlite"
         self._mark = "?" if dialect.paramstyle == "qmark" else "%s"
         self._quote = dialect.identifier_preparer.quote
-
-    def exact(self, value: Decimal | None) -> Any:
-        if value is None or not self.sqlite:
-            return value
-        return str(value)
+        self.exact = exact_for(dialect.name)
 
     def instant(self, value: datetime) -> Any:
         if not self.sqlite:
             return value
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def insert_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows without decimals or datetimes; their new ids, in order."""
+    def insert_ids(
+        self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+    ) -> list[int]:
+        """Insert rows (values as :meth:`insert` takes them); their new ids, in order."""
         if not rows:
             return []
         if not self.sqlite:
             found = self.connection.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [dict(zip(columns, row, strict=True)) for row in rows],
             )
             return [row_id for (row_id,) in found]
         # SQLite has no RETURNING for executemany, and SQLAlchemy then inserts row by row.
@@ -59,14 +73,8 @@ class RowWriter:
         start = self.connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {name}")
         first = int(start.scalar_one()) + 1
         ids = list(range(first, first + len(rows)))
-        columns = list(rows[0])
         self.insert(
-            table,
-            ["id", *columns],
-            [
-                (row_id, *(row[column] for column in columns))
-                for row_id, row in zip(ids, rows, strict=True)
-            ],
+            table, ["id", *columns], [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
         )
         return ids
 

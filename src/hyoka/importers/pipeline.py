@@ -1,0 +1,64 @@
+"""Preparing input in worker processes while the main process writes it.
+
+A bulk import spends most of its time on work that needs no database: reading records,
+building and checking the model, computing each sheet's rows. :func:`in_order` runs that
+work in a pool of processes and hands the results back in input order, a few batches
+ahead of the writer, so that the writes (one process: SQLite has one writer) overlap with
+the preparing and memory stays flat however long the input is.
+
+Example::
+
+    for rows in in_order(prepare_batch, batches, jobs=2):
+        write(rows)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+SMALL_INPUT = 1 << 20
+"""Bytes of input below which preparing in this process is quicker than starting workers."""
+
+
+def default_jobs(paths: Sequence[Path]) -> int:
+    """Worker processes for these input files: one per CPU, none for small input."""
+    size = sum(path.stat().st_size for path in paths)
+    return 1 if size < SMALL_INPUT else max(1, os.cpu_count() or 1)
+
+
+def in_order(
+    function: Callable[..., Result], tasks: Iterable[tuple[Any, ...]], *, jobs: int
+) -> Iterator[Result]:
+    """``function(*task)`` of each task, in the tasks' order.
+
+    ``jobs`` > 1: computed by that many worker processes (started fresh, ``spawn``, so
+    that no database connection or thread of this process is copied into them), at most
+    ``jobs + 1`` tasks ahead of the consumer. ``function`` and the tasks must be picklable.
+    An exception of a task is raised here when its result is reached.
+    """
+    if jobs <= 1:
+        for task in tasks:
+            yield function(*task)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending: deque[Future[Result]] = deque()
+        try:
+            for task in tasks:
+                pending.append(pool.submit(function, *task))
+                if len(pending) > jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            # The consumer stopped early (an error while writing): drop what is queued.
+            for future in pending:
+                future.cancel()
