@@ -5,6 +5,8 @@ workflow moves without a restart."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from sqlalchemy import Engine, text
 
@@ -12,7 +14,16 @@ from hyoka.model import Sheet
 from hyoka.stages import Action
 from hyoka.store import index_missing, migrate, transaction
 from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.search import grams, sheet_text
+from hyoka.store.search import (
+    SearchRows,
+    bulk_indexing,
+    find,
+    grams,
+    search_rows,
+    sheet_text,
+    terms_of,
+    write_search_rows,
+)
 from hyoka.store.workflow import create_next_year, transition
 from sheets import sample_sheet
 from web_support import client_for, store
@@ -259,6 +270,120 @@ def test_a_store_with_hex_grams_is_searchable_after_migrate(engine: Engine) -> N
     migrate(engine)
     for term in ("県", "A-", "(", "森林"):
         assert _found(engine, term) == _holding_in(sheets, term) != []
+    _check_integrity(engine)
     # Re-saving unindexes the re-encoded tokens: the old text is not found any more.
     store(engine, [sample_sheet(program_number="05 01 02", purpose="梅", situation=[])])
     assert "05 01 02" not in _found(engine, "伐")
+
+
+def _matching(engine: Engine, query: str) -> list[int]:
+    with transaction(engine) as session:
+        return sorted(find(session=session, terms=terms_of(query)))
+
+
+@pytest.mark.parametrize("with_grams", [True, False])
+def test_rows_computed_apart_and_written_later(engine: Engine, with_grams: bool) -> None:
+    # As a bulk import does: sheets just inserted (bare rows here), their index rows
+    # computed elsewhere (pickled, as between processes) and written without deletes.
+    sheets = [*_sheets(), *_punctuated()]
+    ids = list(range(101, 101 + len(sheets)))
+    with engine.begin() as connection:
+        for sheet_id, sheet in zip(ids, sheets, strict=True):
+            connection.exec_driver_sql(
+                "INSERT INTO sheets (id, program_number, fiscal_year, stage, revision, "
+                "program_name, department, section, email, purpose, kind) "
+                f"VALUES ({sheet_id}, '{sheet.header.program_number}', 2023, "
+                f"'{sheet.header.stage.value}', 1, '', '', '', '', '', 'prefecture')"
+            )
+    rows: list[tuple[int, SearchRows]] = pickle.loads(
+        pickle.dumps(
+            [
+                (sheet_id, search_rows(sheet, with_grams=with_grams))
+                for sheet_id, sheet in zip(ids, sheets, strict=True)
+            ]
+        )
+    )
+    with transaction(engine) as session:
+        write_search_rows(session=session, rows=rows, replace=False)
+    by_number = {sheet.header.program_number: i for i, sheet in zip(ids, sheets, strict=True)}
+    for term in ("県", "a-", "(補", "森林", "間伐を", "DX推進", "5G基地"):
+        expected = sorted(by_number[number] for number in _holding_in(sheets, term))
+        assert _matching(engine, term) == expected != []
+    # Written again over themselves (replace=True): the same answers, nothing doubled.
+    with transaction(engine) as session:
+        write_search_rows(session=session, rows=rows[:3])
+        count = session.execute(text("SELECT count(*) FROM sheet_summaries")).scalar()
+    assert count == len(sheets)
+    assert _matching(engine, "森林") == [by_number["05 01 02"]]
+
+
+def _fts_state(engine: Engine) -> list[object]:
+    """The trigram triggers and the settings of both FTS5 tables."""
+    with engine.begin() as connection:
+        return [
+            connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'sheet_texts' ORDER BY name"
+            ).all(),
+            *(
+                connection.exec_driver_sql(f"SELECT k, v FROM {table}_config ORDER BY k").all()
+                for table in ("sheet_fts", "sheet_grams")
+            ),
+        ]
+
+
+def _check_integrity(engine: Engine) -> None:
+    # rank 1: the trigram index is also compared with its content table (sheet_texts).
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO sheet_fts (sheet_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO sheet_grams (sheet_grams) VALUES ('integrity-check')"
+        )
+
+
+def test_bulk_indexing_indexes_what_the_block_stored(engine: Engine) -> None:
+    sqlite = engine.dialect.name == "sqlite"
+    store(engine, _sheets()[:2])
+    before = _fts_state(engine) if sqlite else None
+    with bulk_indexing(engine):
+        store(engine, _sheets()[2:])
+        # Saved again in the same load: one indexed before it, one stored in it.
+        store(engine, [sample_sheet(program_number="05 01 01", purpose="新しい桃の話")])
+        store(engine, [sample_sheet(program_number="05 01 04", purpose="梨の収穫を祝う")])
+    assert _found(engine, "桃の話") == ["05 01 01"]
+    assert _found(engine, "除雪を") == []
+    assert _found(engine, "梨の収穫") == _found(engine, "梨") == ["05 01 04"]
+    assert _found(engine, "観光案内") == []
+    assert _found(engine, "間伐を") == ["05 01 02"]
+    assert _found(engine, "DX推進") == ["05 01 03"]
+    if sqlite:
+        assert _fts_state(engine) == before
+        _check_integrity(engine)
+
+
+def test_bulk_indexing_leaves_the_index_right_when_the_block_fails(engine: Engine) -> None:
+    before = _fts_state(engine) if engine.dialect.name == "sqlite" else None
+    with pytest.raises(RuntimeError, match="中断"), bulk_indexing(engine):
+        store(engine, _sheets()[:2])
+        raise RuntimeError("中断")
+    assert _found(engine, "間伐を") == ["05 01 02"]
+    assert _found(engine, "除雪を") == ["05 01 01"]
+    if before is not None:
+        assert _fts_state(engine) == before
+        _check_integrity(engine)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_index_missing_finishes_a_bulk_load_killed_midway(engine: Engine) -> None:
+    before = _fts_state(engine)
+    with engine.begin() as connection:  # what bulk_indexing leaves when killed inside
+        connection.exec_driver_sql("DROP TRIGGER sheet_texts_fts_insert")
+    store(engine, _sheets())
+    assert _found(engine, "間伐を") == []
+    with transaction(engine) as session:
+        index_missing(session=session)
+    assert _found(engine, "間伐を") == ["05 01 02"]
+    assert _fts_state(engine) == before
+    _check_integrity(engine)
