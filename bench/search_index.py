@@ -15,9 +15,11 @@ SQLite) and wall time per part:
 
 Variants: ``index_sheets`` (the one-call path with deletes, as a re-import pays),
 ``plain`` (rows + write, replace=False), FTS5 settings (``automerge``/``crisismerge``/
-``pgsz``), ``optimize`` at the end, ``rebuild`` (the trigram trigger dropped during the
-load, one ``'rebuild'`` at the end) and ``bulk`` (:func:`hyoka.store.search.bulk_indexing`,
-when present). Every variant's store is checked to answer a few searches alike.
+``pgsz``/``hashsize``), ``optimize`` at the end, ``rebuild`` (the trigram trigger dropped
+during the load, one ``'rebuild'`` at the end), ``deferred`` (the trigger dropped, the
+texts the index lacks inserted at the end; ``hashsize+deferred`` with 64 MB of pending
+tokens) and ``bulk`` (:func:`hyoka.store.search.bulk_indexing`, which does the latter).
+Every variant's store is checked to answer a few searches alike.
 """
 
 from __future__ import annotations

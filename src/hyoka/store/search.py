@@ -2,8 +2,10 @@
 
 Indexing: :func:`index_sheets` writes one ``sheet_summaries`` row per sheet (header
 columns, the rules' achievement and at-risk, every text of the sheet) and its 施策分野
-codes; ``save_sheet`` calls it for every saved sheet, bulk writers call it themselves.
-The summary uses :mod:`hyoka.rules` (pure functions over the model) so that every way of
+codes; ``save_sheet`` calls it for every saved sheet. It is :func:`search_rows` (pure, the
+rows as plain values that worker processes can compute) then :func:`write_search_rows`;
+bulk writers call those two themselves, inside :func:`bulk_indexing` on SQLite. The
+summary uses :mod:`hyoka.rules` (pure functions over the model) so that every way of
 saving a sheet leaves the filters right.
 
 Matching (:func:`find`): SQLite uses the FTS5 ``trigram`` index for terms of 3+
@@ -101,11 +103,18 @@ def sheet_text(sheet: Sheet) -> str:
             parts += [component.name, component.description, component.output]
     for recipient in sheet.recipients:
         parts += [recipient.name, recipient.description]
-    return normalize("\n".join(part for part in parts if part and part.strip()))
+    text = "\n".join(part for part in parts if part and part.strip())
+    # Line by line (a newline never combines, so the result is the same): NFKC takes its
+    # slow path only for the lines that need it, not for the whole text when one does.
+    return "\n".join(map(_normalized_line, text.split("\n")))
 
 
 def normalize(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
+
+
+def _normalized_line(line: str) -> str:
+    return line if unicodedata.is_normalized("NFKC", line) else normalize(line)
 
 
 def indicator_status(indicator: Indicator, *, as_of: int) -> Achievement | None:
