@@ -24,6 +24,7 @@ from __future__ import annotations
 import gzip
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -45,6 +46,7 @@ from hyoka.store.bulk import PreparedSheet, SaveState, prepare_sheet, write_prep
 from hyoka.store.database import transaction
 from hyoka.store.lineage import national_program_number, rebuild_lineage
 from hyoka.store.rows import exact_for
+from hyoka.store.search import bulk_indexing
 
 BATCH = 500
 PLAUSIBLE_YEARS = range(1868, 2101)
@@ -454,6 +456,30 @@ def prepare_lines(
     return done
 
 
+def _tally(
+    summary: ImportSummary,
+    outcomes: list[PreparedRecord | BadRecord],
+    on_problem: Callable[[BadRecord], None] | None,
+    on_warning: Callable[[BadRecord], None] | None,
+) -> list[PreparedSheet]:
+    """Count and report a batch's outcomes; its sheets to write."""
+    sheets: list[PreparedSheet] = []
+    for outcome in outcomes:
+        summary.read += 1
+        if isinstance(outcome, BadRecord):
+            summary.skipped += 1
+            summary.problems.append(outcome)
+            if on_problem is not None:
+                on_problem(outcome)
+            continue
+        for warning in outcome.warnings:
+            summary.warnings.append(warning)
+            if on_warning is not None:
+                on_warning(warning)
+        sheets.append(outcome.sheet)
+    return sheets
+
+
 def import_files(
     *,
     engine: Engine,
@@ -489,36 +515,24 @@ def import_files(
             if lines:
                 yield path.name, lines, dialect, search_index
 
-    for outcomes in in_order(prepare_lines, batches(), jobs=workers):
-        pending: list[PreparedSheet] = []
-        for outcome in outcomes:
-            summary.read += 1
-            if isinstance(outcome, BadRecord):
-                summary.skipped += 1
-                summary.problems.append(outcome)
-                if on_problem is not None:
-                    on_problem(outcome)
+    with bulk_indexing(engine) if search_index else nullcontext():
+        for outcomes in in_order(prepare_lines, batches(), jobs=workers):
+            pending = _tally(summary, outcomes, on_problem, on_warning)
+            if not pending:
                 continue
-            for warning in outcome.warnings:
-                summary.warnings.append(warning)
-                if on_warning is not None:
-                    on_warning(warning)
-            pending.append(outcome.sheet)
-        if not pending:
-            continue
-        with transaction(engine) as session:
-            if dialect == "sqlite":
-                # In WAL mode NORMAL still never corrupts; it only skips the fsync per
-                # commit (a power cut may lose the last batches, which re-importing redoes).
-                session.connection().exec_driver_sql("PRAGMA synchronous = NORMAL")
-            saved = write_prepared(session=session, prepared=pending)
-        for item in saved:
-            if item.state is SaveState.NEW:
-                summary.new += 1
-            elif item.state is SaveState.UPDATED:
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
+            with transaction(engine) as session:
+                if dialect == "sqlite":
+                    # In WAL mode NORMAL still never corrupts; it only skips the fsync per
+                    # commit (a power cut may lose the last batches, which re-importing redoes).
+                    session.connection().exec_driver_sql("PRAGMA synchronous = NORMAL")
+                saved = write_prepared(session=session, prepared=pending)
+            for item in saved:
+                if item.state is SaveState.NEW:
+                    summary.new += 1
+                elif item.state is SaveState.UPDATED:
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
     with transaction(engine) as session:
         lineage = rebuild_lineage(session=session)
     summary.links_resolved = lineage.links_resolved
