@@ -18,7 +18,7 @@ Variants: ``index_sheets`` (the one-call path with deletes, as a re-import pays)
 ``pgsz``/``hashsize``), ``optimize`` at the end, ``rebuild`` (the trigram trigger dropped
 during the load, one ``'rebuild'`` at the end), ``deferred`` (the trigger dropped, the
 texts the index lacks inserted at the end; ``hashsize+deferred`` with 64 MB of pending
-tokens) and ``bulk`` (:func:`hyoka.store.search.bulk_indexing`, which does the latter).
+tokens) and ``bulk`` (:func:`hyoka.store.search.bulk_indexing`: the latter with 32 MB).
 Every variant's store is checked to answer a few searches alike.
 """
 

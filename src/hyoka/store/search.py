@@ -445,8 +445,10 @@ _FTS_INSERT_TRIGGER = (
 )
 _FTS_TABLES = ("sheet_fts", "sheet_grams")
 # Pending tokens FTS5 keeps in memory per transaction before writing a segment: its 1 MB
-# default makes a batch of sheets dozens of small segments to merge later.
-_BULK_HASH_SIZE = 64 * 2**20
+# default makes a batch of sheets dozens of small segments to merge later. Importing one
+# year took the same CPU with 16, 32 or 64 MB, and 173, 185, 245 MB of RSS; with 16 MB the
+# file was 15% larger (more segments left).
+_BULK_HASH_SIZE = 32 * 2**20
 _DEFAULT_HASH_SIZE = 2**20
 
 
@@ -456,9 +458,9 @@ def bulk_indexing(engine: Engine) -> Iterator[None]:
     no-op on PostgreSQL).
 
     The trigram index is built once at the end, in one statement, for every text it lacks
-    (instead of row by row through its trigger in each batch), and FTS5 keeps up to 64 MB
-    of pending tokens before writing a segment. One year of JUDGIT! sheets (5,198): 10.8 s
-    → 5.9 s CPU of writing (bench/search_index.py). Meanwhile searches of 3+ characters do
+    (instead of row by row through its trigger in each batch), and FTS5 keeps up to 32 MB
+    of pending tokens before writing a segment. One year of JUDGIT! sheets (5,198): 10.0 s
+    → 5.4 s CPU of writing (bench/search_index.py). Meanwhile searches of 3+ characters do
     not find the texts stored in the block, by any connection. Whatever happens inside,
     on leaving the texts are indexed, the trigger is back and the settings are as they
     were; a process killed inside leaves that to the next ``bulk_indexing`` or
