@@ -524,7 +524,11 @@ def import_files(
                 if dialect == "sqlite":
                     # In WAL mode NORMAL still never corrupts; it only skips the fsync per
                     # commit (a power cut may lose the last batches, which re-importing redoes).
-                    session.connection().exec_driver_sql("PRAGMA synchronous = NORMAL")
+                    # A 64 MB page cache (2 MB by default) keeps the indexes' pages between
+                    # batches: ~7 % less time writing one year.
+                    connection = session.connection()
+                    connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
+                    connection.exec_driver_sql("PRAGMA cache_size = -65536")
                 saved = write_prepared(session=session, prepared=pending)
             for item in saved:
                 if item.state is SaveState.NEW:
