@@ -8,6 +8,8 @@ database (a throwaway cluster from /usr/lib/postgresql/*/bin unless --postgres-u
 given), and of importing the first file alone, to show that memory does not grow with the
 number of sheets. Each import runs in a subprocess of its own, so that its RSS high-water
 mark (resource.getrusage) is its own; --tracemalloc adds the Python heap peak (slower).
+The importing process's CPU is printed beside the whole machine's (its worker processes
+included); --jobs sets the importer's worker processes (default: one per CPU).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def floor(paths: list[Path]) -> tuple[float, int]:
 
 
 def child(url: str, paths: list[Path], trace: bool, search: bool, jobs: int | None) -> None:
-    from hyoka.importers.judgit import import_files
+    from hyoka.importers.judgit_import import import_files
     from hyoka.store import create_engine_for, migrate
 
     engine = create_engine_for(url)
@@ -53,12 +55,9 @@ def child(url: str, paths: list[Path], trace: bool, search: bool, jobs: int | No
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     engine.dispose()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "workers_cpu": workers.ru_utime + workers.ru_stime,
-        "workers_rss_mb": workers.ru_maxrss / 1024,
         "warnings": len(summary.warnings),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "heap_mb": None if peak is None else peak / 2**20,
@@ -129,12 +128,11 @@ def _line(name: str, result: dict[str, object], base: float) -> str:
     heap = result["heap_mb"]
     heap_text = "" if heap is None else f", heap peak {float(heap):.0f} MB"  # type: ignore[arg-type]
     cpu = float(result["cpu"])  # type: ignore[arg-type]
-    workers = float(result["workers_cpu"])  # type: ignore[arg-type]
+    machine = float(result["machine_cpu"])  # type: ignore[arg-type]
     return (
         f"{name:<34} {wall:7.1f} s  ({wall / base:4.1f}× floor)  CPU {cpu:.1f} s "
-        f"+ workers {workers:.1f} s  "
-        f"RSS peak {float(result['rss_mb']):.0f} MB, "  # type: ignore[arg-type]
-        f"per worker {float(result['workers_rss_mb']):.0f} MB{heap_text}  "  # type: ignore[arg-type]
+        f"(machine {machine:.1f} s)  "
+        f"RSS peak {float(result['rss_mb']):.0f} MB{heap_text}  "  # type: ignore[arg-type]
         f"sheets {result['sheets']} (warnings {result['warnings']}), "
         f"links resolved/unresolved/by name {result['links']}, "
         f"programs {result['programs']}"

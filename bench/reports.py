@@ -4,7 +4,7 @@
     uv run python bench/reports.py --db /tmp/judgit.sqlite               # time an existing store
 
 With files, they are imported first into a fresh SQLite file (``--db``, default a temporary
-one) through ``hyoka.importers.judgit``. Each report then runs ``--repeat`` times in a new
+one) through ``hyoka.importers.judgit_import``. Each report then runs ``--repeat`` times in a new
 session; the best and the median wall times are printed. Goal: every report < 2 s.
 """
 
@@ -62,7 +62,7 @@ def main() -> int:
     engine = create_engine_for(url)
     migrate(engine)
     if options.files:
-        from hyoka.importers.judgit import import_files
+        from hyoka.importers.judgit_import import import_files
 
         started = time.perf_counter()
         summary = import_files(engine=engine, paths=options.files)

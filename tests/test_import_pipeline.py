@@ -15,7 +15,8 @@ import orjson
 import pytest
 from sqlalchemy import Engine, select
 
-from hyoka.importers.judgit import ImportSummary, import_files, sheet_from_record
+from hyoka.importers.judgit import sheet_from_record
+from hyoka.importers.judgit_import import ImportSummary, import_files
 from hyoka.importers.pipeline import in_order
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, load_sheet, migrate, transaction

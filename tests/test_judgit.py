@@ -19,12 +19,8 @@ from typer.testing import CliRunner
 
 from hyoka.cli import app
 from hyoka.eras import era_label, era_short
-from hyoka.importers.judgit import (
-    RecordError,
-    import_files,
-    is_judgit_file,
-    sheet_from_record,
-)
+from hyoka.importers.judgit import RecordError, is_judgit_file, sheet_from_record
+from hyoka.importers.judgit_import import import_files
 from hyoka.model import MoneyUnit, SheetKind, Stage, ValueKind
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
 from hyoka.store.bulk import save_sheets

@@ -33,7 +33,7 @@ from hyoka.analytics import (
 )
 from hyoka.eras import era_label
 from hyoka.importers import parse_file
-from hyoka.importers.judgit import import_files
+from hyoka.importers.judgit_import import import_files
 from hyoka.model import Indicator, IndicatorValue, SheetKind, Stage, TargetSpec, ValueKind
 from hyoka.render.charts import Bar, bar_chart
 from hyoka.samples import SAMPLES, seed_files

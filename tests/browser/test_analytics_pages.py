@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page
 
 from browser.conftest import LiveServer, _serve, assert_no_axe_violations
-from hyoka.importers.judgit import import_files
+from hyoka.importers.judgit_import import import_files
 from hyoka.store import create_engine_for
 
 JUDGIT = Path(__file__).parents[1] / "data" / "judgit" / "judgit-sample.ndjson.gz"

@@ -7,7 +7,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from hyoka.cli._common import err, progress_bar
-from hyoka.importers.judgit import BadRecord, import_files, is_judgit_file
+from hyoka.importers.judgit import BadRecord, is_judgit_file
+from hyoka.importers.judgit_import import import_files
 
 __all__ = ["import_national", "is_judgit_file"]
 

@@ -117,7 +117,7 @@ def _import_files(
     from hyoka.store import save_sheet, transaction
 
     failed = 0
-    # National sheets (JUDGIT! gzip NDJSON): streamed in batches, see hyoka.importers.judgit.
+    # National sheets (JUDGIT! gzip NDJSON): streamed in batches, see hyoka.importers.judgit_import.
     from hyoka.cli.judgit import import_national, is_judgit_file
 
     national = [file for file in files if is_judgit_file(file)]

@@ -13,28 +13,22 @@ minus), a scalar where a list is expected. Money (百万円, with yen fractions 
 binary rounding enters. A record that cannot be read is reported with file, line, field and
 reason, and skipped.
 
-:func:`import_files` streams the files (flat memory) in batches of 500 lines: worker
-processes read each batch into prepared rows (:func:`prepare_lines`, with
-:mod:`hyoka.store.bulk`), this process writes each batch in one transaction, and the
-program lineage is rebuilt at the end.
+Storing the sheets of whole files is :mod:`hyoka.importers.judgit_import`.
 """
 
 from __future__ import annotations
 
 import gzip
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 from pydantic import ValidationError
-from sqlalchemy import Engine
 
-from hyoka.importers.pipeline import default_jobs, in_order
 from hyoka.model import (
     MoneyUnit,
     Sheet,
@@ -42,13 +36,8 @@ from hyoka.model import (
     Stage,
     ValueKind,
 )
-from hyoka.store.bulk import PreparedSheet, SaveState, prepare_sheet, write_prepared
-from hyoka.store.database import transaction
-from hyoka.store.lineage import national_program_number, rebuild_lineage
-from hyoka.store.rows import exact_for
-from hyoka.store.search import bulk_indexing
+from hyoka.store.lineage import national_program_number
 
-BATCH = 500
 PLAUSIBLE_YEARS = range(1868, 2101)
 """Years a program's start, end or final target can be in (明治 onwards, this century)."""
 _INF = float("inf")
@@ -87,23 +76,6 @@ class BadRecord:
     def describe(self) -> str:
         where = f"{self.file} {self.line}行目"
         return f"{where} {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
-
-
-@dataclass
-class ImportSummary:
-    """Counts of one import run."""
-
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    links_resolved: int = 0
-    links_unresolved: int = 0
-    name_matches: int = 0
-    programs: int = 0
-    problems: list[BadRecord] = field(default_factory=list)
-    warnings: list[BadRecord] = field(default_factory=list)  # imported, a value set unknown
 
 
 def is_judgit_file(path: Path) -> bool:
@@ -417,130 +389,3 @@ def _link(item: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _value(year: int, kind: ValueKind, value: Decimal) -> dict[str, Any]:
     return {"fiscal_year": year, "kind": kind, "value": value}
-
-
-@dataclass(frozen=True)
-class PreparedRecord:
-    """A record read and turned into the rows of its sheet, with the warnings it gave."""
-
-    line: int
-    sheet: PreparedSheet
-    warnings: list[BadRecord]
-
-
-def prepare_lines(
-    file: str, lines: list[tuple[int, bytes]], dialect: str, search: bool
-) -> list[PreparedRecord | BadRecord]:
-    """Read lines of one file into prepared sheets (pure; runs in worker processes).
-
-    ``dialect``: the store's (``exact_for``); ``search``: with the search rows.
-    """
-    exact = exact_for(dialect)
-    done: list[PreparedRecord | BadRecord] = []
-    for line, text in lines:
-        warnings: list[RecordError] = []
-        try:
-            try:
-                record = orjson.loads(text)
-            except orjson.JSONDecodeError as error:
-                raise RecordError("", f"JSONとして読めません({error})") from None
-            sheet = sheet_from_record(record, warnings)
-        except RecordError as error:
-            done.append(BadRecord(file, line, error.field, error.reason))
-            continue
-        prepared = prepare_sheet(
-            sheet, f"{file}:{line}", exact=exact, search=search, with_grams=dialect == "sqlite"
-        )
-        noted = [BadRecord(file, line, warning.field, warning.reason) for warning in warnings]
-        done.append(PreparedRecord(line, prepared, noted))
-    return done
-
-
-def _tally(
-    summary: ImportSummary,
-    outcomes: list[PreparedRecord | BadRecord],
-    on_problem: Callable[[BadRecord], None] | None,
-    on_warning: Callable[[BadRecord], None] | None,
-) -> list[PreparedSheet]:
-    """Count and report a batch's outcomes; its sheets to write."""
-    sheets: list[PreparedSheet] = []
-    for outcome in outcomes:
-        summary.read += 1
-        if isinstance(outcome, BadRecord):
-            summary.skipped += 1
-            summary.problems.append(outcome)
-            if on_problem is not None:
-                on_problem(outcome)
-            continue
-        for warning in outcome.warnings:
-            summary.warnings.append(warning)
-            if on_warning is not None:
-                on_warning(warning)
-        sheets.append(outcome.sheet)
-    return sheets
-
-
-def import_files(
-    *,
-    engine: Engine,
-    paths: Sequence[Path],
-    batch: int = BATCH,
-    progress: Callable[[int], None] | None = None,
-    on_problem: Callable[[BadRecord], None] | None = None,
-    on_warning: Callable[[BadRecord], None] | None = None,
-    search_index: bool = True,
-    jobs: int | None = None,
-) -> ImportSummary:
-    """Stream JUDGIT! files into the store: one transaction per ``batch`` lines.
-
-    Bad records are reported to ``on_problem`` (and kept in the summary) and skipped; the
-    program lineage is rebuilt at the end. ``progress`` gets bytes read (see
-    :func:`read_lines`); the total is the sum of the file sizes. ``search_index=False``
-    leaves the full-text index to a later ``index_missing`` (for benchmarks and bulk loads).
-    ``jobs``: processes preparing the records while this one writes (default: one per CPU,
-    none for small input; see :mod:`hyoka.importers.pipeline`).
-    """
-    summary = ImportSummary()
-    dialect = engine.dialect.name
-    workers = default_jobs(paths) if jobs is None else jobs
-
-    def batches() -> Iterator[tuple[str, list[tuple[int, bytes]], str, bool]]:
-        for path in paths:
-            lines: list[tuple[int, bytes]] = []
-            for number, text in read_lines(path, progress):
-                lines.append((number, text))
-                if len(lines) >= batch:
-                    yield path.name, lines, dialect, search_index
-                    lines = []
-            if lines:
-                yield path.name, lines, dialect, search_index
-
-    with bulk_indexing(engine) if search_index else nullcontext():
-        for outcomes in in_order(prepare_lines, batches(), jobs=workers):
-            pending = _tally(summary, outcomes, on_problem, on_warning)
-            if not pending:
-                continue
-            with transaction(engine) as session:
-                if dialect == "sqlite":
-                    # In WAL mode NORMAL still never corrupts; it only skips the fsync per
-                    # commit (a power cut may lose the last batches, which re-importing redoes).
-                    # A 64 MB page cache (2 MB by default) keeps the indexes' pages between
-                    # batches: ~7 % less time writing one year.
-                    connection = session.connection()
-                    connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
-                    connection.exec_driver_sql("PRAGMA cache_size = -65536")
-                saved = write_prepared(session=session, prepared=pending)
-            for item in saved:
-                if item.state is SaveState.NEW:
-                    summary.new += 1
-                elif item.state is SaveState.UPDATED:
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
-    with transaction(engine) as session:
-        lineage = rebuild_lineage(session=session)
-    summary.links_resolved = lineage.links_resolved
-    summary.links_unresolved = lineage.links_unresolved
-    summary.name_matches = lineage.name_matches
-    summary.programs = lineage.programs
-    return summary

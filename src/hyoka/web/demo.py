@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hyoka.importers import parse_file
-from hyoka.importers.judgit import import_files
+from hyoka.importers.judgit_import import import_files
 from hyoka.samples import SAMPLES, national_files, seed_files
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
 
