@@ -360,7 +360,7 @@ def fact_rows(sheet: Sheet, exact: Callable[[Decimal | None], Any]) -> FactRows:
     facts = sheet_facts(sheet)
 
     def stored(table: Any, items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        names = _COLUMNS[table][1:]
+        names = FACT_COLUMNS[table][1:]
         return [tuple(_stored(item[name], exact) for name in names) for item in items]
 
     return FactRows(
@@ -410,14 +410,14 @@ def insert_fact_rows(
             found[table].extend((sheet_id, *item) for item in items)
     writer = RowWriter(session)
     for table in _TABLES:
-        writer.insert(table.__table__, _COLUMNS[table], found[table])  # type: ignore[arg-type]
+        writer.insert(table.__table__, FACT_COLUMNS[table], found[table])  # type: ignore[arg-type]
 
 
 def _stored(value: Any, exact: Callable[[Decimal | None], Any]) -> Any:
     return exact(value) if type(value) is Decimal else value
 
 
-_COLUMNS: dict[Any, tuple[str, ...]] = {
+FACT_COLUMNS: dict[Any, tuple[str, ...]] = {
     FactSheetRow: ("sheet_id", "closed_year", "version"),
     FactOutcomeRow: (
         "sheet_id",

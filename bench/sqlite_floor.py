@@ -1,0 +1,233 @@
+"""Benchmark: how long SQLite alone takes to store one JUDGIT! file's rows.
+
+    uv run python bench/sqlite_floor.py ../shared/data/judgit/2019.ndjson.gz
+
+The importer's rows are prepared first (``prepare_lines``, untimed, without the search
+index); then only the driver's ``executemany`` of those tuples is timed, 500 sheets per
+transaction as the importer does, into (a) a fresh store with hyoka's schema, and (b) bare
+tables with the same columns and no key, constraint or index. It is the least any import
+of these sheets into this schema can cost on this machine, however fast the Python side;
+compare it with the floor of reading and JSON-parsing the file (also printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from hyoka.importers.judgit_import import PreparedRecord, prepare_lines
+from hyoka.store import create_engine_for, migrate
+from hyoka.store.bulk import BUDGET_COLUMNS
+from hyoka.store.facts import FACT_COLUMNS
+from hyoka.store.facts_tables import (
+    FactIssueRow,
+    FactMoneyRow,
+    FactOutcomeRow,
+    FactSheetRow,
+    FactUnitCostRow,
+)
+
+BATCH = 500
+
+
+def _rows(
+    records: list[PreparedRecord],
+) -> list[dict[str, tuple[list[str], list[tuple[Any, ...]]]]]:
+    """Per batch of sheets: table → (columns, rows), ids numbered as the importer does."""
+    batches = []
+    sheet_id = indicator_id = 0
+    for start in range(0, len(records), BATCH):
+        tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+
+        def add(
+            table: str,
+            columns: list[str],
+            rows: list[tuple[Any, ...]],
+            tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = tables,
+        ) -> None:
+            tables.setdefault(table, (columns, []))[1].extend(rows)
+
+        for record in records[start : start + BATCH]:
+            sheet_id += 1
+            item = record.sheet
+            add(
+                "sheets",
+                [
+                    "id",
+                    "revision",
+                    "program_number",
+                    "fiscal_year",
+                    "stage",
+                    "program_name",
+                    "department",
+                    "section",
+                    "start_year",
+                    "end_year",
+                    "email",
+                    "purpose",
+                    "kind",
+                    "bureau",
+                ],
+                [(sheet_id, 1, *item.sheet)],
+            )
+            add(
+                "national_sheets",
+                [
+                    "sheet_id",
+                    "summary",
+                    "responsible",
+                    "no_target_reason",
+                    "money_unit",
+                    "source_url",
+                    "content_hash",
+                ],
+                [(sheet_id, *item.national)],
+            )
+            add(
+                "sheet_categories",
+                ["sheet_id", "category", "position", "text"],
+                [(sheet_id, *row) for row in item.categories],
+            )
+            add(
+                "budgets",
+                ["sheet_id", "position", *BUDGET_COLUMNS],
+                [(sheet_id, *row) for row in item.budgets],
+            )
+            add(
+                "recipients",
+                [
+                    "sheet_id",
+                    "position",
+                    "fiscal_year",
+                    "group_name",
+                    "number",
+                    "name",
+                    "corporate_number",
+                    "description",
+                    "amount",
+                ],
+                [(sheet_id, *row) for row in item.recipients],
+            )
+            add(
+                "sheet_links",
+                ["sheet_id", "position", "fiscal_year", "ministry", "program_number"],
+                [(sheet_id, *row) for row in item.links],
+            )
+            for indicator in item.indicators:
+                indicator_id += 1
+                add(
+                    "indicators",
+                    [
+                        "id",
+                        "sheet_id",
+                        "position",
+                        "role",
+                        "number",
+                        "name",
+                        "goal",
+                        "unit",
+                        "direction",
+                        "target_comparison",
+                        "target_cumulative",
+                        "target_start_year",
+                        "target_end_year",
+                        "target_text",
+                        "target_reason",
+                        "analysis",
+                        "printed_achievement",
+                        "printed_achievement_year",
+                    ],
+                    [(indicator_id, sheet_id, *indicator.row)],
+                )
+                add(
+                    "indicator_values",
+                    ["indicator_id", "position", "fiscal_year", "kind", "value", "upper"],
+                    [(indicator_id, *row) for row in indicator.values],
+                )
+            add(
+                "sheet_revisions",
+                ["sheet_id", "revision", "saved_at", "source", "document"],
+                [(sheet_id, 1, "2026-11-22 00:00:00.000000", item.source, item.document)],
+            )
+            facts = item.facts
+            assert facts is not None
+            add("fact_sheets", list(FACT_COLUMNS[FactSheetRow]), [(sheet_id, facts.closed_year, 1)])
+            for table, rows in (
+                (FactOutcomeRow, facts.outcomes),
+                (FactMoneyRow, facts.money),
+                (FactUnitCostRow, facts.unit_costs),
+                (FactIssueRow, facts.issues),
+            ):
+                add(
+                    table.__tablename__,
+                    list(FACT_COLUMNS[table]),
+                    [(sheet_id, *row) for row in rows],
+                )
+        batches.append(tables)
+    return batches
+
+
+def _store(
+    path: Path, batches: list[dict[str, tuple[list[str], list[tuple[Any, ...]]]]]
+) -> tuple[float, float]:
+    connection = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
+        connection.execute(f"PRAGMA {pragma}")
+    wall, cpu = time.perf_counter(), time.process_time()
+    for tables in batches:
+        connection.execute("BEGIN")
+        for table, (columns, rows) in tables.items():
+            names = ", ".join(f'"{name}"' for name in columns)
+            marks = ", ".join("?" * len(columns))
+            connection.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        connection.execute("COMMIT")
+    result = time.perf_counter() - wall, time.process_time() - cpu
+    connection.close()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("path", type=Path)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with gzip.open(args.path) as stream:
+        lines = [(number, line) for number, line in enumerate(stream, 1) if line.strip()]
+    for _, line in lines:
+        orjson.loads(line)
+    print(f"floor: read + JSON-parse {len(lines)} sheets: {time.perf_counter() - started:.2f} s")
+    records = [
+        outcome
+        for start in range(0, len(lines), BATCH)
+        for outcome in prepare_lines(args.path.name, lines[start : start + BATCH], "sqlite", False)
+        if isinstance(outcome, PreparedRecord)
+    ]
+    batches = _rows(records)
+    count = sum(len(rows) for tables in batches for _, rows in tables.values())
+    with tempfile.TemporaryDirectory() as folder:
+        schema = Path(folder) / "schema.sqlite"
+        engine = create_engine_for(f"sqlite:///{schema}")
+        migrate(engine)
+        engine.dispose()
+        wall, cpu = _store(schema, batches)
+        print(f"{count} rows into hyoka's schema: {wall:.2f} s wall, {cpu:.2f} s CPU")
+        bare = Path(folder) / "bare.sqlite"
+        with sqlite3.connect(bare) as connection:
+            for table, (columns, _) in batches[0].items():
+                names = ", ".join(f'"{name}"' for name in columns)
+                connection.execute(f'CREATE TABLE "{table}" ({names})')
+        wall, cpu = _store(bare, batches)
+        print(
+            f"{count} rows into bare tables (no key, constraint or index): {wall:.2f} s wall, {cpu:.2f} s CPU"
+        )
+
+
+if __name__ == "__main__":
+    main()
