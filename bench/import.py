@@ -76,9 +76,20 @@ def run(
     command += [] if jobs is None else ["--jobs", str(jobs)]
     command += ["--tracemalloc"] if trace else []
     command += [] if search else ["--no-search"]
+    busy = _machine_cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["machine_cpu"] = _machine_cpu() - busy
     return result
+
+
+def _machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (/proc/stat): the import's workers are
+    forked by a fork server, not by the importing process, so its rusage leaves them out;
+    on a quiet machine this is the import's CPU, all processes together."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(value) for value in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def _as_postgres(command: list[str]) -> list[str]:
