@@ -345,6 +345,10 @@ def test_cli_import_streams_judgit_files(sqlite_url: str) -> None:
     result = runner.invoke(app, ["import", "--db", sqlite_url, str(SAMPLE)])
     assert result.exit_code == 0, result.output
     assert "新規 34" in result.output
+    # The work after the last record is announced, in order; no bar for other files.
+    index, lineage = result.output.find("索引を作成"), result.output.find("事業をつないで")
+    assert 0 <= index < lineage < result.output.find("新規 34")
+    assert "取り込み " not in result.output.replace("取り込み(国)", "")
     again = runner.invoke(app, ["import", "--db", sqlite_url, str(SAMPLE)])
     assert "変更なし 34" in again.output
 

@@ -27,6 +27,7 @@ def import_national(engine: Engine, files: list[Path], *, jobs: int | None = Non
             progress=lambda size: progress.advance(task, size),
             on_problem=problem,
             jobs=jobs,
+            on_stage=lambda stage: progress.console.print(f"{stage}…", highlight=False),
             on_warning=lambda noted: progress.console.print(
                 f"[yellow]警告[/yellow] {noted.describe()}", highlight=False
             ),

@@ -114,16 +114,26 @@ def import_(
 def _import_files(
     engine: Engine, files: list[Path], *, accept_incomplete: bool, jobs: int | None
 ) -> None:
-    from hyoka.store import save_sheet, transaction
-
     failed = 0
-    # National sheets (JUDGIT! gzip NDJSON): streamed in batches, see hyoka.importers.judgit_import.
+    # National sheets (JUDGIT! gzip NDJSON): streamed in batches (importers.judgit_import).
     from hyoka.cli.judgit import import_national, is_judgit_file
 
     national = [file for file in files if is_judgit_file(file)]
     if national:
         failed += import_national(engine, national, jobs=jobs)
         files = [file for file in files if file not in national]
+    if files:
+        failed += _import_sheet_files(files, engine, accept_incomplete=accept_incomplete)
+    if failed:
+        err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
+        raise typer.Exit(1)
+
+
+def _import_sheet_files(files: list[Path], engine: Engine, *, accept_incomplete: bool) -> int:
+    """Import sheet files (text, PDF, xlsx), each in one transaction; the number that failed."""
+    from hyoka.store import save_sheet, transaction
+
+    failed = 0
     with progress_bar() as progress:
         task = progress.add_task("取り込み", total=len(files))
         for file in files:
@@ -154,9 +164,7 @@ def _import_files(
                 )
                 _report_notes(str(file), parsed.notes)
             progress.advance(task)
-    if failed:
-        err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
-        raise typer.Exit(1)
+    return failed
 
 
 @app.command()

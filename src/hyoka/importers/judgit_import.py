@@ -116,6 +116,7 @@ def import_files(
     on_warning: Callable[[BadRecord], None] | None = None,
     search_index: bool = True,
     jobs: int | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Stream JUDGIT! files into the store: one transaction per ``batch`` lines.
 
@@ -124,7 +125,9 @@ def import_files(
     :func:`read_lines`); the total is the sum of the file sizes. ``search_index=False``
     leaves the full-text index to a later ``index_missing`` (for benchmarks and bulk loads).
     ``jobs``: processes preparing the records while this one writes (default: one per CPU,
-    none for small input; see :mod:`hyoka.importers.pipeline`).
+    none for small input; see :mod:`hyoka.importers.pipeline`). ``on_stage`` is told (in
+    Japanese, for the user) when the work after the last record begins: building the
+    full-text index, linking the programs across years.
     """
     summary = ImportSummary()
     dialect = engine.dialect.name
@@ -163,6 +166,10 @@ def import_files(
                     summary.updated += 1
                 else:
                     summary.unchanged += 1
+        if search_index and on_stage is not None:
+            on_stage("全文検索の索引を作成しています")
+    if on_stage is not None:
+        on_stage("年度をまたいで事業をつないでいます")
     with transaction(engine) as session:
         lineage = rebuild_lineage(session=session)
     summary.links_resolved = lineage.links_resolved
