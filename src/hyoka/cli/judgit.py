@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import typer
 from sqlalchemy import Engine
 
 from hyoka.cli._common import err, progress_bar
 from hyoka.importers.judgit import BadRecord, is_judgit_file
 from hyoka.importers.judgit_import import import_files
+from hyoka.importers.pipeline import WorkerLost
 
 __all__ = ["import_national", "is_judgit_file"]
 
@@ -21,17 +23,21 @@ def import_national(engine: Engine, files: list[Path], *, jobs: int | None = Non
         def problem(bad: BadRecord) -> None:
             progress.console.print(f"[red]エラー[/red] {bad.describe()}", highlight=False)
 
-        summary = import_files(
-            engine=engine,
-            paths=files,
-            progress=lambda size: progress.advance(task, size),
-            on_problem=problem,
-            jobs=jobs,
-            on_stage=lambda stage: progress.console.print(f"{stage}…", highlight=False),
-            on_warning=lambda noted: progress.console.print(
-                f"[yellow]警告[/yellow] {noted.describe()}", highlight=False
-            ),
-        )
+        try:
+            summary = import_files(
+                engine=engine,
+                paths=files,
+                progress=lambda size: progress.advance(task, size),
+                on_problem=problem,
+                jobs=jobs,
+                on_stage=lambda stage: progress.console.print(f"{stage}…", highlight=False),
+                on_warning=lambda noted: progress.console.print(
+                    f"[yellow]警告[/yellow] {noted.describe()}", highlight=False
+                ),
+            )
+        except WorkerLost as error:
+            progress.console.print(f"[red]エラー[/red] {error}", highlight=False)
+            raise typer.Exit(1) from None
     err.print(
         f"読込 {summary.read}件: 新規 {summary.new}, 更新 {summary.updated}, "
         f"変更なし {summary.unchanged}, スキップ {summary.skipped}, 警告 {len(summary.warnings)}. "

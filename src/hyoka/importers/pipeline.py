@@ -19,6 +19,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,17 @@ Result = TypeVar("Result")
 
 SMALL_INPUT = 1 << 20
 """Bytes of input below which preparing in this process is quicker than starting workers."""
+
+
+class WorkerLost(RuntimeError):
+    """A worker process ended abruptly (killed, out of memory); its batch is not done."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "作業プロセスが途中で終了しました(メモリ不足や強制終了など)。"
+            "それまでに書き込んだ区切りは保存されています。"
+            "--jobs 1 で(同じプロセスで)やり直せます"
+        )
 
 
 def default_jobs(paths: Sequence[Path]) -> int:
@@ -41,7 +53,8 @@ def in_order(
 
     ``jobs`` > 1: computed by that many worker processes, at most ``jobs + 1`` tasks ahead
     of the consumer. ``function`` and the tasks must be picklable. An exception of a task
-    is raised here when its result is reached.
+    is raised here when its result is reached; a worker that dies raises
+    :class:`WorkerLost`.
 
     The workers are forked from a fork server (``forkserver``), a fresh process that has
     imported the main module and ``function``'s module once: no database connection or
@@ -64,6 +77,8 @@ def in_order(
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+        except BrokenProcessPool:
+            raise WorkerLost() from None
         finally:
             # The consumer stopped early (an error while writing): drop what is queued.
             for future in pending:
