@@ -41,6 +41,9 @@ from hyoka.importers.judgit import RecordError, sheet_from_record
 from hyoka.model import Sheet
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store import search as search_module
+from hyoka.store.grams import _gram_query
+from hyoka.store.matching import MIN_TRIGRAM
+from hyoka.store.summaries import normalize
 
 BATCH = 500
 PROBES = ["県", "農業", "DX", "(", "人材育成", "研究開発の推進"]
@@ -230,14 +233,14 @@ def _probe(connection: sqlite3.Connection) -> list[int]:
     return [
         connection.execute(
             "SELECT count(*) FROM sheet_grams WHERE sheet_grams MATCH ?",
-            (search_module._gram_query(term),),
+            (_gram_query(term),),
         ).fetchone()[0]
-        if len(term) < search_module.MIN_TRIGRAM
+        if len(term) < MIN_TRIGRAM
         else connection.execute(
             "SELECT count(*) FROM sheet_fts WHERE sheet_fts MATCH ?",
             ('"' + term.replace('"', '""') + '"',),
         ).fetchone()[0]
-        for term in (search_module.normalize(probe) for probe in PROBES)
+        for term in (normalize(probe) for probe in PROBES)
     ]
 
 

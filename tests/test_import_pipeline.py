@@ -20,7 +20,7 @@ from hyoka.importers.judgit_import import ImportSummary, import_files
 from hyoka.importers.pipeline import in_order
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, load_sheet, migrate, transaction
-from hyoka.store.search import find, terms_of
+from hyoka.store.matching import find, terms_of
 from hyoka.store.tables import Base
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"

@@ -13,17 +13,11 @@ from sqlalchemy import Engine, text
 from hyoka.model import Sheet
 from hyoka.stages import Action
 from hyoka.store import index_missing, migrate, transaction
+from hyoka.store.grams import grams
 from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.search import (
-    SearchRows,
-    bulk_indexing,
-    find,
-    grams,
-    search_rows,
-    sheet_text,
-    terms_of,
-    write_search_rows,
-)
+from hyoka.store.matching import find, terms_of
+from hyoka.store.search import SearchRows, bulk_indexing, search_rows, write_search_rows
+from hyoka.store.summaries import sheet_text
 from hyoka.store.workflow import create_next_year, transition
 from sheets import sample_sheet
 from web_support import client_for, store

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from hyoka.store import transaction
 from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.search import snippet, terms_of
+from hyoka.store.matching import snippet, terms_of
 from sheets import sample_sheet
 from web_support import client_for, store
 

@@ -2,7 +2,7 @@
 
 Filters, facet counts and orders come from the in-memory :class:`~hyoka.store.catalog.Catalog`
 of the published summaries (read again only when the store changes); a search adds one
-full-text query (:func:`hyoka.store.search.find`) and the texts of the page's sheets for
+full-text query (:func:`hyoka.store.matching.find`) and the texts of the page's sheets for
 their snippets. Sheets are read back whole from the document of their current revision.
 
 Example::
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet
 from hyoka.store.catalog import Catalog, ListedSheet, load_catalog, published
-from hyoka.store.search import find, snippet, terms_of
+from hyoka.store.matching import find, snippet, terms_of
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
 from hyoka.store.tables import RevisionRow, SheetRow
 

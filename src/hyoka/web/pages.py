@@ -36,7 +36,7 @@ from hyoka.store.listing import (
     load_stored_sheets,
     policy_sheet_ids,
 )
-from hyoka.store.search import indicator_status
+from hyoka.store.summaries import indicator_status
 from hyoka.web import downloads
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 

@@ -6,7 +6,7 @@ Create Date: 2026-11-22
 
 The tokens of the 1–2 character index were hex of UTF-32 (8 hex digits per character, 16
 per pair: ~26 bytes of token text per character of the sheets); they are now the
-characters and pairs themselves (see ``hyoka.store.search.grams``). The contentless table
+characters and pairs themselves (see ``hyoka.store.grams.grams``). The contentless table
 cannot translate its tokens, so it forgets them all and indexes every stored text anew,
 in batches, with ``grams`` of the running code (the index must hold what the code
 queries).
@@ -59,7 +59,7 @@ _PREVIOUS = {
 
 
 def upgrade() -> None:
-    from hyoka.store.search import rebuild_grams
+    from hyoka.store.grams import rebuild_grams
 
     connection = op.get_bind()
     if connection.dialect.name != "sqlite":

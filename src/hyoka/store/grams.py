@@ -1,0 +1,134 @@
+"""The unigram + bigram index ``sheet_grams`` (SQLite), which serves search terms of 1–2
+characters that trigrams cannot: :func:`grams` makes a text's tokens, the helpers here
+index and unindex stored texts, :func:`rebuild_grams` re-indexes them all (migration 0009).
+PostgreSQL builds the same tokens in SQL (``hyoka_grams``, migration 0006).
+"""
+
+from __future__ import annotations
+
+import operator
+from array import array
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select, text
+from sqlalchemy.orm import Session
+
+from hyoka.store.search_tables import SheetTextRow
+
+# FTS5's ascii tokenizer takes every non-ASCII character as part of a token and splits on
+# every other ASCII character that is not a letter or digit. So the tokens are the
+# characters and pairs themselves, with each such ASCII character (punctuation, controls)
+# replaced by a stand-in of its own in the Supplementary Private Use Area-B, which NFKC
+# text from the sheets does not hold: "a-1" stays one word, and "-" an indexed character.
+_STAND_IN_BASE = 0x100000
+_STAND_INS = {
+    chr(code): chr(_STAND_IN_BASE + code)
+    for code in range(128)
+    if not chr(code).isalnum() and not chr(code).isspace()
+}
+_SPACES = array("I", [ord(" ")])
+assert _SPACES.itemsize == 4, "grams() builds UTF-32 code units in array('I')"
+
+
+def _token_text(value: str) -> str:
+    value = value.lower()
+    for char, stand_in in _STAND_INS.items():
+        # One replace per character the text holds: str.translate took every character
+        # of the (mostly Japanese) text through a dict, 8× slower on the national sheets.
+        if char in value:
+            value = value.replace(char, stand_in)
+    return value
+
+
+def grams(value: str) -> str:
+    """The unigram and bigram tokens of a text for ``sheet_grams``: lower-cased, every
+    character and every pair of adjacent characters of each word (split on whitespace).
+
+    >>> grams("農業 X")
+    '農 業 x 農業'
+    """
+    words = _token_text(value).split()
+    unigrams = " ".join("".join(words))
+    joined = " ".join(words)
+    size = len(joined)
+    if size < 2:
+        return unigrams
+    # The pairs of the whole text at C speed: code units interleaved as "ab bc cd …" in one
+    # array (the pairs were a Python string each: 1.5 s of the 3.2 s of one year's grams),
+    # then the pairs that hold a space between two words blanked out.
+    units = array("I", joined.encode("utf-32-le"))
+    pairs = _SPACES * (3 * (size - 1))
+    pairs[0::3] = units[:-1]
+    pairs[1::3] = units[1:]
+    blank = _SPACES * 5
+    position = -1
+    for word in words[:-1]:
+        position += len(word) + 1  # the space after this word: pairs position-1, position
+        pairs[3 * position - 3 : 3 * position + 2] = blank
+    return unigrams + " " + pairs.tobytes().decode("utf-32-le").rstrip()
+
+
+def _gram_query(term: str) -> str:
+    # A term of one or two characters is one token; lower-casing may lengthen one (rare),
+    # and then each of its pairs must occur.
+    lowered = _token_text(term)
+    if len(lowered) <= 2:
+        return _quoted(lowered)
+    pairs = map(operator.add, lowered, lowered[1:])
+    return "(" + " AND ".join(_quoted(pair) for pair in pairs) + ")"
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+_INSERT_GRAMS = "INSERT INTO sheet_grams (rowid, program_name, body) VALUES (?, ?, ?)"
+
+
+def _index_grams(*, connection: Connection, rows: list[tuple[int, str, str]]) -> None:
+    if rows:
+        connection.exec_driver_sql(_INSERT_GRAMS, rows)
+
+
+def _unindex_grams(*, session: Session, sheet_ids: Sequence[int]) -> None:
+    # A contentless FTS5 table forgets a text only when given the very tokens it indexed:
+    # those of the stored text that is about to be replaced.
+    old = session.execute(
+        select(SheetTextRow.sheet_id, SheetTextRow.program_name, SheetTextRow.body)
+        .where(SheetTextRow.sheet_id.in_(sheet_ids))
+        .where(SheetTextRow.sheet_id.in_(text("SELECT id FROM sheet_grams_docsize")))
+    ).all()
+    if old:
+        session.connection().exec_driver_sql(
+            "INSERT INTO sheet_grams (sheet_grams, rowid, program_name, body) "
+            "VALUES ('delete', ?, ?, ?)",
+            [(i, grams(name), grams(body)) for i, name, body in old],
+        )
+
+
+def _grams_missing(*, connection: Connection, batch: int) -> int:
+    done, after = 0, 0
+    while True:
+        rows = connection.exec_driver_sql(
+            "SELECT sheet_id, program_name, body FROM sheet_texts "
+            "WHERE sheet_id > ? AND sheet_id NOT IN (SELECT id FROM sheet_grams_docsize) "
+            "ORDER BY sheet_id LIMIT ?",
+            (after, batch),
+        ).all()
+        if not rows:
+            return done
+        _index_grams(
+            connection=connection,
+            rows=[(i, grams(name), grams(body)) for i, name, body in rows],
+        )
+        done += len(rows)
+        after = rows[-1][0]
+
+
+def rebuild_grams(*, connection: Connection, batch: int = 500) -> int:
+    """SQLite: forget every token of ``sheet_grams`` and index every stored text anew (after
+    a change of :func:`grams`); the number of texts indexed. Nothing on PostgreSQL."""
+    if connection.dialect.name != "sqlite":
+        return 0
+    connection.exec_driver_sql("INSERT INTO sheet_grams (sheet_grams) VALUES ('delete-all')")
+    return _grams_missing(connection=connection, batch=batch)
