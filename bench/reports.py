@@ -31,7 +31,7 @@ from hyoka.analytics import (
     unit_cost_report,
 )
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.analytics_queries import fill_facts
+from hyoka.store.analytics_facts import fill_facts
 from hyoka.store.tables import SheetRow
 
 GOAL_SECONDS = 2.0

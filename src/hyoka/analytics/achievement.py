@@ -20,13 +20,9 @@ from hyoka.analytics.facts import ALL, closed_year, to_indicator
 from hyoka.model import Achievement, SheetKind
 from hyoka.rules.findings import share
 from hyoka.rules.indicators import assess
-from hyoka.store.analytics_queries import (
-    IndicatorFact,
-    Scope,
-    SheetInfo,
-    count_achievements,
-    fill_facts,
-)
+from hyoka.store.analytics_facts import count_achievements, fill_facts
+from hyoka.store.analytics_figures import IndicatorFact
+from hyoka.store.analytics_queries import Scope, SheetInfo
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from hyoka.rules.findings import rounded, share
-from hyoka.store.analytics_queries import (
-    Scope,
-    SheetInfo,
-    fill_facts,
-    newest_outcome_years,
-    read_outcome_facts,
-)
+from hyoka.store.analytics_facts import fill_facts, newest_outcome_years, read_outcome_facts
+from hyoka.store.analytics_queries import Scope, SheetInfo
 
 
 @dataclass(frozen=True)

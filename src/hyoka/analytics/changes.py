@@ -18,14 +18,11 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.facts import to_indicator
 from hyoka.model import SheetKind, ValueKind
 from hyoka.rules.findings import plain, share
-from hyoka.store.analytics_queries import (
-    IndicatorFact,
-    Scope,
-    SheetInfo,
+from hyoka.store.analytics_facts import fill_facts
+from hyoka.store.analytics_figures import IndicatorFact, read_indicators
+from hyoka.store.analytics_queries import Scope, SheetInfo, find_lineage
+from hyoka.store.analytics_totals import (
     count_newest_judgements,
-    fill_facts,
-    find_lineage,
-    read_indicators,
     read_money_sheets,
     sum_newest_money,
 )

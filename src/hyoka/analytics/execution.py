@@ -18,13 +18,9 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.facts import ALL, closed_year
 from hyoka.model import SheetKind
 from hyoka.rules.findings import plain, share, to_yen
-from hyoka.store.analytics_queries import (
-    Scope,
-    SheetInfo,
-    SheetMoney,
-    fill_facts,
-    read_money_years,
-)
+from hyoka.store.analytics_facts import fill_facts, read_money_years
+from hyoka.store.analytics_figures import SheetMoney
+from hyoka.store.analytics_queries import Scope, SheetInfo
 
 
 @dataclass(frozen=True)

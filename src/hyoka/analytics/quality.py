@@ -31,18 +31,10 @@ from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
 from hyoka.rules.findings import get_rule, money, plain, to_yen
-from hyoka.store.analytics_queries import (
-    IndicatorFact,
-    MoneyFact,
-    Scope,
-    SheetInfo,
-    fill_facts,
-    read_duplicates,
-    read_issue_facts,
-    read_money,
-    read_orphan_links,
-    read_unit_changes,
-)
+from hyoka.store.analytics_facts import fill_facts, read_issue_facts
+from hyoka.store.analytics_figures import IndicatorFact, MoneyFact, read_money
+from hyoka.store.analytics_quality import read_duplicates, read_orphan_links, read_unit_changes
+from hyoka.store.analytics_queries import Scope, SheetInfo
 
 CHECKS: dict[str, str] = {
     "outcome.no_target": "成果指標に目標値がない",

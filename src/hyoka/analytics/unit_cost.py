@@ -18,13 +18,8 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import SheetKind
 from hyoka.rules.findings import share
-from hyoka.store.analytics_queries import (
-    Scope,
-    SheetInfo,
-    UnitCostFact,
-    fill_facts,
-    read_unit_cost_facts,
-)
+from hyoka.store.analytics_facts import UnitCostFact, fill_facts, read_unit_cost_facts
+from hyoka.store.analytics_queries import Scope, SheetInfo
 
 
 @dataclass(frozen=True)
