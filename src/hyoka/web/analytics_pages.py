@@ -24,7 +24,8 @@ from starlette.responses import Response
 
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
-from hyoka.web.analytics_reports import REPORTS, build_dashboard
+from hyoka.web.analytics_catalog import REPORTS
+from hyoka.web.analytics_reports import build_dashboard
 from hyoka.web.analytics_tables import AnalyticsFilters, Dashboard, ReportInfo
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.downloads import attachment
