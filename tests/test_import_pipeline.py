@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from hyoka.importers.judgit import sheet_from_record
 from hyoka.importers.judgit_import import ImportSummary, import_files
-from hyoka.importers.pipeline import in_order
+from hyoka.importers.pipeline import WorkerLost, in_order
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, load_sheet, migrate, transaction
 from hyoka.store.matching import find, terms_of
@@ -101,6 +102,18 @@ def test_workers_import_on_each_database(engine: Engine, tmp_path: Path) -> None
             assert loaded == sheet
         name = sheet_from_record(records[0]).header.program_name
         assert find(session=session, terms=terms_of(name))
+
+
+def _dies_on_two(value: int) -> int:
+    if value == 2:
+        os._exit(1)  # as a worker killed by the system would
+    return value
+
+
+def test_a_dying_worker_is_reported_in_japanese() -> None:
+    results = in_order(_dies_on_two, [(n,) for n in range(4)], jobs=2)
+    with pytest.raises(WorkerLost, match="作業プロセスが途中で終了しました"):
+        list(results)
 
 
 def _fails_on_three(value: int) -> int:
