@@ -1,8 +1,8 @@
 """Benchmark: how long SQLite alone takes to store one JUDGIT! file's rows.
 
-    uv run python bench/sqlite_floor.py ../shared/data/judgit/2019.ndjson.gz
+    uv run python bench/sqlite_floor.py ../shared/data/judgit/20*.ndjson.gz
 
-The importer's rows are prepared first (``prepare_lines``, untimed, without the search
+The importer's rows of the files are prepared first (``prepare_lines``, untimed, without the search
 index); then only the driver's ``executemany`` of those tuples is timed, 500 sheets per
 transaction as the importer does, into (a) a fresh store with hyoka's schema, and (b) bare
 tables with the same columns and no key, constraint or index. It is the least any import
@@ -195,20 +195,23 @@ def _store(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("path", type=Path)
+    parser.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args()
-    started = time.perf_counter()
-    with gzip.open(args.path) as stream:
-        lines = [(number, line) for number, line in enumerate(stream, 1) if line.strip()]
-    for _, line in lines:
-        orjson.loads(line)
-    print(f"floor: read + JSON-parse {len(lines)} sheets: {time.perf_counter() - started:.2f} s")
-    records = [
-        outcome
-        for start in range(0, len(lines), BATCH)
-        for outcome in prepare_lines(args.path.name, lines[start : start + BATCH], "sqlite", False)
-        if isinstance(outcome, PreparedRecord)
-    ]
+    started, count = time.perf_counter(), 0
+    for path in args.paths:
+        with gzip.open(path) as stream:
+            for line in stream:
+                if line.strip():
+                    orjson.loads(line)
+                    count += 1
+    print(f"floor: read + JSON-parse {count} sheets: {time.perf_counter() - started:.2f} s")
+    records: list[PreparedRecord] = []
+    for path in args.paths:
+        with gzip.open(path) as stream:
+            lines = [(number, line) for number, line in enumerate(stream, 1) if line.strip()]
+        for start in range(0, len(lines), BATCH):
+            outcomes = prepare_lines(path.name, lines[start : start + BATCH], "sqlite", False)
+            records += [item for item in outcomes if isinstance(item, PreparedRecord)]
     batches = _rows(records)
     count = sum(len(rows) for tables in batches for _, rows in tables.values())
     with tempfile.TemporaryDirectory() as folder:
