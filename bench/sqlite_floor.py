@@ -24,7 +24,16 @@ import orjson
 
 from hyoka.importers.judgit_import import PreparedRecord, prepare_lines
 from hyoka.store import create_engine_for, migrate
-from hyoka.store.bulk import BUDGET_COLUMNS
+from hyoka.store.bulk import (
+    BUDGET_COLUMNS,
+    CATEGORY_COLUMNS,
+    INDICATOR_COLUMNS,
+    LINK_COLUMNS,
+    NATIONAL_COLUMNS,
+    RECIPIENT_COLUMNS,
+    SHEET_COLUMNS,
+    VALUE_COLUMNS,
+)
 from hyoka.store.facts import FACT_COLUMNS
 from hyoka.store.facts_tables import (
     FactIssueRow,
@@ -57,42 +66,11 @@ def _rows(
         for record in records[start : start + BATCH]:
             sheet_id += 1
             item = record.sheet
-            add(
-                "sheets",
-                [
-                    "id",
-                    "revision",
-                    "program_number",
-                    "fiscal_year",
-                    "stage",
-                    "program_name",
-                    "department",
-                    "section",
-                    "start_year",
-                    "end_year",
-                    "email",
-                    "purpose",
-                    "kind",
-                    "bureau",
-                ],
-                [(sheet_id, 1, *item.sheet)],
-            )
-            add(
-                "national_sheets",
-                [
-                    "sheet_id",
-                    "summary",
-                    "responsible",
-                    "no_target_reason",
-                    "money_unit",
-                    "source_url",
-                    "content_hash",
-                ],
-                [(sheet_id, *item.national)],
-            )
+            add("sheets", ["id", "revision", *SHEET_COLUMNS], [(sheet_id, 1, *item.sheet)])
+            add("national_sheets", ["sheet_id", *NATIONAL_COLUMNS], [(sheet_id, *item.national)])
             add(
                 "sheet_categories",
-                ["sheet_id", "category", "position", "text"],
+                list(CATEGORY_COLUMNS),
                 [(sheet_id, *row) for row in item.categories],
             )
             add(
@@ -102,53 +80,24 @@ def _rows(
             )
             add(
                 "recipients",
-                [
-                    "sheet_id",
-                    "position",
-                    "fiscal_year",
-                    "group_name",
-                    "number",
-                    "name",
-                    "corporate_number",
-                    "description",
-                    "amount",
-                ],
+                list(RECIPIENT_COLUMNS),
                 [(sheet_id, *row) for row in item.recipients],
             )
             add(
                 "sheet_links",
-                ["sheet_id", "position", "fiscal_year", "ministry", "program_number"],
+                list(LINK_COLUMNS),
                 [(sheet_id, *row) for row in item.links],
             )
             for indicator in item.indicators:
                 indicator_id += 1
                 add(
                     "indicators",
-                    [
-                        "id",
-                        "sheet_id",
-                        "position",
-                        "role",
-                        "number",
-                        "name",
-                        "goal",
-                        "unit",
-                        "direction",
-                        "target_comparison",
-                        "target_cumulative",
-                        "target_start_year",
-                        "target_end_year",
-                        "target_text",
-                        "target_reason",
-                        "analysis",
-                        "printed_achievement",
-                        "printed_achievement_year",
-                    ],
+                    ["id", *INDICATOR_COLUMNS],
                     [(indicator_id, sheet_id, *indicator.row)],
                 )
                 add(
                     "indicator_values",
-                    ["indicator_id", "position", "fiscal_year", "kind", "value", "upper"],
+                    list(VALUE_COLUMNS),
                     [(indicator_id, *row) for row in indicator.values],
                 )
             add(

@@ -87,7 +87,7 @@ _REPLACED = (
 )
 CATEGORY_FIELDS = (("method", "methods"), ("account", "accounts"), ("policy", "policies"))
 BUDGET_COLUMNS = tuple(BudgetRow.model_fields)
-_SHEET_COLUMNS = (
+SHEET_COLUMNS = (
     "program_number",
     "fiscal_year",
     "stage",
@@ -101,7 +101,7 @@ _SHEET_COLUMNS = (
     "kind",
     "bureau",
 )
-_NATIONAL_COLUMNS = (
+NATIONAL_COLUMNS = (
     "summary",
     "responsible",
     "no_target_reason",
@@ -109,7 +109,7 @@ _NATIONAL_COLUMNS = (
     "source_url",
     "content_hash",
 )
-_RECIPIENT_COLUMNS = (
+RECIPIENT_COLUMNS = (
     "sheet_id",
     "position",
     "fiscal_year",
@@ -120,7 +120,7 @@ _RECIPIENT_COLUMNS = (
     "description",
     "amount",
 )
-_INDICATOR_COLUMNS = (
+INDICATOR_COLUMNS = (
     "sheet_id",
     "position",
     "role",
@@ -139,7 +139,9 @@ _INDICATOR_COLUMNS = (
     "printed_achievement",
     "printed_achievement_year",
 )
-_VALUE_COLUMNS = ("indicator_id", "position", "fiscal_year", "kind", "value", "upper")
+VALUE_COLUMNS = ("indicator_id", "position", "fiscal_year", "kind", "value", "upper")
+CATEGORY_COLUMNS = ("sheet_id", "category", "position", "text")
+LINK_COLUMNS = ("sheet_id", "position", "fiscal_year", "ministry", "program_number")
 _IN_CHUNK = 500  # ids per IN (…) list: well below every driver's parameter limit
 
 
@@ -446,7 +448,7 @@ def _save_chunk(session: Session, chunk: list[PreparedSheet]) -> list[Saved]:
             results[index] = Saved(sheet_id, SaveState.UPDATED)
     if new:
         new_ids = writer.insert_ids(
-            SHEETS, ("revision", *_SHEET_COLUMNS), [(1, *chunk[index].sheet) for index in new]
+            SHEETS, ("revision", *SHEET_COLUMNS), [(1, *chunk[index].sheet) for index in new]
         )
         insert_national(
             session,
@@ -504,7 +506,7 @@ def _replace(
             {
                 "sheet_id": sheet_id,
                 "revision": revision,
-                **dict(zip(_SHEET_COLUMNS, chunk[index].sheet, strict=True)),
+                **dict(zip(SHEET_COLUMNS, chunk[index].sheet, strict=True)),
             }
             for index, sheet_id, revision in changed
         ],
@@ -516,7 +518,7 @@ def _replace(
     kept = [
         {
             "row_sheet_id": sheet_id,
-            **dict(zip(_NATIONAL_COLUMNS, chunk[index].national, strict=True)),
+            **dict(zip(NATIONAL_COLUMNS, chunk[index].national, strict=True)),
         }
         for index, sheet_id, _ in changed
         if sheet_id in existing_national
@@ -583,7 +585,7 @@ def insert_national(
     """Insert the ``national_sheets`` rows of stored sheets that have none."""
     RowWriter(session).insert(
         NATIONAL,
-        ("sheet_id", "program_id", *_NATIONAL_COLUMNS),
+        ("sheet_id", "program_id", *NATIONAL_COLUMNS),
         [(sheet_id, program_id, *item.national) for sheet_id, item in sheets],
     )
 
@@ -596,7 +598,7 @@ def insert_parts(
     writer = RowWriter(session)
     writer.insert(
         _CATEGORIES,
-        ("sheet_id", "category", "position", "text"),
+        CATEGORY_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.categories],
     )
     writer.insert(
@@ -606,12 +608,12 @@ def insert_parts(
     )
     writer.insert(
         _RECIPIENTS,
-        _RECIPIENT_COLUMNS,
+        RECIPIENT_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.recipients],
     )
     writer.insert(
         _LINKS,
-        ("sheet_id", "position", "fiscal_year", "ministry", "program_number"),
+        LINK_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.links],
     )
     if indicators:
@@ -624,13 +626,13 @@ def _insert_indicators(writer: RowWriter, sheets: Sequence[tuple[int, PreparedSh
         return
     ids = writer.insert_ids(
         _INDICATORS,
-        _INDICATOR_COLUMNS,
+        INDICATOR_COLUMNS,
         [(sheet_id, *indicator.row) for sheet_id, indicator in owned],
     )
     pairs = list(zip(ids, (indicator for _, indicator in owned), strict=True))
     writer.insert(
         _VALUES,
-        _VALUE_COLUMNS,
+        VALUE_COLUMNS,
         [(indicator_id, *row) for indicator_id, indicator in pairs for row in indicator.values],
     )
     writer.insert(
@@ -646,7 +648,7 @@ def _insert_indicators(writer: RowWriter, sheets: Sequence[tuple[int, PreparedSh
     if not corrected:
         return
     value_ids = writer.insert_ids(
-        _VALUES, _VALUE_COLUMNS, [(indicator_id, *value) for indicator_id, value, _ in corrected]
+        _VALUES, VALUE_COLUMNS, [(indicator_id, *value) for indicator_id, value, _ in corrected]
     )
     writer.insert(
         _CORRECTIONS,
