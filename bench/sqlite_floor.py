@@ -24,7 +24,15 @@ import orjson
 
 from hyoka.importers.judgit_import import PreparedRecord, prepare_lines
 from hyoka.store import create_engine_for, migrate
-from hyoka.store.bulk import (
+from hyoka.store.facts import FACT_COLUMNS
+from hyoka.store.facts_tables import (
+    FactIssueRow,
+    FactMoneyRow,
+    FactOutcomeRow,
+    FactSheetRow,
+    FactUnitCostRow,
+)
+from hyoka.store.prepared import (
     BUDGET_COLUMNS,
     CATEGORY_COLUMNS,
     INDICATOR_COLUMNS,
@@ -33,14 +41,6 @@ from hyoka.store.bulk import (
     RECIPIENT_COLUMNS,
     SHEET_COLUMNS,
     VALUE_COLUMNS,
-)
-from hyoka.store.facts import FACT_COLUMNS
-from hyoka.store.facts_tables import (
-    FactIssueRow,
-    FactMoneyRow,
-    FactOutcomeRow,
-    FactSheetRow,
-    FactUnitCostRow,
 )
 
 BATCH = 500

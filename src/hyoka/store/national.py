@@ -15,19 +15,14 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import BudgetRow, MoneyUnit, Recipient, Sheet, SheetKind, SheetLink
-from hyoka.store.bulk import (
-    CATEGORY_FIELDS,
-    NATIONAL,
-    insert_national,
-    insert_parts,
-    prepare_sheet,
-)
+from hyoka.store.bulk import NATIONAL, insert_national, insert_parts
 from hyoka.store.national_tables import (
     BudgetYearRow,
     RecipientRow,
     SheetCategoryRow,
     SheetLinkRow,
 )
+from hyoka.store.prepared import CATEGORY_FIELDS, prepare_sheet
 from hyoka.store.rows import exact_for
 
 _CATEGORIES: Table = SheetCategoryRow.__table__  # type: ignore[assignment]
