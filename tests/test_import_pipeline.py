@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from hyoka.importers.judgit import sheet_from_record
 from hyoka.importers.judgit_import import ImportSummary, import_files
-from hyoka.importers.pipeline import WorkerLost, in_order
+from hyoka.importers.pipeline import MAX_JOBS, SMALL_INPUT, WorkerLost, default_jobs, in_order
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, load_sheet, migrate, transaction
 from hyoka.store.matching import find, terms_of
@@ -129,3 +129,13 @@ def test_results_come_in_order_and_errors_reach_the_consumer(jobs: int) -> None:
     assert [next(results) for _ in range(3)] == [0, 10, 20]
     with pytest.raises(ValueError, match="three"):
         next(results)
+
+
+def test_small_input_is_prepared_here_and_large_input_by_a_few_workers(tmp_path: Path) -> None:
+    assert default_jobs([SAMPLE]) == 1
+    large = tmp_path / "large.ndjson"
+    with large.open("wb") as stream:
+        stream.truncate(SMALL_INPUT)
+    expected = max(1, min(MAX_JOBS, os.cpu_count() or 1))
+    assert default_jobs([SAMPLE, large]) == expected
+    assert 1 <= expected <= MAX_JOBS

@@ -40,10 +40,16 @@ class WorkerLost(RuntimeError):
         )
 
 
+MAX_JOBS = 4
+"""Beyond this, more workers only wait: one process writes, and preparing a batch takes
+about 1.5× as long as writing it (bench/import.py), so two or three keep the writer busy."""
+
+
 def default_jobs(paths: Sequence[Path]) -> int:
-    """Worker processes for these input files: one per CPU, none for small input."""
+    """Worker processes for these input files: one per CPU up to :data:`MAX_JOBS`, none for
+    small input."""
     size = sum(path.stat().st_size for path in paths)
-    return 1 if size < SMALL_INPUT else max(1, os.cpu_count() or 1)
+    return 1 if size < SMALL_INPUT else max(1, min(MAX_JOBS, os.cpu_count() or 1))
 
 
 def in_order(
