@@ -24,7 +24,6 @@ import orjson
 
 from hyoka.importers.judgit_import import PreparedRecord, prepare_lines
 from hyoka.store import create_engine_for, migrate
-from hyoka.store.facts import FACT_COLUMNS
 from hyoka.store.facts_tables import (
     FactIssueRow,
     FactMoneyRow,
@@ -32,6 +31,7 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
+from hyoka.store.facts_writes import FACT_COLUMNS
 from hyoka.store.prepared import (
     BUDGET_COLUMNS,
     CATEGORY_COLUMNS,

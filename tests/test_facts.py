@@ -19,7 +19,6 @@ from hyoka.importers.judgit import sheet_from_record
 from hyoka.model import Sheet, ValueKind
 from hyoka.store import save_sheet, transaction
 from hyoka.store.bulk import save_sheets
-from hyoka.store.facts import fill_missing_facts
 from hyoka.store.facts_tables import (
     FactIssueRow,
     FactMoneyRow,
@@ -27,6 +26,7 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
+from hyoka.store.facts_writes import fill_missing_facts
 from hyoka.store.tables import SheetRow
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"

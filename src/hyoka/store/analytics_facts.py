@@ -34,7 +34,6 @@ from hyoka.store.analytics_queries import (
     _select,
 )
 from hyoka.store.facts import VERSION as FACTS_VERSION
-from hyoka.store.facts import fill_missing_facts
 from hyoka.store.facts_tables import (
     FactIssueRow,
     FactMoneyRow,
@@ -42,6 +41,7 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
+from hyoka.store.facts_writes import fill_missing_facts
 from hyoka.store.national_tables import (
     NationalSheetRow,
 )

@@ -27,7 +27,7 @@ from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
-from hyoka.store.facts import insert_fact_rows
+from hyoka.store.facts_writes import insert_fact_rows
 from hyoka.store.national_tables import (
     BudgetYearRow,
     NationalSheetRow,

@@ -1,7 +1,7 @@
 """Tables of the report facts: what each stored sheet contributes to the cross-sheet reports.
 
 Written with the sheet (``save_sheet`` and the bulk ``save_sheets``) by
-:func:`hyoka.store.facts.write_facts`, deleted with it (ON DELETE CASCADE), so that each
+:func:`hyoka.store.facts_writes.write_facts`, deleted with it (ON DELETE CASCADE), so that each
 report reads narrow precomputed rows instead of every figure of every sheet:
 
 - ``fact_sheets``: one row per sheet: its closed year (the last year whose 実績 and money

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from hyoka.model import BudgetRow, Indicator, Sheet
-from hyoka.store.facts import FactRows, fact_rows
+from hyoka.store.facts_writes import FactRows, fact_rows
 from hyoka.store.search import SearchRows, search_rows
 
 Exact = Callable[[Decimal | None], Any]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import Indicator, Initiative, PlanLink, Sheet, SheetKind, SubProject
 from hyoka.revisions import FieldChange, compare
-from hyoka.store.facts import write_facts
+from hyoka.store.facts_writes import write_facts
 from hyoka.store.national import uses_national_parts, write_parts
 from hyoka.store.prepared import indicator_lists
 from hyoka.store.search import index_sheets

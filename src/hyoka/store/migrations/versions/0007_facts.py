@@ -6,8 +6,8 @@ Create Date: 2026-11-22
 
 The tables of ``hyoka/store/facts_tables.py``, created from their definitions (a test
 compares the migrated schema with the tables). They start empty: the facts of sheets
-already stored are computed by ``hyoka.store.facts.fill_missing_facts``, which the reports
-call before reading (rules live in Python, not in a migration).
+already stored are computed by ``hyoka.store.facts_writes.fill_missing_facts``, which the
+reports call before reading (rules live in Python, not in a migration).
 """
 
 from __future__ import annotations
