@@ -47,7 +47,7 @@ from hyoka.store.prepared import (
     PreparedSheet,
     prepare_sheet,
 )
-from hyoka.store.rows import RowWriter, exact_for
+from hyoka.store.rows import IN_CHUNK, RowWriter, exact_for, in_chunks
 from hyoka.store.search import write_search_rows
 from hyoka.store.tables import (
     CostYearRow,
@@ -66,10 +66,10 @@ from hyoka.store.tables import (
 
 SHEETS: Table = SheetRow.__table__  # type: ignore[assignment]
 NATIONAL: Table = NationalSheetRow.__table__  # type: ignore[assignment]
-_CATEGORIES: Table = SheetCategoryRow.__table__  # type: ignore[assignment]
-_BUDGETS: Table = BudgetYearRow.__table__  # type: ignore[assignment]
-_RECIPIENTS: Table = RecipientRow.__table__  # type: ignore[assignment]
-_LINKS: Table = SheetLinkRow.__table__  # type: ignore[assignment]
+CATEGORIES: Table = SheetCategoryRow.__table__  # type: ignore[assignment]
+BUDGETS: Table = BudgetYearRow.__table__  # type: ignore[assignment]
+RECIPIENTS: Table = RecipientRow.__table__  # type: ignore[assignment]
+LINKS: Table = SheetLinkRow.__table__  # type: ignore[assignment]
 _INDICATORS: Table = IndicatorRow.__table__  # type: ignore[assignment]
 _VALUES: Table = IndicatorValueRow.__table__  # type: ignore[assignment]
 _CORRECTIONS: Table = IndicatorCorrectionRow.__table__  # type: ignore[assignment]
@@ -90,7 +90,6 @@ _REPLACED = (
     RecipientRow,
     SheetLinkRow,
 )
-_IN_CHUNK = 500  # ids per IN (…) list: well below every driver's parameter limit
 
 
 class SaveState(StrEnum):
@@ -142,7 +141,7 @@ def _without_repeated_keys(prepared: Sequence[PreparedSheet]) -> Iterator[list[P
     chunk: list[PreparedSheet] = []
     keys: set[tuple[str, int, str]] = set()
     for item in prepared:
-        if item.key in keys or len(chunk) >= _IN_CHUNK:
+        if item.key in keys or len(chunk) >= IN_CHUNK:
             yield chunk
             chunk, keys = [], set()
         chunk.append(item)
@@ -244,7 +243,7 @@ def _replace(
     """Drop the current rows of changed sheets and renew their sheet and national rows."""
     ids = [sheet_id for _, sheet_id, _ in changed]
     for table in _REPLACED:
-        for part in _chunks(ids):
+        for part in in_chunks(ids):
             session.execute(delete(table).where(table.sheet_id.in_(part)))
     session.execute(
         update(SHEETS).where(SHEETS.c.id == bindparam("sheet_id")),
@@ -298,7 +297,7 @@ def _really_changed(
     if not changed:
         return changed
     current: dict[int, Any] = {}
-    for part in _chunks([sheet_id for _, sheet_id, _ in changed]):
+    for part in in_chunks([sheet_id for _, sheet_id, _ in changed]):
         found = session.execute(
             select(_REVISIONS.c.sheet_id, _REVISIONS.c.document)
             .join(SHEETS, SHEETS.c.id == _REVISIONS.c.sheet_id)
@@ -320,11 +319,6 @@ def _really_changed(
     return really
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start : start + _IN_CHUNK]
-
-
 def insert_national(
     session: Session, sheets: Sequence[tuple[int, PreparedSheet]], *, program_id: int | None = None
 ) -> None:
@@ -343,22 +337,22 @@ def insert_parts(
     figures) of stored sheets that have none."""
     writer = RowWriter(session)
     writer.insert(
-        _CATEGORIES,
+        CATEGORIES,
         CATEGORY_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.categories],
     )
     writer.insert(
-        _BUDGETS,
+        BUDGETS,
         ("sheet_id", "position", *BUDGET_COLUMNS),
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.budgets],
     )
     writer.insert(
-        _RECIPIENTS,
+        RECIPIENTS,
         RECIPIENT_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.recipients],
     )
     writer.insert(
-        _LINKS,
+        LINKS,
         LINK_COLUMNS,
         [(sheet_id, *row) for sheet_id, item in sheets for row in item.links],
     )

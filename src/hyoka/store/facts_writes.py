@@ -8,7 +8,7 @@ an older :data:`hyoka.store.facts.VERSION`) from their current revision.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,11 +25,10 @@ from hyoka.store.facts_tables import (
     FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.rows import RowWriter, exact_for
+from hyoka.store.rows import RowWriter, exact_for, in_chunks
 from hyoka.store.tables import RevisionRow, SheetRow
 
 _TABLES = (FactOutcomeRow, FactMoneyRow, FactUnitCostRow, FactIssueRow, FactSheetRow)
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def insert_fact_rows(
     if not rows:
         return
     ids = [sheet_id for sheet_id, _ in rows]
-    for part in _chunks(ids) if replace else ():
+    for part in in_chunks(ids) if replace else ():
         for table in _TABLES:
             session.execute(delete(table).where(table.sheet_id.in_(part)))
     found: dict[Any, list[tuple[Any, ...]]] = {table: [] for table in _TABLES}
@@ -146,11 +145,6 @@ FACT_COLUMNS: dict[Any, tuple[str, ...]] = {
     ),
     FactIssueRow: ("sheet_id", "check", "subject", "message", "position"),
 }
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
 
 
 def fill_missing_facts(*, session: Session, batch: int = 500) -> int:

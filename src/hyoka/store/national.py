@@ -15,7 +15,15 @@ from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import BudgetRow, MoneyUnit, Recipient, Sheet, SheetKind, SheetLink
-from hyoka.store.bulk import NATIONAL, insert_national, insert_parts
+from hyoka.store.bulk import (
+    BUDGETS,
+    CATEGORIES,
+    LINKS,
+    NATIONAL,
+    RECIPIENTS,
+    insert_national,
+    insert_parts,
+)
 from hyoka.store.national_tables import (
     BudgetYearRow,
     RecipientRow,
@@ -23,13 +31,7 @@ from hyoka.store.national_tables import (
     SheetLinkRow,
 )
 from hyoka.store.prepared import CATEGORY_FIELDS, prepare_sheet
-from hyoka.store.rows import exact_for
-
-_CATEGORIES: Table = SheetCategoryRow.__table__  # type: ignore[assignment]
-_BUDGETS: Table = BudgetYearRow.__table__  # type: ignore[assignment]
-_RECIPIENTS: Table = RecipientRow.__table__  # type: ignore[assignment]
-_LINKS: Table = SheetLinkRow.__table__  # type: ignore[assignment]
-_IN_CHUNK = 500
+from hyoka.store.rows import exact_for, in_chunks
 
 
 @dataclass
@@ -100,7 +102,7 @@ def read_parts(*, session: Session, sheet_ids: Sequence[int] | None) -> dict[int
         if sheet_ids is None:
             yield from session.execute(query)
             return
-        for part in _chunks(sheet_ids):
+        for part in in_chunks(sheet_ids):
             yield from session.execute(query.where(table.c.sheet_id.in_(part)))
 
     for row in rows(NATIONAL):
@@ -112,25 +114,20 @@ def read_parts(*, session: Session, sheet_ids: Sequence[int] | None) -> dict[int
             source_url=row.source_url,
         )
     names = dict(CATEGORY_FIELDS)
-    for row in rows(_CATEGORIES, "category", "position"):
+    for row in rows(CATEGORIES, "category", "position"):
         getattr(found.setdefault(row.sheet_id, Parts()), names[row.category]).append(row.text)
-    for row in rows(_BUDGETS, "position"):
+    for row in rows(BUDGETS, "position"):
         found.setdefault(row.sheet_id, Parts()).budgets.append(
             BudgetRow.model_validate(_fields(row, BudgetRow.model_fields))
         )
-    for row in rows(_RECIPIENTS, "position"):
+    for row in rows(RECIPIENTS, "position"):
         values = _fields(row, Recipient.model_fields, renamed={"group": "group_name"})
         found.setdefault(row.sheet_id, Parts()).recipients.append(Recipient(**values))
-    for row in rows(_LINKS, "position"):
+    for row in rows(LINKS, "position"):
         found.setdefault(row.sheet_id, Parts()).predecessors.append(
             SheetLink(**_fields(row, SheetLink.model_fields))
         )
     return found
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start : start + _IN_CHUNK]
 
 
 def _fields(

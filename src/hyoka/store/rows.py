@@ -7,13 +7,22 @@ form it takes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
+
+IN_CHUNK = 500
+"""Values per ``IN (…)`` list or per bulk chunk: well below every driver's parameter limit."""
+
+
+def in_chunks(values: Sequence[int], size: int = IN_CHUNK) -> Iterator[Sequence[int]]:
+    """``values`` in consecutive slices of at most ``size``."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def exact_for(dialect: str) -> Callable[[Decimal | None], Any]:

@@ -17,7 +17,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
 from hyoka.store.grams import _grams_missing, _index_grams, _unindex_grams, grams
-from hyoka.store.rows import RowWriter
+from hyoka.store.rows import RowWriter, in_chunks
 from hyoka.store.search_tables import (
     SheetPolicyRow,
     SheetSummaryRow,
@@ -156,7 +156,7 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
 
 def _unindex(*, session: Session, sheet_ids: list[int]) -> None:
     sqlite = session.get_bind().dialect.name == "sqlite"
-    for chunk in _chunks(sheet_ids, 500):
+    for chunk in in_chunks(sheet_ids):
         if sqlite:
             _unindex_grams(session=session, sheet_ids=chunk)
         session.execute(delete(SheetSummaryRow).where(SheetSummaryRow.sheet_id.in_(chunk)))
@@ -286,8 +286,3 @@ def store_revision(*, session: Session) -> int:
     """The counter that moves whenever the summaries or workflow states change."""
     value = session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.id == 1))
     return -1 if value is None else value
-
-
-def _chunks(values: list[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
