@@ -234,6 +234,32 @@ def engine(db_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
     created.dispose()
 
 
+@pytest.fixture
+def other_engine(
+    engine: Engine, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Engine]:
+    """A second migrated store on the same database as ``engine`` (to compare two ways of
+    storing the same sheets)."""
+    if engine.dialect.name == "sqlite":
+        target = tmp_path / "other" / "hyoka.sqlite"
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        created = create_engine_for(f"sqlite:///{target}")
+        yield created
+        created.dispose()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("postgres_template")
+    name = f"hyoka_other_{uuid.uuid4().hex[:12]}"
+    with server.connect_admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    created = create_engine_for(server.url(name))
+    yield created
+    created.dispose()
+    with server.connect_admin() as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         names = getattr(item, "fixturenames", ())

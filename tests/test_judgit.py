@@ -378,10 +378,10 @@ def test_reimport_after_a_change_of_hashing_adds_no_revision(engine: Engine) -> 
     # Stores written with another content hash (an earlier hyoka) re-import as unchanged.
     import_files(engine=engine, paths=[SAMPLE])
     with transaction(engine) as session:
-        session.execute(update(NationalSheetRow).values(content_hash="older"))
+        session.execute(update(SheetRow).values(content_hash="older"))
     again = import_files(engine=engine, paths=[SAMPLE])
     assert (again.new, again.updated, again.unchanged) == (0, 0, 34)
     with transaction(engine) as session:
         assert session.scalar(select(func.max(SheetRow.revision))) == 1
-        hashes = set(session.scalars(select(NationalSheetRow.content_hash)))
+        hashes = set(session.scalars(select(SheetRow.content_hash)))
     assert "older" not in hashes and len(hashes) == 34

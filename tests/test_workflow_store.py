@@ -12,6 +12,7 @@ from hyoka.model import Correction, Sheet, Stage
 from hyoka.stages import Action, TransitionError, WorkflowState
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
 from hyoka.store.audit import list_changes
+from hyoka.store.bulk import RevisionConflict
 from hyoka.store.review import (
     add_comment,
     list_comments,
@@ -30,7 +31,6 @@ from hyoka.store.workflow import (
     status,
     transition,
 )
-from hyoka.store.writes import RevisionConflict
 from sheets import other_sheet, sample_sheet
 
 

@@ -22,7 +22,7 @@ from hyoka.importers.pipeline import default_jobs, in_order
 from hyoka.store.bulk import SaveState, write_prepared
 from hyoka.store.database import transaction
 from hyoka.store.lineage import rebuild_lineage
-from hyoka.store.prepared import PreparedSheet, prepare_sheet
+from hyoka.store.prepared import PreparedSheet, prepare_for, prepare_sheet
 from hyoka.store.rows import exact_for
 from hyoka.store.search import bulk_indexing
 
@@ -75,8 +75,11 @@ def prepare_lines(
         except RecordError as error:
             done.append(BadRecord(file, line, error.field, error.reason))
             continue
-        prepared = prepare_sheet(
-            sheet, f"{file}:{line}", exact=exact, search=search, with_grams=dialect == "sqlite"
+        source = f"{file}:{line}"
+        prepared = (
+            prepare_for(sheet, source, dialect=dialect)
+            if search
+            else prepare_sheet(sheet, source, exact=exact)
         )
         noted = [BadRecord(file, line, warning.field, warning.reason) for warning in warnings]
         done.append(PreparedRecord(line, prepared, noted))

@@ -1,7 +1,7 @@
 """The store: sheets in SQLite or PostgreSQL. SQL and sessions live only in this package.
 
-``database`` owns engines, migrations and transactions; ``writes`` saves sheets;
-``queries`` reads them back; ``tables`` is the schema (``migrations/`` builds it).
+``database`` owns engines, migrations and transactions; ``bulk`` saves sheets;
+``reader`` reads them back; ``tables`` is the schema (``migrations/`` builds it).
 """
 
 from hyoka.store import (
@@ -11,27 +11,22 @@ from hyoka.store import (
     search_tables,  # noqa: F401  (listing summaries and 施策分野 codes on Base.metadata)
     workflow_tables,  # noqa: F401  (workflow tables on Base.metadata)
 )
+from hyoka.store.bulk import SaveResult, save_sheet
 from hyoka.store.database import create_engine_for, migrate, transaction
-from hyoka.store.queries import (
-    Revision,
-    TableRows,
-    list_sheets,
-    load_sheet,
-    read_current_tables,
-    sheet_history,
-)
+from hyoka.store.queries import TableRows, read_current_tables
+from hyoka.store.reader import StoredSheet, list_sheets, load_sheet, load_sheets, sheet_history
 from hyoka.store.search import index_missing, index_sheets
-from hyoka.store.writes import SaveResult, save_sheet
 
 __all__ = [
-    "Revision",
     "SaveResult",
+    "StoredSheet",
     "TableRows",
     "create_engine_for",
     "index_missing",
     "index_sheets",
     "list_sheets",
     "load_sheet",
+    "load_sheets",
     "migrate",
     "read_current_tables",
     "save_sheet",

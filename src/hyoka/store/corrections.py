@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hyoka.corrections import FigureCorrection, corrected_figures
 from hyoka.model import Sheet
 from hyoka.store.audit import list_changes
-from hyoka.store.tables import RevisionRow
+from hyoka.store.reader import load_sheets
 
 
 @dataclass(frozen=True)
@@ -50,13 +48,9 @@ def correction_versions(*, session: Session, sheet_id: int) -> list[CorrectedVer
     }
     if not wanted:
         return []
-    documents: dict[int, Any] = {
-        revision: document
-        for revision, document in session.execute(
-            select(RevisionRow.revision, RevisionRow.document).where(
-                RevisionRow.sheet_id == sheet_id, RevisionRow.revision.in_(sorted(wanted))
-            )
-        )
+    documents: dict[int, Sheet] = {
+        stored.revision: stored.sheet
+        for stored in load_sheets(session=session, sheet_ids=[sheet_id], versions=wanted)
     }
     found = []
     for change in changes:
@@ -65,8 +59,8 @@ def correction_versions(*, session: Session, sheet_id: int) -> list[CorrectedVer
             continue
         found.append(
             CorrectedVersion(
-                before=Sheet.model_validate(old),
-                after=Sheet.model_validate(new),
+                before=old,
+                after=new,
                 reason=change.reason,
                 at=change.at,
             )

@@ -51,11 +51,21 @@ def migrate(engine: Engine) -> None:
 
     ``heads``: areas add their own migrations on top of 0001 and may branch.
     """
+    _run(engine, command.upgrade, "heads")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (Alembic ``downgrade``; ``"0009_compact_grams"``
+    gives the heads before 0010), to test a migration on a store as it was before."""
+    _run(engine, command.downgrade, revision)
+
+
+def _run(engine: Engine, step: Any, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
+        step(config, revision)
 
 
 @contextmanager

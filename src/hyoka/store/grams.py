@@ -1,7 +1,7 @@
 """The unigram + bigram index ``sheet_grams`` (SQLite), which serves search terms of 1–2
 characters that trigrams cannot: :func:`grams` makes a text's tokens, the helpers here
 index and unindex stored texts, :func:`rebuild_grams` re-indexes them all (migration 0009).
-PostgreSQL builds the same tokens in SQL (``hyoka_grams``, migration 0006).
+PostgreSQL indexes a token list per text instead (:func:`gram_tokens`, migration 0010).
 """
 
 from __future__ import annotations
@@ -66,6 +66,21 @@ def grams(value: str) -> str:
         position += len(word) + 1  # the space after this word: pairs position-1, position
         pairs[3 * position - 3 : 3 * position + 2] = blank
     return unigrams + " " + pairs.tobytes().decode("utf-32-le").rstrip()
+
+
+def gram_tokens(value: str) -> list[str]:
+    """PostgreSQL's 1–2 character tokens of a text (``sheet_texts.body_grams``): every
+    character and every pair of adjacent characters of each lower-cased word, once each,
+    as the SQL function ``hyoka_grams`` (migration 0006) makes them for older rows.
+
+    >>> gram_tokens("農業 農")
+    ['業', '農', '農業']
+    """
+    found: set[str] = set()
+    for word in value.lower().split():
+        found.update(word)
+        found.update(map(operator.add, word, word[1:]))
+    return sorted(found)
 
 
 def _gram_query(term: str) -> str:

@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from hyoka.model import STAGE_ORDER, Sheet
+from hyoka.model import STAGE_ORDER
 from hyoka.store.catalog import Catalog, ListedSheet, load_catalog, published
 from hyoka.store.matching import find, snippet, terms_of
 from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow, SheetTextRow
-from hyoka.store.tables import RevisionRow, SheetRow
 
 Summary = SheetSummaryRow
 __all__ = ["ListedSheet", "published"]  # re-exported: they moved to hyoka.store.catalog
@@ -221,48 +218,6 @@ def policy_sort_key(code: str) -> tuple[Any, ...]:
 
 
 # --- Whole sheets and 施策分野 -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredSheet:
-    """The current version of a stored sheet, from its revision document."""
-
-    sheet_id: int
-    revision: int
-    saved_at: datetime
-    sheet: Sheet
-
-
-def load_stored_sheets(
-    *, session: Session, sheet_ids: Sequence[int], public: bool = True
-) -> list[StoredSheet]:
-    """The current versions of these sheets, in the order asked; unknown ids are left out,
-    and so are unpublished versions unless ``public`` is False (staff)."""
-    if not sheet_ids:
-        return []
-    query = (
-        select(SheetRow.id, RevisionRow.revision, RevisionRow.saved_at, RevisionRow.document)
-        .join(
-            RevisionRow,
-            (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
-        )
-        .where(SheetRow.id.in_(list(sheet_ids)))
-    )
-    if public:
-        query = query.where(published(SheetRow.id))
-    rows = session.execute(query).all()
-    found = {
-        sheet_id: StoredSheet(sheet_id, revision, saved_at, Sheet.model_validate(document))
-        for sheet_id, revision, saved_at, document in rows
-    }
-    return [found[sheet_id] for sheet_id in sheet_ids if sheet_id in found]
-
-
-def load_stored_sheet(
-    *, session: Session, sheet_id: int, public: bool = True
-) -> StoredSheet | None:
-    found = load_stored_sheets(session=session, sheet_ids=[sheet_id], public=public)
-    return found[0] if found else None
 
 
 @dataclass(frozen=True)

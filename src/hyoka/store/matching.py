@@ -5,7 +5,7 @@ SQLite uses the FTS5 ``trigram`` index for terms of 3+ characters and the unigra
 bigram index ``sheet_grams`` (see :func:`hyoka.store.grams.grams`) for terms of 1–2
 characters, which trigrams cannot serve; both rank by bm25 with the program name weighted
 up, and a query mixing both kinds adds the two scores. PostgreSQL uses ILIKE, served by
-its pg_trgm GIN index for 3+ characters and by the GIN index on ``hyoka_grams(body)`` for
+its pg_trgm GIN index for 3+ characters and by the GIN index on ``sheet_texts.body_grams`` for
 1–2, ranked by where and how often the terms occur. Terms are split on spaces and must all
 occur.
 
@@ -98,7 +98,7 @@ def _like_match(terms: Sequence[str]) -> Subquery:
     if short:
         # The name is part of the body, so the body's grams serve both.
         conditions.append(
-            text("hyoka_grams(sheet_texts.body) @> CAST(:grams AS text[])").bindparams(grams=short)
+            text("sheet_texts.body_grams @> CAST(:grams AS text[])").bindparams(grams=short)
         )
     for term in terms:
         pattern = f"%{_escape_like(term)}%"

@@ -9,8 +9,7 @@ yearly figures in ``indicator_values`` (目標値 → target, 成果実績/活�
 
 - ``national_sheets``: one row per national sheet (and per prefecture sheet that uses any
   of these fields): 事業概要, 作成責任者, 定量的な目標が設定できない理由, the money unit
-  (百万円), the source URL, the content hash the importer compares to skip unchanged
-  sheets, and ``program_id``: the lineage group (see below).
+  (百万円), the source URL and ``program_id``: the lineage group (see below).
 - ``sheet_categories``: the lists 実施方法 (``method``), 会計区分 (``account``) and
   主要施策 (``policy``), one row per item.
 - ``budgets``: 予算・執行額 per fiscal year, exact decimals in the money unit (百万円 with
@@ -19,7 +18,7 @@ yearly figures in ``indicator_values`` (目標値 → target, 成果実績/活�
 - ``recipients``: 支出先 per fiscal year with their block (A, B …), 法人番号 and 支出額.
 - ``sheet_links``: 関連する過去のレビューシート exactly as printed (part of the sheet).
 - ``program_links``: the program lineage, derived from all stored national sheets by
-  :func:`hyoka.store.national.rebuild_lineage`. One row per predecessor of a sheet:
+  :func:`hyoka.store.lineage.rebuild_lineage`. One row per predecessor of a sheet:
   ``how = 'link'`` from a printed link (a merge is several predecessors, a split several
   sheets with the same predecessor; a link whose sheet is not stored keeps
   ``predecessor_sheet_id`` NULL with the printed year, 府省庁 and number: an orphan), and
@@ -50,7 +49,6 @@ class NationalSheetRow(Base):
     no_target_reason: Mapped[str]
     money_unit: Mapped[str]
     source_url: Mapped[str]
-    content_hash: Mapped[str]
     program_id: Mapped[int | None] = mapped_column(index=True)
 
 

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet
 from hyoka.store.account_tables import AuditRow
-from hyoka.store.listing import load_stored_sheets, published
+from hyoka.store.catalog import published
 from hyoka.store.queries import TableRows
+from hyoka.store.reader import load_sheets
 from hyoka.store.tables import RevisionRow, SheetRow, current_tables
 
 
@@ -76,8 +77,7 @@ def published_sheet_ids(*, session: Session) -> list[int]:
 
 def list_published_sheets(*, session: Session) -> list[Sheet]:
     """The current version of every published sheet, in :func:`published_sheet_ids` order."""
-    ids = published_sheet_ids(session=session)
-    return [item.sheet for item in load_stored_sheets(session=session, sheet_ids=ids)]
+    return [stored.sheet for stored in load_sheets(session=session, public=True)]
 
 
 def read_published_tables(*, session: Session) -> list[TableRows]:

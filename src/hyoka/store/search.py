@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, Table, delete, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
-from hyoka.store.grams import _grams_missing, _index_grams, _unindex_grams, grams
+from hyoka.store.grams import _grams_missing, _index_grams, _unindex_grams, gram_tokens, grams
 from hyoka.store.rows import RowWriter, in_chunks
 from hyoka.store.search_tables import (
     SheetPolicyRow,
@@ -65,14 +65,16 @@ class SearchRows:
     summary: tuple[Any, ...]  # the columns of SUMMARY_COLUMNS
     program_name: str  # normalised
     body: str  # sheet_text(sheet)
-    name_grams: str | None  # None when computed without grams (PostgreSQL builds its own)
+    name_grams: str | None  # SQLite's tokens; None when computed without them
     body_grams: str | None
+    body_tokens: list[str] | None  # PostgreSQL's (gram_tokens); None when computed without
     policies: tuple[tuple[Any, ...], ...]  # (position, policy_code, policy_name)
 
 
-def search_rows(sheet: Sheet, *, with_grams: bool = True) -> SearchRows:
-    """The index rows of one sheet; pure. ``with_grams=False`` leaves the SQLite grams to
-    the writer (PostgreSQL has no use for them)."""
+def search_rows(sheet: Sheet, *, with_grams: bool = True, with_tokens: bool = False) -> SearchRows:
+    """The index rows of one sheet; pure. ``with_grams``: with SQLite's 1–2 character
+    tokens, ``with_tokens``: with PostgreSQL's; tokens left out are computed by the
+    writer, for the database it writes to."""
     header = sheet.header
     summary = summarize(sheet)
     name = normalize(header.program_name)
@@ -95,6 +97,7 @@ def search_rows(sheet: Sheet, *, with_grams: bool = True) -> SearchRows:
         body=body,
         name_grams=grams(name) if with_grams else None,
         body_grams=grams(body) if with_grams else None,
+        body_tokens=gram_tokens(body) if with_tokens else None,
         policies=tuple(
             (position, link.policy_code, link.policy_name)
             for position, link in enumerate(sheet.plan_links)
@@ -121,11 +124,26 @@ def write_search_rows(
         ("sheet_id", *SUMMARY_COLUMNS),
         [(sheet_id, *item.summary) for sheet_id, item in rows],
     )
-    writer.insert(
-        _TEXTS,
-        ("sheet_id", "program_name", "body"),
-        [(sheet_id, item.program_name, item.body) for sheet_id, item in rows],
-    )
+    if writer.sqlite:
+        writer.insert(
+            _TEXTS,
+            ("sheet_id", "program_name", "body"),
+            [(sheet_id, item.program_name, item.body) for sheet_id, item in rows],
+        )
+    else:
+        writer.insert(
+            _TEXTS,
+            ("sheet_id", "program_name", "body", "body_grams"),
+            [
+                (
+                    sheet_id,
+                    item.program_name,
+                    item.body,
+                    gram_tokens(item.body) if item.body_tokens is None else item.body_tokens,
+                )
+                for sheet_id, item in rows
+            ],
+        )
     if writer.sqlite:
         _index_grams(
             connection=writer.connection,
@@ -150,7 +168,10 @@ def index_sheets(*, session: Session, sheets: Sequence[tuple[int, Sheet]]) -> No
     sqlite = session.get_bind().dialect.name == "sqlite"
     write_search_rows(
         session=session,
-        rows=[(sheet_id, search_rows(sheet, with_grams=sqlite)) for sheet_id, sheet in sheets],
+        rows=[
+            (sheet_id, search_rows(sheet, with_grams=sqlite, with_tokens=not sqlite))
+            for sheet_id, sheet in sheets
+        ],
     )
 
 

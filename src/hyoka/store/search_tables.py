@@ -9,7 +9,7 @@ text of the full-text search: SQLite indexes it with the FTS5 ``trigram`` tokeni
 migration), PostgreSQL with pg_trgm GIN indexes. Terms of 1–2 characters, which
 trigrams cannot serve, use a unigram + bigram index: the contentless FTS5 table
 ``sheet_grams`` on SQLite (written by :func:`hyoka.store.search.index_sheets`), a GIN index
-on ``hyoka_grams(body)`` on PostgreSQL. None of these indexes is described here
+on the token list ``sheet_texts.body_grams`` on PostgreSQL (a column only PostgreSQL has). None of these indexes is described here
 (SQLAlchemy cannot): :data:`SEARCH_INDEX_NAMES` tells schema comparisons to leave them out.
 
 ``store_revision`` is one counter that triggers (migration 0006) raise on every change of
@@ -42,6 +42,7 @@ SEARCH_INDEX_NAMES = frozenset(
         "sheet_grams_docsize",
         "sheet_grams_config",
         "ix_sheet_texts_body_grams",
+        "body_grams",  # PostgreSQL's column of 1–2 character tokens (migration 0010)
     }
 )
 

@@ -73,6 +73,9 @@ class SheetRow(Base):
     # National sheets (see national_tables.py); defaults keep rows saved before 0004 valid.
     kind: Mapped[str] = mapped_column(server_default="prefecture")
     bureau: Mapped[str] = mapped_column(server_default="")
+    # sha256 of the current revision's document text (hyoka.store.prepared.content_hash):
+    # an unchanged re-import is found without reading the document.
+    content_hash: Mapped[str] = mapped_column(server_default="")
 
     situations: Mapped[list[SituationRow]] = _children("SituationRow.position")
     initiatives: Mapped[list[InitiativeRow]] = _children(

@@ -34,9 +34,10 @@ from hyoka.stages import (
     next_year_sheet,
 )
 from hyoka.store.audit import record_change
-from hyoka.store.tables import RevisionRow, SheetRow
+from hyoka.store.bulk import SaveResult, save_sheet
+from hyoka.store.reader import load_sheets
+from hyoka.store.tables import SheetRow
 from hyoka.store.workflow_tables import CommentRow, WorkflowRow
-from hyoka.store.writes import SaveResult, save_sheet
 
 
 class WorkflowError(ValueError):
@@ -101,21 +102,8 @@ def sheet_ref(*, session: Session, sheet_id: int) -> SheetRef:
 def current_sheet(*, session: Session, sheet_id: int) -> tuple[SheetRef, Sheet]:
     """The current version of a sheet by its id, with its reference."""
     ref = sheet_ref(session=session, sheet_id=sheet_id)
-    # The revision document holds all of the model (the normalised rows hold the
-    # prefecture's parts): edits start from it so that nothing is dropped.
-    sheet = load_revision(session=session, sheet_id=sheet_id, revision=ref.revision)
-    assert sheet is not None
-    return ref, sheet
-
-
-def load_revision(*, session: Session, sheet_id: int, revision: int) -> Sheet | None:
-    """One saved revision of a sheet, or None."""
-    document = session.scalars(
-        select(RevisionRow.document).where(
-            RevisionRow.sheet_id == sheet_id, RevisionRow.revision == revision
-        )
-    ).one_or_none()
-    return None if document is None else Sheet.model_validate(document)
+    (stored,) = load_sheets(session=session, sheet_ids=[sheet_id], versions=[ref.revision])
+    return ref, stored.sheet
 
 
 def program_sheets(*, session: Session, program_number: str) -> list[SheetRef]:
@@ -204,7 +192,7 @@ def save_edit(
 
     Refused: a submitted sheet (under review), a key change (事業番号, year, stage), a
     change to a published sheet without ``reason`` (:class:`ReasonRequired`), and a save
-    based on an old revision (:class:`hyoka.store.writes.RevisionConflict`). On a
+    based on an old revision (:class:`hyoka.store.bulk.RevisionConflict`). On a
     published sheet every changed indicator figure gets a :class:`hyoka.model.Correction`
     (修正前/修正後 and the reason), which the public sheet shows. A returned sheet goes back
     to 作成中.

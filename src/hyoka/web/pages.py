@@ -22,18 +22,15 @@ from hyoka.model import Achievement, Sheet, SheetKind, Stage
 from hyoka.render.charts import Chart, budget_chart, indicator_chart
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
-from hyoka.store import sheet_history
+from hyoka.store import StoredSheet, load_sheets, sheet_history
 from hyoka.store.corrections import figure_corrections
 from hyoka.store.listing import (
     PolicyArea,
     SheetFilters,
     SheetPage,
     Sort,
-    StoredSheet,
     list_policy_areas,
     list_summaries,
-    load_stored_sheet,
-    load_stored_sheets,
     policy_sheet_ids,
 )
 from hyoka.store.summaries import indicator_status
@@ -151,10 +148,10 @@ class SheetContext:
 
 
 def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
-    stored = load_stored_sheet(session=session, sheet_id=sheet_id)
-    if stored is None:
+    found = load_sheets(session=session, sheet_ids=[sheet_id], public=True)
+    if not found:
         raise HTTPException(404)
-    return stored
+    return found[0]
 
 
 def correction_notes(
@@ -346,8 +343,8 @@ def policies(request: Request, session: SessionDep, templates: TemplatesDep) -> 
 
 
 def policy_context(*, session: SessionDep, code: str) -> PolicyContext:
-    stored = load_stored_sheets(
-        session=session, sheet_ids=policy_sheet_ids(session=session, code=code)
+    stored = load_sheets(
+        session=session, sheet_ids=policy_sheet_ids(session=session, code=code), public=True
     )
     if not stored:
         raise HTTPException(404)

@@ -21,6 +21,7 @@ from hyoka.revisions import KIND_LABELS, FieldChange
 from hyoka.rules import Finding, check_sheet
 from hyoka.stages import WorkflowState
 from hyoka.store.accounts import User
+from hyoka.store.bulk import RevisionConflict
 from hyoka.store.workflow import (
     ReasonRequired,
     SheetRef,
@@ -29,7 +30,6 @@ from hyoka.store.workflow import (
     save_edit,
     status,
 )
-from hyoka.store.writes import RevisionConflict
 from hyoka.web.auth import CurrentUser, ensure_can
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render

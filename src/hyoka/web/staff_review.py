@@ -22,9 +22,9 @@ from hyoka.model import Stage
 from hyoka.revisions import FieldChange, compare
 from hyoka.store.accounts import User
 from hyoka.store.audit import Change, list_changes
-from hyoka.store.queries import Revision, sheet_history
+from hyoka.store.reader import StoredSheet, load_sheets, sheet_history
 from hyoka.store.review import Cycle, DashboardRow, list_cycles, review_dashboard, set_deadline
-from hyoka.store.workflow import SheetRef, load_revision, program_sheets
+from hyoka.store.workflow import SheetRef, program_sheets
 from hyoka.web.auth import CurrentUser, ensure_can, require_permission
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render
@@ -37,7 +37,7 @@ Reviewer = Annotated[User, Depends(require_permission(Permission.VIEW_DASHBOARD)
 @dataclass(frozen=True)
 class VersionsPage:
     ref: SheetRef
-    revisions: list[Revision]
+    revisions: list[StoredSheet]
     others: list[SheetRef]
 
 
@@ -97,10 +97,10 @@ def compare_page(
         sheet_id, revision = _version(text)
         ref = load_ref(session, sheet_id)
         ensure_can(user, Permission.VIEW_DRAFT, ref)
-        sheet = load_revision(session=session, sheet_id=sheet_id, revision=revision)
-        if sheet is None:
+        found = load_sheets(session=session, sheet_ids=[sheet_id], versions=[revision])
+        if not found:
             raise HTTPException(status_code=404)
-        sides.append((ref, revision, sheet))
+        sides.append((ref, revision, found[0].sheet))
     (left, left_rev, old), (right, right_rev, new) = sides
     page = ComparePage(left, left_rev, right, right_rev, compare(old, new))
     return render(request, templates, "staff/compare.html", page)
