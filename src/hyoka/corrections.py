@@ -22,20 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from hyoka.display import COST_LABELS_LONG, number, year_short
 from hyoka.eras import era_label
 from hyoka.model import Component, Sheet
 from hyoka.revisions import compare
-from hyoka.rules.findings import number, year
-
-_COST_LABELS = {
-    "carried_over": "前年度繰越",
-    "initial_budget": "当初予算",
-    "supplementary": "補正予算等",
-    "total": "合計（予算現額）",
-    "general_revenue": "うち一般財源",
-    "settlement": "決算額",
-    "staff": "職員数",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,7 @@ class FigureCorrection:
 
 def corrected_figures(before: Sheet, after: Sheet, *, reason: str) -> list[FigureCorrection]:
     """The cost, settlement and quantity figures that differ between the two versions."""
-    noted_in = f"{year(after.header.fiscal_year)}{after.header.stage.value}のシート"
+    noted_in = f"{year_short(after.header.fiscal_year)}{after.header.stage.value}のシート"
     found = []
     for change in compare(before, after):
         path = change.path
@@ -77,7 +67,7 @@ def corrected_figures(before: Sheet, after: Sheet, *, reason: str) -> list[Figur
             found.append(
                 FigureCorrection(
                     section="事業コスト",
-                    item=f"{era_label(path[1])} {_COST_LABELS.get(name, name)}",
+                    item=f"{era_label(path[1])} {COST_LABELS_LONG.get(name, name)}",
                     fiscal_year=path[1],
                     before=old,
                     after=new,

@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from hyoka.display import COST_LABELS_LONG, VALUE_KIND_LABELS, number
 from hyoka.eras import era_label
-from hyoka.model import CostRow, Indicator, PlanLink, Sheet, SubProject, ValueKind
-from hyoka.rules.findings import number
+from hyoka.model import CostRow, Indicator, PlanLink, Sheet, SubProject
 
 Path = tuple[str | int, ...]
 Scalar = str | int | Decimal | bool | None
-
-KIND_LABELS = {ValueKind.TARGET: "目標", ValueKind.ESTIMATE: "見込", ValueKind.ACTUAL: "実績"}
 
 _HEADER_LABELS = {
     "program_number": "事業番号",
@@ -39,15 +37,6 @@ _HEADER_LABELS = {
     "stage": "段階",
 }
 _YEAR_FIELDS = {"start_year", "end_year", "fiscal_year"}
-_COST_LABELS = {
-    "carried_over": "前年度繰越",
-    "initial_budget": "当初予算",
-    "supplementary": "補正予算等",
-    "total": "合計（予算現額）",
-    "general_revenue": "うち一般財源",
-    "settlement": "決算額",
-    "staff": "職員数",
-}
 _INDICATOR_LABELS = {
     "name": "名称",
     "goal": "成果目標",
@@ -201,7 +190,7 @@ def _indicator(put: _Put, base: Path, title: str, indicator: Indicator) -> None:
             _year(value) if name in _YEAR_FIELDS else value,
         )
     for value in indicator.values:
-        where = f"{title} {era_label(value.fiscal_year)} {KIND_LABELS[value.kind]}"
+        where = f"{title} {era_label(value.fiscal_year)} {VALUE_KIND_LABELS[value.kind]}"
         value_path = (*path, "values", value.fiscal_year, value.kind.value)
         put((*value_path, "value"), where, value.value)
         if value.upper is not None:
@@ -232,7 +221,7 @@ def _plan_link(put: _Put, link: PlanLink) -> None:
 
 
 def _cost(put: _Put, row: CostRow) -> None:
-    for name, label in _COST_LABELS.items():
+    for name, label in COST_LABELS_LONG.items():
         put(
             ("costs", row.fiscal_year, name),
             f"事業コスト {era_label(row.fiscal_year)} {label}",

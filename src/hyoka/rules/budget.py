@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from hyoka.display import COST_LABELS, money, number, year_short
 from hyoka.model import CostRow, Sheet, SubProject
 from hyoka.rules.findings import (
     DEFAULT_PERSONNEL_COST_PER_PERSON,
@@ -23,28 +24,14 @@ from hyoka.rules.findings import (
     Location,
     RuleContext,
     Severity,
-    money,
-    number,
     rounded,
     rule,
-    year,
 )
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-
-COST_FIELDS: dict[str, str] = {
-    "carried_over": "前年度繰越",
-    "initial_budget": "当初予算",
-    "supplementary": "補正予算等",
-    "total": "合計",
-    "general_revenue": "うち一般財源",
-    "settlement": "決算額",
-    "staff": "職員数",
-}
-"""The cells of a cost row in printed order, with their printed names."""
 
 # Units of money or shares: dividing a settlement by them gives no cost per unit.
 _NOT_COUNTS = frozenset({"円", "千円", "万円", "百万円", "億円", "%", "％"})
@@ -53,7 +40,7 @@ _NOT_COUNTS = frozenset({"円", "千円", "万円", "百万円", "億円", "%", 
 def _cell(row: CostRow, field: str) -> Location:
     return Location(
         path=("costs", row.fiscal_year, field),
-        label=f"6 事業コスト {year(row.fiscal_year)} {COST_FIELDS[field]}",
+        label=f"6 事業コスト {year_short(row.fiscal_year)} {COST_LABELS[field]}",
     )
 
 
@@ -124,8 +111,8 @@ def settlement_exceeds_total(sheet: Sheet, context: RuleContext) -> Iterator[Hit
 def _expected_fields(fiscal_year: int, context: RuleContext) -> list[str]:
     # 決算額 of a year that has not closed yet cannot be known.
     if fiscal_year <= context.as_of_year:
-        return list(COST_FIELDS)
-    return [field for field in COST_FIELDS if field != "settlement"]
+        return list(COST_LABELS)
+    return [field for field in COST_LABELS if field != "settlement"]
 
 
 @rule("budget.missing_cell", "事業コストの空欄", Severity.WARNING)
@@ -139,16 +126,16 @@ def missing_cell(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
         yield Hit(
             Location(
                 path=("costs", context.fiscal_year),
-                label=f"6 事業コスト {year(context.fiscal_year)}",
+                label=f"6 事業コスト {year_short(context.fiscal_year)}",
             ),
-            f"事業コストに{year(context.fiscal_year)}の行がありません",
+            f"事業コストに{year_short(context.fiscal_year)}の行がありません",
         )
     for row in sheet.costs:
         for field in _expected_fields(row.fiscal_year, context):
             if getattr(row, field) is None:
                 yield Hit(
                     _cell(row, field),
-                    f"{year(row.fiscal_year)}の{COST_FIELDS[field]}が空欄です",
+                    f"{year_short(row.fiscal_year)}の{COST_LABELS[field]}が空欄です",
                 )
 
 
@@ -195,7 +182,7 @@ def _settlements(sub_projects: list[SubProject], fiscal_year: int) -> list[int]:
 def _sub_project_location(fiscal_year: int) -> Location:
     return Location(
         path=("sub_projects", "settlements", fiscal_year),
-        label=f"細事業一覧 {year(fiscal_year)} 決算額",
+        label=f"細事業一覧 {year_short(fiscal_year)} 決算額",
     )
 
 
@@ -214,7 +201,7 @@ def subproject_sum_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]
         assert total.settlement is not None and total.sub_project_sum is not None
         fiscal_year = total.fiscal_year
         head = (
-            f"{year(fiscal_year)}の細事業の決算額の和 {money(total.sub_project_sum)} 千円"
+            f"{year_short(fiscal_year)}の細事業の決算額の和 {money(total.sub_project_sum)} 千円"
             f"（{total.counted} 件）が 決算額 {money(total.settlement)} 千円と"
         )
         if total.difference > 0:
@@ -237,7 +224,7 @@ def subproject_year_empty(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
         if total.settlement is not None and total.sub_project_sum is None:
             yield Hit(
                 _sub_project_location(total.fiscal_year),
-                f"{year(total.fiscal_year)}は細事業の決算額がすべて「ー」のため、"
+                f"{year_short(total.fiscal_year)}は細事業の決算額がすべて「ー」のため、"
                 f"決算額 {money(total.settlement)} 千円との照合を省きました",
             )
 

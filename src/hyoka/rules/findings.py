@@ -26,8 +26,14 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from hyoka.eras import era_short
+# How figures and years are written in messages: hyoka.display. Named here too, as the
+# store and the analytics import them from the rules.
+from hyoka.display import money as money
+from hyoka.display import number as number
+from hyoka.display import year_short
 from hyoka.model import MoneyUnit, Sheet, Stage
+
+year = year_short
 
 DEFAULT_PERSONNEL_COST_PER_PERSON = 9_000
 """千円 per staff member and year; the default of ``Settings.personnel_cost_per_person``."""
@@ -223,32 +229,6 @@ def sheet_order(sheet: Sheet) -> Callable[[Finding], tuple[int, int]]:
                 return (section, -1)
 
     return key
-
-
-# --- How figures are written in messages -------------------------------------------------
-
-
-def money(value: int | Decimal) -> str:
-    """Thousands separators and △ for negatives, as the sheets print money.
-
-    >>> money(209739), money(-4000), money(0)
-    ('209,739', '△4,000', '0')
-    """
-    return f"△{abs(value):,}" if value < 0 else f"{value:,}"
-
-
-def number(value: Decimal | int) -> str:
-    """An indicator figure as printed: separators, △, its own decimals (50.1 stays 50.1).
-
-    >>> number(Decimal("20000")), number(Decimal("50.1")), number(Decimal("-2.5"))
-    ('20,000', '50.1', '△2.5')
-    """
-    return money(value)
-
-
-def year(fiscal_year: int) -> str:
-    """A fiscal year as the sheets print it: R5年度 for 2023."""
-    return era_short(fiscal_year, suffix="年度")
 
 
 def rounded(value: Decimal, places: int = 1) -> Decimal:

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from hyoka.display import number, year_short
 from hyoka.model import (
     Achievement,
     Comparison,
@@ -37,10 +38,8 @@ from hyoka.rules.findings import (
     Location,
     RuleContext,
     Severity,
-    number,
     rounded,
     rule,
-    year,
 )
 
 
@@ -470,11 +469,11 @@ def trend_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 Location(
                     path=("indicators", indicator.number, "trends", fiscal_year),
-                    label=_label(indicator, year(fiscal_year), "推移"),
+                    label=_label(indicator, year_short(fiscal_year), "推移"),
                 ),
-                f"{year(fiscal_year)}の推移は {printed.value} と記載されていますが、"
-                f"{year(fiscal_year - 1)} {_figure(previous, indicator.unit)} → "
-                f"{year(fiscal_year)} {_figure(current, indicator.unit)} は"
+                f"{year_short(fiscal_year)}の推移は {printed.value} と記載されていますが、"
+                f"{year_short(fiscal_year - 1)} {_figure(previous, indicator.unit)} → "
+                f"{year_short(fiscal_year)} {_figure(current, indicator.unit)} は"
                 f"（{_direction_phrase(indicator.direction)}）{computed.value} です",
             )
 
@@ -497,11 +496,11 @@ def explain(assessment: Assessment, unit: str) -> str:
     """The assessment in words: 「R5年度の実績 407 者 は目標値 150 者 以上のため「達成」です」."""
     if assessment.cumulative:
         subject = (
-            f"{year(assessment.start_year)}〜{year(assessment.fiscal_year)}の累計 "
+            f"{year_short(assessment.start_year)}〜{year_short(assessment.fiscal_year)}の累計 "
             f"{_figure(assessment.actual, unit)}"
         )
     else:
-        subject = f"{year(assessment.fiscal_year)}の実績 {_figure(assessment.actual, unit)}"
+        subject = f"{year_short(assessment.fiscal_year)}の実績 {_figure(assessment.actual, unit)}"
     condition = _condition(assessment, unit)
     if assessment.achievement is Achievement.ACHIEVED:
         return f"{subject} は{condition}のため「{assessment.achievement.value}」です"
@@ -546,12 +545,12 @@ def target_without_actual(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
         if spec.cumulative and spec.start_year is not None and spec.end_year is not None:
             if target_value(indicator, spec.end_year) is None:
                 continue
-            period = f"{year(spec.start_year)}〜{year(spec.end_year)}"
+            period = f"{year_short(spec.start_year)}〜{year_short(spec.end_year)}"
             for fiscal_year in range(spec.start_year, min(context.as_of_year, spec.end_year) + 1):
                 if indicator.actual(fiscal_year) is None:
                     yield Hit(
                         _actual_location(indicator, fiscal_year),
-                        f"累計目標（{period}）に数える{year(fiscal_year)}の実績が"
+                        f"累計目標（{period}）に数える{year_short(fiscal_year)}の実績が"
                         "記載されていません",
                     )
             continue
@@ -565,7 +564,7 @@ def target_without_actual(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
             ):
                 yield Hit(
                     _actual_location(indicator, fiscal_year),
-                    f"{year(fiscal_year)}の目標値 {_figure(item.value, indicator.unit)} に"
+                    f"{year_short(fiscal_year)}の目標値 {_figure(item.value, indicator.unit)} に"
                     "対する実績が記載されていません",
                 )
 
@@ -573,7 +572,7 @@ def target_without_actual(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
 def _actual_location(indicator: Indicator, fiscal_year: int) -> Location:
     return Location(
         path=("indicators", indicator.number, "values", fiscal_year, "actual"),
-        label=_label(indicator, year(fiscal_year), "実績"),
+        label=_label(indicator, year_short(fiscal_year), "実績"),
     )
 
 
@@ -594,7 +593,7 @@ def estimate_only(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
             ):
                 yield Hit(
                     _actual_location(indicator, item.fiscal_year),
-                    f"{year(item.fiscal_year)}の値 {_figure(item.value, indicator.unit)} は"
+                    f"{year_short(item.fiscal_year)}の値 {_figure(item.value, indicator.unit)} は"
                     "見込値のままで、実績が記載されていません",
                 )
 
@@ -616,15 +615,15 @@ def actual_without_target(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
             ):
                 yield Hit(
                     _target_location(indicator, spec.end_year),
-                    f"{year(spec.start_year)}〜{year(spec.end_year)}の累計目標の"
-                    f"目標値（{year(spec.end_year)}）が記載されていません",
+                    f"{year_short(spec.start_year)}〜{year_short(spec.end_year)}の累計目標の"
+                    f"目標値（{year_short(spec.end_year)}）が記載されていません",
                 )
             continue
         actual = indicator.actual(context.fiscal_year)
         if actual is not None and target_value(indicator, context.fiscal_year) is None:
             yield Hit(
                 _target_location(indicator, context.fiscal_year),
-                f"{year(context.fiscal_year)}の実績 {_figure(actual, indicator.unit)} に"
+                f"{year_short(context.fiscal_year)}の実績 {_figure(actual, indicator.unit)} に"
                 "対する目標値が記載されていないため、達成状況を判定できません",
             )
 
@@ -632,7 +631,7 @@ def actual_without_target(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
 def _target_location(indicator: Indicator, fiscal_year: int) -> Location:
     return Location(
         path=("indicators", indicator.number, "values", fiscal_year, "target"),
-        label=_label(indicator, year(fiscal_year), "目標値"),
+        label=_label(indicator, year_short(fiscal_year), "目標値"),
     )
 
 
@@ -666,24 +665,24 @@ def _percent(share: Decimal) -> str:
 
 def describe_pace(value: Pace, unit: str) -> str:
     """The pace in words, with the rate still needed and the rate so far."""
-    period = f"{year(value.start_year)}〜{year(value.end_year)}"
+    period = f"{year_short(value.start_year)}〜{year_short(value.end_year)}"
     target = _figure(value.target, unit)
     so_far = _figure(value.so_far, unit)
     needed = "" if value.required_rate is None else _figure(value.required_rate, unit)
     current = _figure(value.current_rate, unit)
     if value.cumulative:
         text = (
-            f"{period}の累計目標 {target} に対し、{year(value.as_of_year)}までの累計は "
+            f"{period}の累計目標 {target} に対し、{year_short(value.as_of_year)}までの累計は "
             f"{so_far}（期間の {_percent(value.elapsed_share)} が経過）"
         )
         rates = f"年 {needed} が必要ですが、これまでは年平均 {current} です"
     else:
         text = (
-            f"{year(value.end_year)}の目標値 {target} に対し、"
-            f"{year(value.as_of_year)}の実績は {so_far}"
+            f"{year_short(value.end_year)}の目標値 {target} に対し、"
+            f"{year_short(value.as_of_year)}の実績は {so_far}"
         )
         rates = (
-            f"年 {needed} ずつの変化が必要ですが、{year(value.start_year)}からの変化は"
+            f"年 {needed} ずつの変化が必要ですが、{year_short(value.start_year)}からの変化は"
             f"年平均 {current} です"
         )
     if value.required_rate is None:

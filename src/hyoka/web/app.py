@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from hyoka.eras import era_label
+from hyoka.display import SHEET_KIND_LONG, year_label
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, index_missing, migrate, transaction
 
@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.globals["site_name"] = settings.site_name
-    templates.env.filters["era"] = era_label
+    templates.env.filters["era"] = year_label
+    templates.env.globals["sheet_kind_long"] = SHEET_KIND_LONG
     return templates
 
 

@@ -30,21 +30,20 @@ import orjson
 from sqlalchemy.orm import Session
 
 from hyoka.corrections import FigureCorrection
-from hyoka.eras import era_short
+from hyoka.display import COST_LABELS, VALUE_KIND_LABELS, year_short
 from hyoka.model import Sheet, SheetKind
 from hyoka.store.published import store_revision
 from hyoka.store.tables import current_tables
 
 UTF8_BOM = "\ufeff"
 CSV_COLUMNS = ["区分", "番号", "項目", "年度", "種別", "値", "単位"]
-KIND_LABELS = {"target": "目標", "estimate": "見込", "actual": "実績"}
 
 
 def file_stem(sheet: Sheet) -> str:
     """e.g. 07-01-01_R5_点検."""
     header = sheet.header
     number = header.program_number.replace(" ", "-").replace("/", "-")
-    return f"{number}_{era_short(header.fiscal_year)}_{header.stage.value}"
+    return f"{number}_{year_short(header.fiscal_year, suffix='')}_{header.stage.value}"
 
 
 def attachment(filename: str) -> dict[str, str]:
@@ -77,7 +76,7 @@ def sheet_csv(sheet: Sheet) -> bytes:
                         indicator.number,
                         indicator.name,
                         value.fiscal_year,
-                        KIND_LABELS[value.kind.value],
+                        VALUE_KIND_LABELS[value.kind],
                         "" if value.value is None else format(value.value, "f"),
                         indicator.unit,
                     ]
@@ -92,7 +91,7 @@ def sheet_csv(sheet: Sheet) -> bytes:
                         ["予算", "", label, budget.fiscal_year, "", format(amount, "f"), unit]
                     )
     for cost in sheet.costs:
-        for name, label in _COST_FIELDS:
+        for name, label in COST_LABELS.items():
             amount = getattr(cost, name)
             if amount is not None:
                 unit = "人" if name == "staff" else "千円"
@@ -100,15 +99,6 @@ def sheet_csv(sheet: Sheet) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
-_COST_FIELDS = [
-    ("carried_over", "前年度繰越"),
-    ("initial_budget", "当初予算"),
-    ("supplementary", "補正予算等"),
-    ("total", "合計"),
-    ("general_revenue", "うち一般財源"),
-    ("settlement", "決算額"),
-    ("staff", "職員数"),
-]
 _NATIONAL_BUDGET = [
     ("initial_budget", "当初予算"),
     ("supplementary", "補正予算"),

@@ -17,8 +17,9 @@ from markupsafe import Markup
 from starlette.responses import FileResponse, Response
 
 from hyoka.corrections import FigureCorrection
+from hyoka.display import SEVERITY_LABELS, SHEET_KIND_LABELS, VALUE_KIND_LABELS, plain
 from hyoka.eras import era_label
-from hyoka.model import Achievement, Sheet, SheetKind, Stage
+from hyoka.model import Achievement, Sheet, Stage
 from hyoka.render.charts import Chart, budget_chart, indicator_chart
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
@@ -40,7 +41,6 @@ from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
 
-KIND_LABELS = {SheetKind.PREFECTURE.value: "県", SheetKind.NATIONAL.value: "国"}
 SORT_LABELS = {
     Sort.RELEVANCE: "関連度順",
     Sort.NUMBER: "事業番号順",
@@ -49,7 +49,6 @@ SORT_LABELS = {
     Sort.DEPARTMENT: "部局順",
 }
 ACHIEVEMENT_LABELS = {"達成": "達成", "未達成": "未達成", "none": "判定なし"}
-SEVERITY_LABELS = {"error": "誤り", "warning": "要確認", "info": "参考"}
 
 
 # --- List and search ---------------------------------------------------------------------
@@ -164,7 +163,7 @@ def correction_notes(
     for role, indicators in (("成果指標", sheet.indicators), ("活動指標", sheet.outputs)):
         for indicator in indicators:
             for value in indicator.values:
-                kind = downloads.KIND_LABELS[value.kind.value]
+                kind = VALUE_KIND_LABELS[value.kind]
                 for correction in value.corrections:
                     notes.append(
                         CorrectionNote(
@@ -172,8 +171,8 @@ def correction_notes(
                             fiscal_year=value.fiscal_year,
                             kind=kind,
                             text=(
-                                f"修正前：{_plain(correction.before)}、"
-                                f"修正後：{_plain(correction.after)}"
+                                f"修正前：{plain(correction.before)}、"
+                                f"修正後：{plain(correction.after)}"
                             ),
                             reason=correction.reason,
                             noted_in=correction.noted_in,
@@ -197,11 +196,6 @@ def correction_notes(
             )
         )
     return notes
-
-
-def _plain(value: Any) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _fragment(sheet: Sheet, corrections: Sequence[FigureCorrection]) -> Markup | None:
@@ -423,7 +417,7 @@ def opendata_csv(request: Request, table: str, session: SessionDep) -> Response:
 def _common(context: object) -> dict[str, Any]:
     return {
         "page": context,
-        "kind_labels": KIND_LABELS,
+        "kind_labels": SHEET_KIND_LABELS,
         "sort_labels": SORT_LABELS,
         "achievement_labels": ACHIEVEMENT_LABELS,
         "severity_labels": SEVERITY_LABELS,

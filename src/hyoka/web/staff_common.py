@@ -7,10 +7,9 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.responses import Response
 
+from hyoka.display import SEVERITY_LABELS
 from hyoka.store.workflow import SheetNotFound, SheetRef, sheet_ref
 from hyoka.web.deps import SessionDep, TemplatesDep
-
-SEVERITY_LABELS = {"error": "誤り", "warning": "要確認", "info": "参考"}
 
 
 def load_ref(session: SessionDep, sheet_id: int) -> SheetRef:

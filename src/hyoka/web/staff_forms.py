@@ -16,8 +16,14 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from hyoka.accounts import Permission
-from hyoka.model import Comparison, Direction, Method, ValueKind
-from hyoka.revisions import KIND_LABELS, FieldChange
+from hyoka.display import (
+    COMPARISON_LABELS,
+    COST_LABELS_WITH_UNITS,
+    DIRECTION_LABELS,
+    VALUE_KIND_LABELS,
+)
+from hyoka.model import Method
+from hyoka.revisions import FieldChange
 from hyoka.rules import Finding, check_sheet
 from hyoka.stages import WorkflowState
 from hyoka.store.accounts import User
@@ -38,27 +44,10 @@ from hyoka.web.staff_form_parse import sheet_from_form
 
 router = APIRouter()
 
-COST_LABELS = {
-    "carried_over": "前年度繰越",
-    "initial_budget": "当初予算",
-    "supplementary": "補正予算等",
-    "total": "合計（予算現額）",
-    "general_revenue": "うち一般財源",
-    "settlement": "決算額",
-    "staff": "職員数（人）",
-}
 CHOICES = {
-    "kind": [(kind.value, KIND_LABELS[kind]) for kind in ValueKind],
-    "direction": [
-        (Direction.HIGHER_IS_BETTER.value, "高いほど良い"),
-        (Direction.LOWER_IS_BETTER.value, "低いほど良い"),
-    ],
-    "comparison": [
-        (Comparison.AT_LEAST.value, "以上"),
-        (Comparison.AT_MOST.value, "以下"),
-        (Comparison.EXACT.value, "一致"),
-        (Comparison.RANGE.value, "範囲"),
-    ],
+    "kind": list(VALUE_KIND_LABELS.items()),
+    "direction": list(DIRECTION_LABELS.items()),
+    "comparison": list(COMPARISON_LABELS.items()),
     "achievement": [("", "（記載なし）"), ("達成", "達成"), ("未達成", "未達成")],
     "methods": [(method.name, method.value) for method in Method],
 }
@@ -92,7 +81,7 @@ class EditPage:
 
     @property
     def cost_labels(self) -> dict[str, str]:
-        return COST_LABELS
+        return COST_LABELS_WITH_UNITS
 
     @property
     def needs_reason(self) -> bool:
