@@ -41,7 +41,7 @@ from hyoka.importers.judgit import RecordError, sheet_from_record
 from hyoka.model import Sheet
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store import search as search_module
-from hyoka.store.grams import _gram_query
+from hyoka.store.grams import gram_query
 from hyoka.store.matching import MIN_TRIGRAM
 from hyoka.store.summaries import normalize
 
@@ -233,7 +233,7 @@ def _probe(connection: sqlite3.Connection) -> list[int]:
     return [
         connection.execute(
             "SELECT count(*) FROM sheet_grams WHERE sheet_grams MATCH ?",
-            (_gram_query(term),),
+            (gram_query(term),),
         ).fetchone()[0]
         if len(term) < MIN_TRIGRAM
         else connection.execute(

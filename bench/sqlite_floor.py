@@ -32,16 +32,7 @@ from hyoka.store.facts_tables import (
     FactUnitCostRow,
 )
 from hyoka.store.facts_writes import FACT_COLUMNS
-from hyoka.store.prepared import (
-    BUDGET_COLUMNS,
-    CATEGORY_COLUMNS,
-    INDICATOR_COLUMNS,
-    LINK_COLUMNS,
-    NATIONAL_COLUMNS,
-    RECIPIENT_COLUMNS,
-    SHEET_COLUMNS,
-    VALUE_COLUMNS,
-)
+from hyoka.store.prepared import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec
 
 BATCH = 500
 
@@ -51,7 +42,7 @@ def _rows(
 ) -> list[dict[str, tuple[list[str], list[tuple[Any, ...]]]]]:
     """Per batch of sheets: table → (columns, rows), ids numbered as the importer does."""
     batches = []
-    sheet_id = indicator_id = 0
+    last_id: dict[str, int] = {}
     for start in range(0, len(records), BATCH):
         tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
 
@@ -63,43 +54,31 @@ def _rows(
         ) -> None:
             tables.setdefault(table, (columns, []))[1].extend(rows)
 
+        def tree(spec: TableSpec, parent: int, rows: list[Any]) -> None:
+            columns = [spec.parent, *spec.columns]
+            if not spec.children:
+                add(spec.name, columns, [(parent, *row) for row in rows])
+                return
+            for values, children in rows:
+                row_id = last_id[spec.name] = last_id.get(spec.name, 0) + 1
+                add(spec.name, ["id", *columns], [(row_id, parent, *values)])
+                for child, child_rows in zip(spec.children, children, strict=True):
+                    tree(child, row_id, child_rows)
+
         for record in records[start : start + BATCH]:
-            sheet_id += 1
             item = record.sheet
-            add("sheets", ["id", "revision", *SHEET_COLUMNS], [(sheet_id, 1, *item.sheet)])
-            add("national_sheets", ["sheet_id", *NATIONAL_COLUMNS], [(sheet_id, *item.national)])
+            sheet_id = last_id["sheets"] = last_id.get("sheets", 0) + 1
             add(
-                "sheet_categories",
-                list(CATEGORY_COLUMNS),
-                [(sheet_id, *row) for row in item.categories],
+                "sheets",
+                ["id", "revision", "content_hash", *SHEET_COLUMNS],
+                [(sheet_id, 1, item.content_hash, *item.sheet)],
             )
-            add(
-                "budgets",
-                ["sheet_id", "position", *BUDGET_COLUMNS],
-                [(sheet_id, *row) for row in item.budgets],
-            )
-            add(
-                "recipients",
-                list(RECIPIENT_COLUMNS),
-                [(sheet_id, *row) for row in item.recipients],
-            )
-            add(
-                "sheet_links",
-                list(LINK_COLUMNS),
-                [(sheet_id, *row) for row in item.links],
-            )
-            for indicator in item.indicators:
-                indicator_id += 1
+            if item.national is not None:
                 add(
-                    "indicators",
-                    ["id", *INDICATOR_COLUMNS],
-                    [(indicator_id, sheet_id, *indicator.row)],
+                    "national_sheets", ["sheet_id", *NATIONAL_COLUMNS], [(sheet_id, *item.national)]
                 )
-                add(
-                    "indicator_values",
-                    list(VALUE_COLUMNS),
-                    [(indicator_id, *row) for row in indicator.values],
-                )
+            for spec, rows in zip(SHEET_TREE, item.children, strict=True):
+                tree(spec, sheet_id, rows)
             add(
                 "sheet_revisions",
                 ["sheet_id", "revision", "saved_at", "source", "document"],
@@ -108,7 +87,7 @@ def _rows(
             facts = item.facts
             assert facts is not None
             add("fact_sheets", list(FACT_COLUMNS[FactSheetRow]), [(sheet_id, facts.closed_year, 1)])
-            for table, rows in (
+            for table, fact_rows in (
                 (FactOutcomeRow, facts.outcomes),
                 (FactMoneyRow, facts.money),
                 (FactUnitCostRow, facts.unit_costs),
@@ -117,7 +96,7 @@ def _rows(
                 add(
                     table.__tablename__,
                     list(FACT_COLUMNS[table]),
-                    [(sheet_id, *row) for row in rows],
+                    [(sheet_id, *row) for row in fact_rows],
                 )
         batches.append(tables)
     return batches

@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hyoka.store.tables import Base, _parent
+from hyoka.store.tables import Base, parent_key
 
 
 class FactSheetRow(Base):
@@ -40,7 +40,7 @@ class FactOutcomeRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     number: Mapped[str]
     name: Mapped[str]
@@ -66,7 +66,7 @@ class FactMoneyRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     total_yen: Mapped[Decimal | None]
@@ -79,7 +79,7 @@ class FactUnitCostRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     match_key: Mapped[str]  # prefecture: 細事業, label and unit, to find last year's
     fiscal_year: Mapped[int]
@@ -98,7 +98,7 @@ class FactIssueRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     check: Mapped[str]
     subject: Mapped[str]

@@ -83,7 +83,7 @@ def gram_tokens(value: str) -> list[str]:
     return sorted(found)
 
 
-def _gram_query(term: str) -> str:
+def gram_query(term: str) -> str:
     # A term of one or two characters is one token; lower-casing may lengthen one (rare),
     # and then each of its pairs must occur.
     lowered = _token_text(term)
@@ -100,12 +100,12 @@ def _quoted(token: str) -> str:
 _INSERT_GRAMS = "INSERT INTO sheet_grams (rowid, program_name, body) VALUES (?, ?, ?)"
 
 
-def _index_grams(*, connection: Connection, rows: list[tuple[int, str, str]]) -> None:
+def index_grams(*, connection: Connection, rows: list[tuple[int, str, str]]) -> None:
     if rows:
         connection.exec_driver_sql(_INSERT_GRAMS, rows)
 
 
-def _unindex_grams(*, session: Session, sheet_ids: Sequence[int]) -> None:
+def unindex_grams(*, session: Session, sheet_ids: Sequence[int]) -> None:
     # A contentless FTS5 table forgets a text only when given the very tokens it indexed:
     # those of the stored text that is about to be replaced.
     old = session.execute(
@@ -121,7 +121,7 @@ def _unindex_grams(*, session: Session, sheet_ids: Sequence[int]) -> None:
         )
 
 
-def _grams_missing(*, connection: Connection, batch: int) -> int:
+def index_missing_grams(*, connection: Connection, batch: int) -> int:
     done, after = 0, 0
     while True:
         rows = connection.exec_driver_sql(
@@ -132,7 +132,7 @@ def _grams_missing(*, connection: Connection, batch: int) -> int:
         ).all()
         if not rows:
             return done
-        _index_grams(
+        index_grams(
             connection=connection,
             rows=[(i, grams(name), grams(body)) for i, name, body in rows],
         )
@@ -146,4 +146,4 @@ def rebuild_grams(*, connection: Connection, batch: int = 500) -> int:
     if connection.dialect.name != "sqlite":
         return 0
     connection.exec_driver_sql("INSERT INTO sheet_grams (sheet_grams) VALUES ('delete-all')")
-    return _grams_missing(connection=connection, batch=batch)
+    return index_missing_grams(connection=connection, batch=batch)

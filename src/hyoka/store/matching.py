@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from hyoka.store.grams import _gram_query
+from hyoka.store.grams import gram_query
 from hyoka.store.search_tables import SheetTextRow
 from hyoka.store.summaries import normalize
 
@@ -74,7 +74,7 @@ def find(*, session: Session, terms: Sequence[str]) -> dict[int, float]:
             "SELECT rowid AS sheet_id, bm25(sheet_grams, 10.0, 1.0) AS score "
             "FROM sheet_grams WHERE sheet_grams MATCH :short"
         )
-        params["short"] = " AND ".join(_gram_query(term) for term in short)
+        params["short"] = " AND ".join(gram_query(term) for term in short)
     if len(parts) == 1:
         query = parts[0]
     else:

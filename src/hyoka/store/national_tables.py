@@ -35,7 +35,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hyoka.store.tables import Base, IndicatorRow, SheetRow, _parent
+from hyoka.store.tables import Base, IndicatorRow, SheetRow, parent_key
 
 
 class NationalSheetRow(Base):
@@ -43,7 +43,7 @@ class NationalSheetRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     summary: Mapped[str]
     responsible: Mapped[str]
     no_target_reason: Mapped[str]
@@ -60,7 +60,7 @@ class SheetCategoryRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     category: Mapped[str]
     position: Mapped[int]
     text: Mapped[str]
@@ -71,7 +71,7 @@ class BudgetYearRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     initial_budget: Mapped[Decimal | None]
@@ -89,7 +89,7 @@ class RecipientRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     fiscal_year: Mapped[int | None]
     group_name: Mapped[str]
@@ -105,7 +105,7 @@ class SheetLinkRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     fiscal_year: Mapped[int | None]
     ministry: Mapped[str]

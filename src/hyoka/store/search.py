@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, Table, delete, select
 from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
-from hyoka.store.grams import _grams_missing, _index_grams, _unindex_grams, gram_tokens, grams
+from hyoka.store.grams import gram_tokens, grams, index_grams, index_missing_grams, unindex_grams
 from hyoka.store.rows import RowWriter, in_chunks
 from hyoka.store.search_tables import (
     SheetPolicyRow,
@@ -145,7 +145,7 @@ def write_search_rows(
             ],
         )
     if writer.sqlite:
-        _index_grams(
+        index_grams(
             connection=writer.connection,
             rows=[
                 (
@@ -179,7 +179,7 @@ def _unindex(*, session: Session, sheet_ids: list[int]) -> None:
     sqlite = session.get_bind().dialect.name == "sqlite"
     for chunk in in_chunks(sheet_ids):
         if sqlite:
-            _unindex_grams(session=session, sheet_ids=chunk)
+            unindex_grams(session=session, sheet_ids=chunk)
         session.execute(delete(SheetSummaryRow).where(SheetSummaryRow.sheet_id.in_(chunk)))
         session.execute(delete(SheetPolicyRow).where(SheetPolicyRow.sheet_id.in_(chunk)))
         session.execute(delete(SheetTextRow).where(SheetTextRow.sheet_id.in_(chunk)))
@@ -209,7 +209,7 @@ def index_missing(*, session: Session, batch: int = 500) -> int:
         connection = session.connection()
         if not _has_fts_insert_trigger(connection):  # a bulk load was killed before its end
             _index_unindexed_texts(connection)
-        _grams_missing(connection=connection, batch=batch)
+        index_missing_grams(connection=connection, batch=batch)
     return done
 
 

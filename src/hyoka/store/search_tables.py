@@ -22,7 +22,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hyoka.store.tables import Base, _parent
+from hyoka.store.tables import Base, parent_key
 
 # Objects the migration creates outside SQLAlchemy's metadata (FTS5 and its shadow tables,
 # the trigram index).
@@ -94,7 +94,7 @@ class SheetPolicyRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"), Index(None, "policy_code"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     policy_code: Mapped[str]
     policy_name: Mapped[str]

@@ -45,7 +45,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {str: Text(), Decimal: ExactDecimal(), datetime: UTCDateTime()}  # noqa: RUF012
 
 
-def _parent(target: str) -> Mapped[int]:
+def parent_key(target: str) -> Mapped[int]:
     return mapped_column(ForeignKey(f"{target}.id", ondelete="CASCADE"))
 
 
@@ -95,7 +95,7 @@ class RevisionRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     revision: Mapped[int]
     saved_at: Mapped[datetime]
     source: Mapped[str]
@@ -107,7 +107,7 @@ class SituationRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     text: Mapped[str]
 
@@ -120,7 +120,7 @@ class InitiativeRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     section: Mapped[int]
     position: Mapped[int]
     number: Mapped[str]
@@ -134,7 +134,7 @@ class InitiativeBulletRow(Base):
     __table_args__ = (UniqueConstraint("initiative_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = _parent("initiatives")
+    initiative_id: Mapped[int] = parent_key("initiatives")
     position: Mapped[int]
     text: Mapped[str]
 
@@ -144,7 +144,7 @@ class IndicatorRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     number: Mapped[str]
     name: Mapped[str]
@@ -174,7 +174,7 @@ class IndicatorValueRow(Base):
     __table_args__ = (UniqueConstraint("indicator_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = _parent("indicators")
+    indicator_id: Mapped[int] = parent_key("indicators")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     kind: Mapped[str]
@@ -189,7 +189,7 @@ class IndicatorCorrectionRow(Base):
     __table_args__ = (UniqueConstraint("indicator_value_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_value_id: Mapped[int] = _parent("indicator_values")
+    indicator_value_id: Mapped[int] = parent_key("indicator_values")
     position: Mapped[int]
     value_before: Mapped[Decimal]
     value_after: Mapped[Decimal]
@@ -205,7 +205,7 @@ class IndicatorTrendRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = _parent("indicators")
+    indicator_id: Mapped[int] = parent_key("indicators")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     trend: Mapped[str]
@@ -216,7 +216,7 @@ class PlanLinkRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     policy_code: Mapped[str]
     policy_name: Mapped[str]
@@ -229,7 +229,7 @@ class PlanGoalRow(Base):
     __table_args__ = (UniqueConstraint("plan_link_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_link_id: Mapped[int] = _parent("plan_links")
+    plan_link_id: Mapped[int] = parent_key("plan_links")
     position: Mapped[int]
     name: Mapped[str]
     main: Mapped[bool]
@@ -248,7 +248,7 @@ class PlanGoalValueRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_goal_id: Mapped[int] = _parent("plan_goals")
+    plan_goal_id: Mapped[int] = parent_key("plan_goals")
     role: Mapped[str]
     position: Mapped[int]
     fiscal_year: Mapped[int | None]
@@ -260,7 +260,7 @@ class CostYearRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     carried_over: Mapped[int | None]
@@ -280,7 +280,7 @@ class FutureItemRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     kind: Mapped[str]
     position: Mapped[int]
     text: Mapped[str]
@@ -291,7 +291,7 @@ class SubProjectRow(Base):
     __table_args__ = (UniqueConstraint("sheet_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = _parent("sheets")
+    sheet_id: Mapped[int] = parent_key("sheets")
     position: Mapped[int]
     number: Mapped[int]
     name: Mapped[str]
@@ -310,7 +310,7 @@ class SubProjectSettlementRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sub_project_id: Mapped[int] = _parent("sub_projects")
+    sub_project_id: Mapped[int] = parent_key("sub_projects")
     position: Mapped[int]
     fiscal_year: Mapped[int]
     amount: Mapped[int | None]
@@ -321,7 +321,7 @@ class ComponentRow(Base):
     __table_args__ = (UniqueConstraint("sub_project_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sub_project_id: Mapped[int] = _parent("sub_projects")
+    sub_project_id: Mapped[int] = parent_key("sub_projects")
     position: Mapped[int]
     number: Mapped[int]
     name: Mapped[str]
@@ -337,7 +337,7 @@ class ComponentMethodRow(Base):
     __table_args__ = (UniqueConstraint("component_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = _parent("components")
+    component_id: Mapped[int] = parent_key("components")
     position: Mapped[int]
     method: Mapped[str]
 
@@ -347,7 +347,7 @@ class ComponentQuantityRow(Base):
     __table_args__ = (UniqueConstraint("component_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    component_id: Mapped[int] = _parent("components")
+    component_id: Mapped[int] = parent_key("components")
     position: Mapped[int]
     label: Mapped[str]
     value: Mapped[Decimal]
