@@ -1,19 +1,31 @@
-"""Reports over many sheets, as plain typed rows (no CLI or web types).
+"""Reports over many sheets: each one module declaring its specification.
 
-One module per report family, each with one entry function taking a store session:
+One module per report, each with one entry function taking a store session (plain typed
+rows, no CLI or web types) and its :class:`~hyoka.analytics.spec.Report` (``REPORT``: title,
+filters, default limit, query, tables, notes and charts):
 
-- :func:`achievement_report` — outcome targets met per organisation and year;
-- :func:`execution_report` — 執行率 per organisation, program and year, largest gaps;
-- :func:`unit_cost_report` — cost per unit of output and its year-over-year move;
-- :func:`at_risk_report` — indicators behind the pace their final-year target needs;
-- :func:`changes_report` — budget and results per year of a program, organisation or
-  policy area;
-- :func:`quality_report` — data-quality checks across sheets.
+- :mod:`~hyoka.analytics.achievement` — outcome targets met per organisation and year;
+- :mod:`~hyoka.analytics.execution` — 執行率 per organisation, program and year, largest gaps;
+- :mod:`~hyoka.analytics.unit_cost` — cost per unit of output and its year-over-year move;
+- :mod:`~hyoka.analytics.at_risk` — indicators behind the pace their final-year target needs;
+- :mod:`~hyoka.analytics.changes` — budget and results per year of a program, organisation
+  or policy area;
+- :mod:`~hyoka.analytics.quality` — data-quality checks across sheets.
 
-Every report reads both kinds of sheet (``Scope.kind`` filters); definitions and columns
-are in docs/analytics.md.
+:data:`REPORTS` lists them; ``hyoka report <slug>``, the dashboards ``/analytics/<slug>``
+(with their CSV and JSON) and ``/api/analytics/<slug>`` are generated from it. A new report
+is one module here, its entry in :data:`REPORTS` and its section in docs/analytics.md (a
+test checks). Every report reads both kinds of sheet (``Scope.kind`` filters).
+
+Example::
+
+    result = REPORTS["execution"].run(session=session, filters=Filters(year=2021))
+    result.table("totals").records()
 """
 
+from typing import Any
+
+from hyoka.analytics import achievement, at_risk, changes, execution, quality, unit_cost
 from hyoka.analytics.achievement import AchievementReport, AchievementRow, achievement_report
 from hyoka.analytics.at_risk import AtRiskReport, AtRiskRow, at_risk_report
 from hyoka.analytics.changes import ChangeRow, ChangesReport, IndicatorSeries, changes_report
@@ -24,27 +36,55 @@ from hyoka.analytics.execution import (
     execution_report,
 )
 from hyoka.analytics.facts import ALL
+from hyoka.analytics.filters import FILTERS, Filter, Filters
 from hyoka.analytics.quality import CHECKS, QualityIssue, QualityReport, quality_report
+from hyoka.analytics.spec import Report, Result, Run, TableSpec
+from hyoka.analytics.tables import Cell, Column, ColumnKind, Table
 from hyoka.analytics.unit_cost import UnitCostReport, UnitCostRow, unit_cost_report
 from hyoka.store.analytics_queries import Scope, SheetInfo
+
+REPORTS: dict[str, Report[Any]] = {
+    report.slug: report
+    for report in (
+        achievement.REPORT,
+        execution.REPORT,
+        unit_cost.REPORT,
+        at_risk.REPORT,
+        changes.REPORT,
+        quality.REPORT,
+    )
+}
+"""Every report by slug, in the order the CLI, the site and the API list them."""
 
 __all__ = [
     "ALL",
     "CHECKS",
+    "FILTERS",
+    "REPORTS",
     "AchievementReport",
     "AchievementRow",
     "AtRiskReport",
     "AtRiskRow",
+    "Cell",
     "ChangeRow",
     "ChangesReport",
+    "Column",
+    "ColumnKind",
     "ExecutionReport",
     "ExecutionRow",
+    "Filter",
+    "Filters",
     "IndicatorSeries",
     "ProgramExecution",
     "QualityIssue",
     "QualityReport",
+    "Report",
+    "Result",
+    "Run",
     "Scope",
     "SheetInfo",
+    "Table",
+    "TableSpec",
     "UnitCostReport",
     "UnitCostRow",
     "achievement_report",

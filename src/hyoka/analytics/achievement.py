@@ -16,8 +16,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hyoka.analytics.charts import newest_year_bars, present, rate_by_year
 from hyoka.analytics.facts import ALL, closed_year, to_indicator
+from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
+from hyoka.analytics.tables import fiscal_year as year_column
+from hyoka.analytics.tables import kind_column, number, organisation_column, rate
 from hyoka.model import Achievement, SheetKind
+from hyoka.render.charts import Chart
 from hyoka.rules.findings import share
 from hyoka.rules.indicators import assess
 from hyoka.store.analytics_facts import count_achievements, fill_facts
@@ -145,3 +150,57 @@ def achievement_report(
             count[0] += judged
             count[1] += achieved
     return AchievementReport(*_rows(counts))
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> AchievementReport:
+    return achievement_report(
+        session=session,
+        scope=run.scope(),
+        fiscal_year=run.filters.year,
+        by_bureau=run.filters.by_bureau,
+    )
+
+
+def _charts(report: AchievementReport, run: Run) -> list[Chart]:
+    return present(
+        rate_by_year(
+            "chart-achievement-years",
+            "全体の達成率の推移（%）",
+            [(row.kind, row.fiscal_year, row.rate) for row in report.totals],
+        ),
+        newest_year_bars(
+            "chart-achievement-organisations",
+            "達成率（府省庁・部局別、低い順）",
+            [(row.organisation, row.fiscal_year, row.rate, row.kind) for row in report.rows],
+            run.limit,
+        ),
+    )
+
+
+COLUMNS = (
+    kind_column(lambda row: row.kind),
+    organisation_column("achievement"),
+    year_column("fiscal_year", "年度", lambda row: row.fiscal_year),
+    number("judged", "判定数", lambda row: row.judged),
+    number("achieved", "達成", lambda row: row.achieved),
+    number("not_achieved", "未達成", lambda row: row.not_achieved),
+    rate("rate", "達成率", lambda row: row.rate),
+)
+
+REPORT: Report[AchievementReport] = Report(
+    slug="achievement",
+    title="成果目標の達成率",
+    summary="成果指標の目標に対する達成の割合（達成 ÷ 実績のある目標）を府省庁・部局と年度ごとに示します。",
+    year_help="判定した年度（目標と実績がそろう最新の年度）",
+    filters=(*COMMON_FILTERS, "limit", "by_bureau"),
+    default_limit=20,
+    query=_query,
+    tables=(
+        TableSpec("organisations", "府省庁・部局別", COLUMNS, lambda report: report.rows),
+        TableSpec("totals", "全体（種別・年度ごと）", COLUMNS, lambda report: report.totals),
+    ),
+    charts=_charts,
+)

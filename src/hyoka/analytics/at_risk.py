@@ -15,6 +15,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hyoka.analytics import formats
+from hyoka.analytics.charts import CHART_BARS
+from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
+from hyoka.analytics.tables import fiscal_year as year_column
+from hyoka.analytics.tables import number, rate, sheet_columns, text
+from hyoka.eras import era_label
+from hyoka.model import SheetKind
+from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import rounded, share
 from hyoka.store.analytics_facts import fill_facts, newest_outcome_years, read_outcome_facts
 from hyoka.store.analytics_queries import Scope, SheetInfo
@@ -89,3 +97,72 @@ def at_risk_report(
         )
     )
     return AtRiskReport(fiscal_years=years, rows=rows if limit is None else rows[:limit])
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> AtRiskReport:
+    return at_risk_report(
+        session=session, scope=run.scope(), fiscal_year=run.filters.year, limit=run.limit
+    )
+
+
+def _notes(report: AtRiskReport, run: Run) -> list[str]:
+    years = "、".join(
+        f"{formats.kind_label(SheetKind(kind))} {era_label(year)}"
+        for kind, year in sorted(report.fiscal_years.items())
+    )
+    return [
+        f"読んだシート：{years or 'なし'}。ペース比＝これまでの年あたりの伸び ÷ 目標年度までに必要な年あたりの伸び。"
+    ]
+
+
+def _charts(report: AtRiskReport, run: Run) -> list[Chart]:
+    chart = bar_chart(
+        chart_id="chart-at-risk",
+        title="必要なペースに対する実績のペース（%、遅れの大きい順）",
+        bars=[
+            Bar(row.name, row.pace_ratio * 100, formats.percent(row.pace_ratio))
+            for row in report.rows[:CHART_BARS]
+            if row.pace_ratio is not None
+        ],
+        heading="指標",
+        value_heading="ペース比",
+    )
+    return [chart] if chart else []
+
+
+COLUMNS = (
+    *sheet_columns(lambda row: row.sheet),
+    text("name", "指標", lambda row: row.name),
+    text("unit", "単位", lambda row: row.unit),
+    year_column("as_of_year", "実績年度", lambda row: row.as_of_year),
+    year_column("end_year", "目標年度", lambda row: row.end_year),
+    number("target", "目標値", lambda row: row.target),
+    number("so_far", "現在値", lambda row: row.so_far),
+    number("current_rate", "年あたり実績", lambda row: row.current_rate),
+    number("required_rate", "年あたり必要", lambda row: row.required_rate),
+    number("projected", "見通し", lambda row: row.projected),
+    rate("pace_ratio", "ペース比", lambda row: row.pace_ratio),
+)
+
+REPORT: Report[AtRiskReport] = Report(
+    slug="at-risk",
+    title="目標未達のおそれ",
+    summary="これまでのペースでは目標年度の目標値に届かない成果指標を、遅れの大きい順に示します。",
+    year_help="シートの年度（指定しなければ県・国それぞれの最新年度）",
+    filters=(*COMMON_FILTERS, "limit"),
+    default_limit=50,
+    query=_query,
+    tables=(
+        TableSpec(
+            "indicators",
+            "目標年度の目標に届かないおそれのある指標",
+            COLUMNS,
+            lambda report: report.rows,
+        ),
+    ),
+    notes=_notes,
+    charts=_charts,
+)

@@ -16,7 +16,12 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from hyoka.analytics.facts import to_indicator
+from hyoka.analytics.spec import Report, Run, TableSpec
+from hyoka.analytics.tables import Column, money, number, rate, sheet_columns, text
+from hyoka.analytics.tables import fiscal_year as year_column
+from hyoka.eras import era_label
 from hyoka.model import SheetKind, ValueKind
+from hyoka.render.charts import Chart, Series, line_chart
 from hyoka.rules.findings import plain, share
 from hyoka.store.analytics_facts import fill_facts
 from hyoka.store.analytics_figures import IndicatorFact, read_indicators
@@ -172,3 +177,125 @@ def _series(facts: list[IndicatorFact]) -> list[IndicatorSeries]:
             if target is not None:
                 series.targets[fiscal_year] = target
     return sorted(found.values(), key=lambda item: item.name)
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> ChangesReport:
+    f = run.filters
+    report = changes_report(
+        session=session,
+        kind=f.kind,
+        program=f.program,
+        organisation=f.organisation,
+        policy=f.policy,
+        public=run.public,
+    )
+    if f.year is None:
+        return report
+    return replace(report, rows=[row for row in report.rows if row.fiscal_year == f.year])
+
+
+def _notes(report: ChangesReport, run: Run) -> list[str]:
+    f = run.filters
+    if f.program or f.organisation or f.policy:
+        return []
+    return [
+        "事業番号・府省庁・部局・施策分野を指定すると、その対象の推移を示します（指定なし：全体）。"
+    ]
+
+
+def _scaled(yen: Decimal | None, scale: Decimal) -> Decimal | None:
+    return None if yen is None else yen / scale
+
+
+def _charts(report: ChangesReport, run: Run) -> list[Chart]:
+    unit, scale = run.filters.money_unit
+    chart = line_chart(
+        chart_id="chart-changes",
+        title=f"予算と執行額の推移（{unit}）",
+        series=[
+            Series(
+                "予算",
+                {row.fiscal_year: _scaled(row.total_yen, scale) for row in report.rows},
+                "#003f8e",
+                "",
+                "square",
+            ),
+            Series(
+                "執行額",
+                {row.fiscal_year: _scaled(row.executed_yen, scale) for row in report.rows},
+                "#1b6b2f",
+                "6 4",
+                "circle",
+            ),
+        ],
+        unit=unit,
+    )
+    return [chart] if chart else []
+
+
+def _actual_columns(report: ChangesReport) -> list[Column]:
+    """One column per year of the indicators' actuals (``actual_2021``…)."""
+    years = sorted({year for item in report.indicators for year in (*item.actuals, *item.targets)})
+    return [_actual(year) for year in years]
+
+
+def _actual(year: int) -> Column:
+    return number(f"actual_{year}", f"{era_label(year)} 実績", lambda item: item.actuals.get(year))
+
+
+YEARS = (
+    year_column("fiscal_year", "年度", lambda row: row.fiscal_year),
+    number("programs", "事業数", lambda row: row.programs),
+    money("total_yen", "予算", lambda row: row.total_yen),
+    money("total_change", "予算の前年度比", lambda row: row.total_change),
+    rate("total_change_rate", "予算の増減率", lambda row: row.total_change_rate),
+    money("executed_yen", "執行額", lambda row: row.executed_yen),
+    money("executed_change", "執行額の前年度比", lambda row: row.executed_change),
+    rate("executed_change_rate", "執行額の増減率", lambda row: row.executed_change_rate),
+    rate("rate", "執行率", lambda row: row.rate),
+    number("judged", "目標判定数", lambda row: row.judged),
+    number("achieved", "達成", lambda row: row.achieved),
+    rate("achievement_rate", "達成率", lambda row: row.achievement_rate),
+)
+INDICATORS = (
+    text("name", "指標", lambda item: item.name),
+    text("unit", "単位", lambda item: item.unit),
+)
+
+REPORT: Report[ChangesReport] = Report(
+    slug="changes",
+    title="前年度からの増減",
+    summary="事業・府省庁・部局・施策分野ごとに、予算・執行額・目標の達成の年度ごとの推移と前年度からの増減を示します。",
+    year_help="表に示す年度",
+    filters=("kind", "organisation", "program", "policy", "year"),
+    query=_query,
+    tables=(
+        TableSpec(
+            "years",
+            lambda report, run: f"年度ごとの推移：{report.subject}",
+            YEARS,
+            lambda report: report.rows,
+        ),
+        TableSpec(
+            "indicators",
+            "成果指標の実績の推移",
+            INDICATORS,
+            lambda report: report.indicators,
+            more_columns=_actual_columns,
+            more_doc="actual_<year>",
+            when=lambda report, run: bool(report.indicators),
+        ),
+        TableSpec(
+            "sheets",
+            "読んだシート",
+            tuple(sheet_columns(lambda sheet: sheet)),
+            lambda report: report.sheets,
+            when=lambda report, run: bool(run.filters.program),
+        ),
+    ),
+    notes=_notes,
+    charts=_charts,
+)

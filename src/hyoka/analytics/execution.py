@@ -15,8 +15,22 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hyoka.analytics import formats
+from hyoka.analytics.charts import CHART_BARS, present, rate_by_year
 from hyoka.analytics.facts import ALL, closed_year
+from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
+from hyoka.analytics.tables import (
+    Column,
+    kind_column,
+    money,
+    number,
+    organisation_column,
+    rate,
+    sheet_columns,
+)
+from hyoka.analytics.tables import fiscal_year as year_column
 from hyoka.model import SheetKind
+from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import plain, share, to_yen
 from hyoka.store.analytics_facts import fill_facts, read_money_years
 from hyoka.store.analytics_figures import SheetMoney
@@ -144,3 +158,86 @@ def execution_report(
         key=lambda item: (-item.gap_yen, item.sheet.sheet_id),
     )[:limit]
     return ExecutionReport(rows=rows, totals=totals, programs=programs, under_executions=under)
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> ExecutionReport:
+    return execution_report(
+        session=session, scope=run.scope(), fiscal_year=run.filters.year, limit=run.limit
+    )
+
+
+def _narrowed(report: ExecutionReport, run: Run) -> bool:
+    return bool(run.filters.organisation or run.filters.program)
+
+
+def _notes(report: ExecutionReport, run: Run) -> list[str]:
+    if _narrowed(report, run):
+        return []
+    return ["府省庁・部局または事業で絞り込むと、事業別の執行率も表示します。"]
+
+
+def _charts(report: ExecutionReport, run: Run) -> list[Chart]:
+    unit, scale = run.filters.money_unit
+    return present(
+        bar_chart(
+            chart_id="chart-execution-gaps",
+            title=f"未執行額の大きい事業（{unit}）",
+            bars=[
+                Bar(row.sheet.program_name, row.gap_yen / scale, formats.money(row.gap_yen, scale))
+                for row in report.under_executions[:CHART_BARS]
+            ],
+            heading="事業名",
+            value_heading=f"未執行額（{unit}）",
+        ),
+        rate_by_year(
+            "chart-execution-years",
+            "全体の執行率の推移（%）",
+            [(row.kind, row.fiscal_year, row.rate) for row in report.totals],
+        ),
+    )
+
+
+MONEY: tuple[Column, ...] = (
+    money("total_yen", "予算", lambda row: row.total_yen),
+    money("executed_yen", "執行額", lambda row: row.executed_yen),
+    money("gap_yen", "未執行額", lambda row: row.gap_yen),
+    rate("rate", "執行率", lambda row: row.rate),
+)
+SUMMARY = (
+    kind_column(lambda row: row.kind),
+    organisation_column("execution"),
+    year_column("fiscal_year", "年度", lambda row: row.fiscal_year),
+    number("programs", "事業数", lambda row: row.programs),
+    *MONEY,
+)
+PROGRAMS = (
+    *sheet_columns(lambda row: row.sheet),
+    year_column("fiscal_year", "予算年度", lambda row: row.fiscal_year),
+    *MONEY,
+)
+
+REPORT: Report[ExecutionReport] = Report(
+    slug="execution",
+    title="執行率",
+    summary="予算に対する執行額（県：決算額）の割合を府省庁・部局と年度ごとに示し、未執行額の大きい事業を挙げます。",
+    year_help="予算の年度",
+    filters=(*COMMON_FILTERS, "limit"),
+    default_limit=20,
+    query=_query,
+    tables=(
+        TableSpec(
+            "under_executions",
+            "未執行額の大きい事業",
+            PROGRAMS,
+            lambda report: report.under_executions,
+        ),
+        TableSpec("organisations", "府省庁・部局別", SUMMARY, lambda report: report.rows),
+        TableSpec("totals", "全体（種別・年度ごと）", SUMMARY, lambda report: report.totals),
+        TableSpec("programs", "事業別", PROGRAMS, lambda report: report.programs, when=_narrowed),
+    ),
+    notes=_notes,
+    charts=_charts,
+)

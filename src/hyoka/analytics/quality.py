@@ -28,8 +28,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
+from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
+from hyoka.analytics.tables import number, sheet_columns, text
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
+from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import get_rule, money, plain, to_yen
 from hyoka.store.analytics_facts import fill_facts, read_issue_facts
 from hyoka.store.analytics_figures import IndicatorFact, MoneyFact, read_money
@@ -225,3 +228,59 @@ def quality_report(
         if limit is None or seen[issue.check] <= limit:
             kept.append(issue)
     return QualityReport(counts={code: counts[code] for code in CHECKS}, issues=kept)
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> QualityReport:
+    return quality_report(
+        session=session, scope=run.scope(), fiscal_year=run.filters.year, limit=run.limit
+    )
+
+
+def _charts(report: QualityReport, run: Run) -> list[Chart]:
+    chart = bar_chart(
+        chart_id="chart-quality",
+        title="データ品質の検査ごとの件数",
+        bars=[
+            Bar(CHECKS[code], Decimal(count), f"{count:,}件")
+            for code, count in report.counts.items()
+        ],
+        heading="検査",
+        value_heading="件数",
+    )
+    return [chart] if chart else []
+
+
+COUNTS = (
+    text("check", "検査", lambda item: item[0]),
+    text("title", "内容", lambda item: CHECKS[item[0]]),
+    number("count", "件数", lambda item: item[1]),
+)
+ISSUES = (
+    text("check", "検査", lambda row: row.check),
+    *sheet_columns(lambda row: row.sheet),  # blank when the issue concerns no single sheet
+    text("subject", "対象", lambda row: row.subject),
+    text("message", "内容", lambda row: row.message),
+)
+
+REPORT: Report[QualityReport] = Report(
+    slug="quality",
+    title="データ品質",
+    summary="目標値のない成果指標、実績のない目標、合計の合わない予算、重複・リンク切れの事業、年度で変わる単位を数えます。",
+    year_help="シートの年度",
+    filters=(*COMMON_FILTERS, "limit"),
+    default_limit=20,
+    query=_query,
+    tables=(
+        TableSpec("counts", "検査ごとの件数", COUNTS, lambda report: list(report.counts.items())),
+        TableSpec(
+            "issues",
+            lambda report, run: f"明細（検査ごとに最初の{run.limit}件）",
+            ISSUES,
+            lambda report: report.issues,
+        ),
+    ),
+    charts=_charts,
+)

@@ -16,7 +16,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from hyoka.analytics import formats
+from hyoka.analytics.charts import CHART_BARS
+from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
+from hyoka.analytics.tables import fiscal_year as year_column
+from hyoka.analytics.tables import mark, money, number, rate, sheet_columns, text
 from hyoka.model import SheetKind
+from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import share
 from hyoka.store.analytics_facts import UnitCostFact, fill_facts, read_unit_cost_facts
 from hyoka.store.analytics_queries import Scope, SheetInfo
@@ -82,8 +88,8 @@ def unit_cost_rows(*, session: Session, scope: Scope) -> list[UnitCostRow]:
         if fact.sheet.kind is SheetKind.PREFECTURE:
             program = (fact.sheet.program_number, fact.sheet.fiscal_year)
             by_program.setdefault(program, {})[fact.match_key] = fact
-    for (number, fiscal_year), costs in by_program.items():
-        before = by_program.get((number, fiscal_year - 1), {})
+    for (program_number, fiscal_year), costs in by_program.items():
+        before = by_program.get((program_number, fiscal_year - 1), {})
         for key, fact in costs.items():
             previous = before.get(key)
             rows.append(
@@ -119,3 +125,69 @@ def unit_cost_report(
         )
     )
     return UnitCostReport(rows=rows if limit is None else rows[:limit])
+
+
+# --- The report ----------------------------------------------------------------------------
+
+
+def _query(session: Session, run: Run) -> UnitCostReport:
+    return unit_cost_report(
+        session=session, scope=run.scope(), fiscal_year=run.filters.year, limit=run.limit
+    )
+
+
+def _charts(report: UnitCostReport, run: Run) -> list[Chart]:
+    rising = [row for row in report.rows if row.change is not None][:CHART_BARS]
+    chart = bar_chart(
+        chart_id="chart-unit-cost",
+        title="単位当たりコストの前年度からの増減率（%）",
+        bars=[
+            Bar(f"{row.sheet.program_name}", row.change * 100, formats.percent(row.change))
+            for row in rising
+            if row.change is not None
+        ],
+        heading="事業名",
+        value_heading="増減率",
+    )
+    return [chart] if chart else []
+
+
+COLUMNS = (
+    *sheet_columns(lambda row: row.sheet),
+    year_column("fiscal_year", "年度", lambda row: row.fiscal_year),
+    text("output", "アウトプット", lambda row: row.output),
+    text("unit", "単位", lambda row: row.unit),
+    number("quantity", "実績", lambda row: row.quantity),
+    money("money_yen", "執行額・決算額", lambda row: row.money_yen),
+    number("cost_per_unit_yen", "単位当たりコスト（円）", lambda row: row.cost_per_unit_yen),
+    year_column("previous_year", "前年度", lambda row: row.previous_year),
+    number(
+        "previous_cost_per_unit_yen",
+        "前年度の単位当たりコスト（円）",
+        lambda row: row.previous_cost_per_unit_yen,
+    ),
+    rate("change", "増減率", lambda row: row.change),
+    mark("shared", "按分なし", lambda row: row.shared),
+)
+
+REPORT: Report[UnitCostReport] = Report(
+    slug="unit-cost",
+    title="単位当たりコスト",
+    summary="アウトプット1単位当たりの執行額（県：決算額）と、その前年度からの増減を示します。",
+    year_help="アウトプットの実績の年度",
+    filters=(*COMMON_FILTERS, "limit"),
+    default_limit=50,
+    query=_query,
+    tables=(
+        TableSpec(
+            "unit_costs",
+            "単位当たりコスト（前年度からの増加の大きい順）",
+            COLUMNS,
+            lambda report: report.rows,
+        ),
+    ),
+    notes=lambda report, run: [
+        "※ 按分なし：その執行額が他のアウトプットにも充てられているため、単位当たりコストは上限の目安です。"
+    ],
+    charts=_charts,
+)

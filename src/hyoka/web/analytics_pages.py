@@ -1,8 +1,8 @@
 """Public analytics dashboards (no login) under /analytics, and their JSON under /api/analytics.
 
-Each dashboard is one report of :mod:`hyoka.analytics` (built by
-:mod:`hyoka.web.analytics_reports`) with its filters as GET query parameters (a plain form,
-no script needed), tables, SVG charts and CSV/JSON downloads of the same rows.
+Each dashboard is one report of :data:`hyoka.analytics.REPORTS`, generated from its
+specification: its filters as GET query parameters (a plain form, no script needed), its
+tables, its SVG charts and CSV/JSON downloads of the same rows.
 
 Example::
 
@@ -22,11 +22,10 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from hyoka.analytics import FILTERS, REPORTS, Filters, Report, Result
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
-from hyoka.web.analytics_catalog import REPORTS
-from hyoka.web.analytics_reports import build_dashboard
-from hyoka.web.analytics_tables import AnalyticsFilters, Dashboard, ReportInfo
+from hyoka.render.charts import Chart
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.downloads import attachment
 
@@ -36,6 +35,7 @@ api_router = APIRouter(prefix="/api/analytics", tags=["分析"])
 KINDS = {"": None, "both": None, "prefecture": SheetKind.PREFECTURE, "national": SheetKind.NATIONAL}
 LIMIT_MAX = 500
 TEXT_MAX = 200
+FLAGS = {"": False, "0": False, "1": True, "true": True, "on": True}
 
 
 def install(app: FastAPI) -> None:
@@ -63,40 +63,45 @@ def _integer(name: str, value: str | None, low: int, high: int, what: str) -> in
     return int(value)
 
 
+def _flag(name: str, value: str | None) -> bool:
+    value = (value or "").strip()
+    if value not in FLAGS:
+        raise HTTPException(400, f"{name} は 1 または 0 で指定してください")
+    return FLAGS[value]
+
+
+def _help(name: str) -> str:
+    return FILTERS[name].help
+
+
 def analytics_filters(
-    kind: Annotated[
-        str | None, Query(description="prefecture（県）、national（国）、both（両方・既定）")
-    ] = None,
-    organisation: Annotated[
-        str | None, Query(description="府省庁・部局（国は担当部局庁も可）、完全一致")
-    ] = None,
-    year: Annotated[
-        str | None, Query(description="年度（西暦、例 2021）。何の年度かはレポートごとに異なる")
-    ] = None,
-    limit: Annotated[str | None, Query(description=f"順位表・明細の行数（1〜{LIMIT_MAX}）")] = None,
-    program: Annotated[str | None, Query(description="事業番号、または事業名の一部")] = None,
-    policy: Annotated[
-        str | None, Query(description="施策分野（県：コードまたは名称）／主要施策（国）。推移のみ")
-    ] = None,
-) -> AnalyticsFilters:
+    kind: Annotated[str | None, Query(description=_help("kind"))] = None,
+    organisation: Annotated[str | None, Query(description=_help("organisation"))] = None,
+    year: Annotated[str | None, Query(description=_help("year"))] = None,
+    limit: Annotated[str | None, Query(description=f"{_help('limit')}（1〜{LIMIT_MAX}）")] = None,
+    program: Annotated[str | None, Query(description=_help("program"))] = None,
+    policy: Annotated[str | None, Query(description=_help("policy"))] = None,
+    by_bureau: Annotated[str | None, Query(description=f"{_help('by_bureau')}（1）")] = None,
+) -> Filters:
     """The query string's filters; a malformed value is a 400 naming the parameter."""
     kind_value = (kind or "").strip()
     if kind_value not in KINDS:
         raise HTTPException(400, "kind は prefecture・national・both のいずれかで指定してください")
-    return AnalyticsFilters(
+    return Filters(
         kind=KINDS[kind_value],
         organisation=_text("organisation", organisation),
         year=_integer("year", year, 1900, 2200, "西暦の年度"),
         limit=_integer("limit", limit, 1, LIMIT_MAX, "行数"),
         program=_text("program", program),
         policy=_text("policy", policy),
+        by_bureau=_flag("by_bureau", by_bureau),
     )
 
 
-FiltersDep = Annotated[AnalyticsFilters, Depends(analytics_filters)]
+FiltersDep = Annotated[Filters, Depends(analytics_filters)]
 
 
-def _report(slug: str) -> ReportInfo:
+def _report(slug: str) -> Report[Any]:
     report = REPORTS.get(slug)
     if report is None:
         raise HTTPException(404)
@@ -108,22 +113,26 @@ def _report(slug: str) -> ReportInfo:
 
 @dataclass(frozen=True)
 class AnalyticsIndexContext:
-    reports: list[ReportInfo]
+    reports: list[Report[Any]]
 
 
 @dataclass(frozen=True)
 class DashboardContext:
-    board: Dashboard
-    reports: list[ReportInfo]
+    result: Result
+    charts: list[Chart]
+    reports: list[Report[Any]]
     years: list[tuple[int, str]]  # the year filter's choices, newest first
 
     @property
-    def report(self) -> ReportInfo:
-        return self.board.report
+    def report(self) -> Report[Any]:
+        return self.result.report
 
     @property
-    def filters(self) -> AnalyticsFilters:
-        return self.board.filters
+    def filters(self) -> Filters:
+        return self.result.filters
+
+    def label(self, name: str) -> str:
+        return FILTERS[name].label
 
     def download(self, suffix: str, **changes: Any) -> str:
         return self.filters.url(f"/analytics/{self.report.slug}.{suffix}", **changes)
@@ -145,6 +154,7 @@ class DashboardContext:
             ("年度", era_label(f.year) if f.year else ""),
             ("事業", f.program or ""),
             ("施策分野", f.policy or ""),
+            ("担当部局庁ごと", "はい" if f.by_bureau else ""),
         ]
         return [(name, value) for name, value in found if value]
 
@@ -161,8 +171,9 @@ def analytics_index(request: Request, templates: TemplatesDep) -> Response:
     return templates.TemplateResponse(request, "analytics/index.html", {"page": context})
 
 
-def _dashboard(session: SessionDep, slug: str, filters: AnalyticsFilters) -> Dashboard:
-    return build_dashboard(session=session, slug=_report(slug).slug, filters=filters)
+def _result(session: SessionDep, slug: str, filters: Filters) -> Result:
+    # The dashboards are public: only published versions, as on the sheet pages.
+    return _report(slug).run(session=session, filters=filters, public=True)
 
 
 @router.get("/analytics/{slug}.csv", name="analytics_csv")
@@ -172,10 +183,10 @@ def analytics_csv(
     filters: FiltersDep,
     table: Annotated[str | None, Query(description="表のキー（既定：最初の表）")] = None,
 ) -> Response:
-    board = _dashboard(session, slug, filters)
-    found = board.table(table or None)
+    result = _result(session, slug, filters)
+    found = result.table(table or None)
     if found is None:
-        keys = "、".join(item.key for item in board.tables)
+        keys = "、".join(item.key for item in result.tables)
         raise HTTPException(400, f"table は {keys} のいずれかで指定してください")
     return Response(
         found.csv_text().encode("utf-8"),
@@ -186,9 +197,9 @@ def analytics_csv(
 
 @router.get("/analytics/{slug}.json", name="analytics_json")
 def analytics_json(slug: str, session: SessionDep, filters: FiltersDep) -> Response:
-    board = _dashboard(session, slug, filters)
+    result = _result(session, slug, filters)
     return Response(
-        orjson.dumps(board.document(), option=orjson.OPT_INDENT_2),
+        orjson.dumps(result.document(), option=orjson.OPT_INDENT_2),
         media_type="application/json",
         headers=attachment(f"{slug}.json"),
     )
@@ -198,8 +209,10 @@ def analytics_json(slug: str, session: SessionDep, filters: FiltersDep) -> Respo
 def analytics_report(
     request: Request, slug: str, session: SessionDep, templates: TemplatesDep, filters: FiltersDep
 ) -> Response:
+    result = _result(session, slug, filters)
     context = DashboardContext(
-        board=_dashboard(session, slug, filters),
+        result=result,
+        charts=result.charts(),
         reports=list(REPORTS.values()),
         years=year_choices(),
     )
@@ -230,6 +243,7 @@ class AnalyticsFiltersPublic(BaseModel):
     limit: int | None
     program: str | None
     policy: str | None
+    by_bureau: bool
 
 
 class AnalyticsReportPublic(BaseModel):
@@ -262,11 +276,11 @@ def api_analytics() -> list[AnalyticsReportInfoPublic]:
     ]
 
 
-def _api_route(info: ReportInfo) -> None:
+def _api_route(info: Report[Any]) -> None:
     # One route per report, so that the OpenAPI document names each with its summary.
     def endpoint(session: SessionDep, filters: FiltersDep) -> AnalyticsReportPublic:
-        board = build_dashboard(session=session, slug=info.slug, filters=filters)
-        return AnalyticsReportPublic.model_validate(board.document())
+        result = info.run(session=session, filters=filters, public=True)
+        return AnalyticsReportPublic.model_validate(result.document())
 
     api_router.add_api_route(
         f"/{info.slug}",
