@@ -15,13 +15,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics import formats
+from hyoka import display
 from hyoka.analytics.charts import CHART_BARS
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
 from hyoka.analytics.tables import fiscal_year as year_column
 from hyoka.analytics.tables import number, rate, sheet_columns, text
 from hyoka.eras import era_label
-from hyoka.model import SheetKind
 from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import rounded, share
 from hyoka.store.analytics_facts import fill_facts, newest_outcome_years, read_outcome_facts
@@ -110,7 +109,7 @@ def _query(session: Session, run: Run) -> AtRiskReport:
 
 def _notes(report: AtRiskReport, run: Run) -> list[str]:
     years = "、".join(
-        f"{formats.kind_label(SheetKind(kind))} {era_label(year)}"
+        f"{display.SHEET_KIND_LABELS[kind]} {era_label(year)}"
         for kind, year in sorted(report.fiscal_years.items())
     )
     return [
@@ -123,7 +122,7 @@ def _charts(report: AtRiskReport, run: Run) -> list[Chart]:
         chart_id="chart-at-risk",
         title="必要なペースに対する実績のペース（%、遅れの大きい順）",
         bars=[
-            Bar(row.name, row.pace_ratio * 100, formats.percent(row.pace_ratio))
+            Bar(row.name, row.pace_ratio * 100, display.percent(row.pace_ratio))
             for row in report.rows[:CHART_BARS]
             if row.pace_ratio is not None
         ],

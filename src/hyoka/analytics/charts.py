@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hyoka.analytics.formats import KIND_LABELS, percent
+from hyoka.display import SHEET_KIND_LABELS, percent
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
 from hyoka.render.charts import Bar, Chart, Series, bar_chart, line_chart
@@ -30,7 +30,7 @@ def rate_by_year(
         if values:
             colour, dash, marker = KIND_COLOURS[kind]
             series.append(
-                Series(KIND_LABELS[kind], dict(sorted(values.items())), colour, dash, marker)
+                Series(SHEET_KIND_LABELS[kind], dict(sorted(values.items())), colour, dash, marker)
             )
     return line_chart(chart_id=chart_id, title=title, series=series, unit="%")
 
@@ -55,7 +55,7 @@ def newest_year_bars(
         key=lambda item: (item[1], item[0]),
     )[: min(limit, CHART_BARS)]
     bars = [
-        Bar(f"{name}（{KIND_LABELS[kind]}）", value * 100, percent(value))
+        Bar(f"{name}（{SHEET_KIND_LABELS[kind]}）", value * 100, percent(value))
         for name, value, kind in kept
     ]
     return bar_chart(

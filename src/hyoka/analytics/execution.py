@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics import formats
 from hyoka.analytics.charts import CHART_BARS, present, rate_by_year
 from hyoka.analytics.facts import ALL, closed_year
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
@@ -27,6 +26,7 @@ from hyoka.analytics.tables import (
     organisation_column,
     rate,
     sheet_columns,
+    shown_money,
 )
 from hyoka.analytics.tables import fiscal_year as year_column
 from hyoka.model import SheetKind
@@ -186,7 +186,7 @@ def _charts(report: ExecutionReport, run: Run) -> list[Chart]:
             chart_id="chart-execution-gaps",
             title=f"未執行額の大きい事業（{unit}）",
             bars=[
-                Bar(row.sheet.program_name, row.gap_yen / scale, formats.money(row.gap_yen, scale))
+                Bar(row.sheet.program_name, row.gap_yen / scale, shown_money(row.gap_yen, scale))
                 for row in report.under_executions[:CHART_BARS]
             ],
             heading="事業名",

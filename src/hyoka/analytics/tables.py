@@ -3,7 +3,7 @@
 A :class:`Column` says what a value is (its :class:`ColumnKind`) and how to get it from a row;
 a :class:`Table` is rows under columns. The page and the CLI table show each value
 formatted (years with the era, money in 千円 — 百万円 when only national sheets are read —,
-rates as %); CSV and JSON carry the raw values of the same rows (money in yen exactly,
+rates as %; :mod:`hyoka.display` formats them); CSV and JSON carry the raw values of the same rows (money in yen exactly,
 Western years, rates as decimals), so that every output agrees.
 
 Example::
@@ -21,7 +21,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from hyoka.analytics import formats
+from hyoka import display
 from hyoka.analytics.facts import ALL
 from hyoka.analytics.filters import Filters
 from hyoka.model import SheetKind
@@ -74,15 +74,15 @@ class Column:
         value = self.value(row)
         match self.kind:
             case ColumnKind.NUMBER:
-                return formats.figure(value)
+                return display.trimmed(value)
             case ColumnKind.MONEY:
-                return formats.money(value, filters.money_unit[1])
+                return shown_money(value, filters.money_unit[1])
             case ColumnKind.YEAR:
-                return formats.year_label(value)
+                return display.year_label(value)
             case ColumnKind.PERCENT:
-                return formats.percent(value)
+                return display.percent(value)
             case ColumnKind.SHEET_KIND:
-                return formats.kind_label(value)
+                return "" if value is None else display.SHEET_KIND_LABELS[value]
             case ColumnKind.MARK:
                 return "※" if value else ""
         return str(value or "")
@@ -137,18 +137,14 @@ class Table:
     def records(self) -> list[dict[str, object]]:
         """The rows for JSON: raw values by column key."""
         return [
-            {column.key: formats.raw(column.value(row)) for column in self.columns}
-            for row in self.rows
+            {column.key: raw(column.value(row)) for column in self.columns} for row in self.rows
         ]
 
     def csv_rows(self) -> list[list[str]]:
         """The headings (money in 円) and the raw values, as CSV cells."""
         return [
             [column.data_heading for column in self.columns],
-            *(
-                [formats.csv_cell(column.value(row)) for column in self.columns]
-                for row in self.rows
-            ),
+            *([csv_cell(column.value(row)) for column in self.columns] for row in self.rows),
         ]
 
     def csv_text(self, *, bom: bool = True, newline: str = "\r\n") -> str:
@@ -156,6 +152,29 @@ class Table:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator=newline).writerows(self.csv_rows())
         return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def shown_money(yen: Decimal | None, scale: Decimal) -> str:
+    """Yen in the display unit of ``scale`` yen (1,000: 千円), rounded half up."""
+    return "" if yen is None else display.number(display.in_units(yen, scale))
+
+
+def raw(value: object) -> object:
+    """A value for CSV/JSON: decimals as exact strings, enums as their value."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, SheetKind):
+        return value.value
+    return value
+
+
+def csv_cell(value: object) -> str:
+    value = raw(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
 
 
 # --- Columns -----------------------------------------------------------------------------

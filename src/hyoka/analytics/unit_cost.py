@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics import formats
+from hyoka import display
 from hyoka.analytics.charts import CHART_BARS
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
 from hyoka.analytics.tables import fiscal_year as year_column
@@ -142,7 +142,7 @@ def _charts(report: UnitCostReport, run: Run) -> list[Chart]:
         chart_id="chart-unit-cost",
         title="単位当たりコストの前年度からの増減率（%）",
         bars=[
-            Bar(f"{row.sheet.program_name}", row.change * 100, formats.percent(row.change))
+            Bar(f"{row.sheet.program_name}", row.change * 100, display.percent(row.change))
             for row in rising
             if row.change is not None
         ],
