@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 from weasyprint import HTML  # type: ignore[import-untyped]
 
 from hyoka.cli import app
+from hyoka.display import figure
 from hyoka.importers import ImportFailed, parse_file
 from hyoka.model import Indicator, Initiative, Sheet, SubProject
-from hyoka.render.html import figure, sheet_page
+from hyoka.render.html import sheet_page
 from hyoka.render.pdf import render_pdf, shared_renderer
 from hyoka.store.database import create_engine_for, transaction
 from hyoka.store.reader import list_sheets

@@ -12,9 +12,10 @@ import pytest
 from markupsafe import Markup
 
 import hyoka.render.html
+from hyoka.display import year_short as fiscal_year
 from hyoka.importers import parse_file
 from hyoka.model import Correction, Sheet, Stage, Trend, ValueKind
-from hyoka.render.html import fiscal_year, sheet_fragment, sheet_page
+from hyoka.render.html import sheet_fragment, sheet_page
 from render_sheets import lengthen, national_sheet
 from sheets import sample_sheet
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import pairwise
 
+from hyoka.display import COMPARISON_PRINTED, COST_LABELS, DIRECTION_LABELS
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, parse_decimal
 from hyoka.importers._pdf_layout import Page, TextLine, is_full, join_lines, nfkc
@@ -19,7 +20,13 @@ from hyoka.importers._pdf_tables import (
     split_by_rulings,
 )
 from hyoka.importers._text_subprojects import parse_quantities
-from hyoka.importers._text_tables import ARROWS, CIRCLED, parse_corrections, target_spec_for
+from hyoka.importers._text_tables import (
+    ARROWS,
+    CIRCLED,
+    PRINTED_KINDS,
+    parse_corrections,
+    target_spec_for,
+)
 from hyoka.importers.errors import ImportNotes
 from hyoka.model import (
     Achievement,
@@ -168,12 +175,8 @@ def _figure(text: str) -> Decimal | None:
 
 
 _SPEC = re.compile(r"（(?P<spec>[^（）]*)）$")
-_COMPARISONS = {
-    "目標値以上": Comparison.AT_LEAST,
-    "目標値以下": Comparison.AT_MOST,
-    "目標値と一致": Comparison.EXACT,
-    "目標範囲内": Comparison.RANGE,
-}
+_COMPARISONS = {label: Comparison(key) for key, label in COMPARISON_PRINTED.items()}
+_LOWER = DIRECTION_LABELS[Direction.LOWER_IS_BETTER]
 _CUMULATIVE = re.compile(r"^(?P<start>[RHS](?:\d+|元)年度)〜(?P<end>[RHS](?:\d+|元)年度)の累計$")
 
 
@@ -186,9 +189,7 @@ def _spec_of(name_lines: Sequence[TextLine]) -> tuple[str, Direction, TargetSpec
         if match is None:
             continue
         parts = match["spec"].split("・")
-        direction = (
-            Direction.LOWER_IS_BETTER if "低いほど良い" in parts else Direction.HIGHER_IS_BETTER
-        )
+        direction = Direction.LOWER_IS_BETTER if _LOWER in parts else Direction.HIGHER_IS_BETTER
         comparison = (
             Comparison.AT_LEAST if direction is Direction.HIGHER_IS_BETTER else Comparison.AT_MOST
         )
@@ -199,7 +200,7 @@ def _spec_of(name_lines: Sequence[TextLine]) -> tuple[str, Direction, TargetSpec
                 comparison = _COMPARISONS[part]
             elif (found := _CUMULATIVE.match(part)) is not None:
                 cumulative = (parse_fiscal_year(found["start"]), parse_fiscal_year(found["end"]))
-            elif part != "低いほど良い":
+            elif part != _LOWER:
                 known = False
         if not known:
             continue
@@ -214,7 +215,6 @@ def _spec_of(name_lines: Sequence[TextLine]) -> tuple[str, Direction, TargetSpec
 
 
 _ESTIMATE = re.compile(r"(?P<main>.*)（見込(?:：(?P<estimate>[^（）]*))?）")
-_KINDS = {"実績": ValueKind.ACTUAL, "目標値": ValueKind.TARGET, "見込値": ValueKind.ESTIMATE}
 
 
 def _values(text: str, year: int, kind: ValueKind) -> list[IndicatorValue]:
@@ -354,7 +354,7 @@ def _note_values(body: str) -> list[tuple[int, ValueKind, Correction | Indicator
         return [
             (year, kind, _value(found["figure"], year, kind))
             for found in _OTHER_ITEM.finditer(body)
-            for year, kind in [(parse_fiscal_year(found["year"]), _KINDS[found["what"]])]
+            for year, kind in [(parse_fiscal_year(found["year"]), PRINTED_KINDS[found["what"]])]
         ] or None
     match = _CORRECTED.match(body)
     if match is not None:
@@ -364,7 +364,7 @@ def _note_values(body: str) -> list[tuple[int, ValueKind, Correction | Indicator
         correction = Correction(
             before=before, after=after, reason=match["reason"] or "", noted_in=match["where"] or ""
         )
-        return [(parse_fiscal_year(match["year"]), _KINDS[match["what"]], correction)]
+        return [(parse_fiscal_year(match["year"]), PRINTED_KINDS[match["what"]], correction)]
     found = parse_corrections("※" + body)
     return [(year, kind, correction) for year, kind, correction in found] or None
 
@@ -470,16 +470,7 @@ def _goal(row: Row, band: tuple[float, float], columns: Sequence[Column], pairs:
     )
 
 
-_COST_LABELS = {
-    "year": "区分",
-    "carried_over": "前年度繰越",
-    "initial_budget": "当初予算",
-    "supplementary": "補正予算等",
-    "total": "合計",
-    "general_revenue": "うち一般財源",
-    "settlement": "決算額",
-    "staff": "職員数",
-}
+_COST_LABELS = {"year": "区分"} | COST_LABELS
 
 
 def parse_costs(zone: PageLines, notes: ImportNotes) -> list[CostRow]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import permutations
 
+from hyoka.display import VALUE_KIND_PRINTED
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._layout import Line, blocks, join_wrapped
 from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, parse_decimal
@@ -203,13 +204,15 @@ def split_reasons(lines: Sequence[Line], numbers: Sequence[str]) -> dict[str, st
     return {}
 
 
+PRINTED_KINDS = {label: ValueKind(kind) for kind, label in VALUE_KIND_PRINTED.items()}
+"""実績 / 目標値 / 見込値 as the notes print them → the kind of figure."""
+
+
 def parse_corrections(text: str) -> list[tuple[int, ValueKind, Correction]]:
     """Hand-written correction notes such as ※…R4年度実績が誤って…(修正前:473、修正後:493)."""
     found = []
     for match in _CORRECTION.finditer(text):
-        kind = {"実績": ValueKind.ACTUAL, "目標値": ValueKind.TARGET}.get(
-            match["what"], ValueKind.ESTIMATE
-        )
+        kind = PRINTED_KINDS[match["what"]]
         before = parse_decimal(match["before"])
         after = parse_decimal(match["after"])
         if before is None or after is None:

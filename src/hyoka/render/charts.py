@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from hyoka.eras import era_short
+from hyoka.display import NO_TREND, VALUE_KIND_LABELS, trimmed, year_short
 from hyoka.model import Indicator, Sheet, SheetKind, ValueKind
 
 WIDTH, HEIGHT = 560, 260
@@ -50,18 +50,15 @@ class Chart:
 
 
 SERIES_STYLE = {
-    ValueKind.ACTUAL: ("実績", "#003f8e", "", "circle"),
-    ValueKind.TARGET: ("目標", "#a1121b", "6 4", "square"),
-    ValueKind.ESTIMATE: ("見込", "#4a4a4a", "2 3", "circle"),
+    ValueKind.ACTUAL: (VALUE_KIND_LABELS[ValueKind.ACTUAL], "#003f8e", "", "circle"),
+    ValueKind.TARGET: (VALUE_KIND_LABELS[ValueKind.TARGET], "#a1121b", "6 4", "square"),
+    ValueKind.ESTIMATE: (VALUE_KIND_LABELS[ValueKind.ESTIMATE], "#4a4a4a", "2 3", "circle"),
 }
 
 
 def _figure(value: Decimal | None) -> str:
-    if value is None:
-        return "―"
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value.normalize():,f}"
+    # The data table's form: no trailing zeros, a plain minus sign, ― without a figure.
+    return trimmed(value, missing=NO_TREND, negative="-")
 
 
 def indicator_chart(indicator: Indicator, *, chart_id: str) -> Chart | None:
@@ -141,7 +138,7 @@ def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: st
     for year in years:
         parts.append(
             f'<text x="{x(year):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-            f'font-size="12" fill="{INK}">{escape(era_short(year))}</text>'
+            f'font-size="12" fill="{INK}">{escape(year_short(year, suffix=""))}</text>'
         )
     for index, item in enumerate(series):
         points = [(x(year), y(value)) for year, value in item.values.items() if value is not None]
@@ -172,8 +169,7 @@ def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: st
     )
     headers = ["年度", *(f"{item.label}（{unit}）" if unit else item.label for item in series)]
     rows = [
-        [era_short(year, suffix="年度"), *(_figure(item.values.get(year)) for item in series)]
-        for year in years
+        [year_short(year), *(_figure(item.values.get(year)) for item in series)] for year in years
     ]
     return Chart(chart_id, title, description, svg, f"{title}のデータ", headers, rows)
 
@@ -196,7 +192,7 @@ def _describe(series: Sequence[Series], unit: str) -> str:
     sentences = []
     for item in series:
         figures = "、".join(
-            f"{era_short(year)}年度 {_figure(value)}{unit}" for year, value in item.values.items()
+            f"{year_short(year)} {_figure(value)}{unit}" for year, value in item.values.items()
         )
         sentences.append(f"{item.label}：{figures}。")
     return "".join(sentences)

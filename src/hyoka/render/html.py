@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -22,7 +21,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from hyoka.corrections import FigureCorrection
-from hyoka.eras import era_label, era_short
+from hyoka.display import (
+    COMPARISON_PRINTED,
+    DIRECTION_LABELS,
+    MISSING,
+    SHEET_KIND_TITLES,
+    VALUE_KIND_PRINTED,
+    figure,
+    year_label,
+    year_short,
+)
 from hyoka.model import (
     STAGE_ORDER,
     Comparison,
@@ -34,33 +42,10 @@ from hyoka.model import (
     ValueKind,
 )
 from hyoka.rules import achievement
-from hyoka.rules.findings import money
 from hyoka.rules.indicators import year_trend
-
-MISSING = "ー"
-"""What a cell without a figure shows (as the sheets print an empty settlement)."""
 
 STATIC_DIR = Path(str(files("hyoka.render").joinpath("static")))
 STYLESHEET = STATIC_DIR / "sheet.css"
-
-
-def figure(value: int | Decimal | None) -> str:
-    """A figure as printed: separators, △ for negatives, its own decimals; ー when missing.
-
-    >>> figure(-4000), figure(Decimal("0.995652")), figure(Decimal("1E+3")), figure(None)
-    ('△4,000', '0.995652', '1,000', 'ー')
-    """
-    if value is None:
-        return MISSING
-    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
-    if isinstance(exponent, int) and exponent > 0:
-        value = Decimal(value).quantize(Decimal(1))  # 1E+3 → 1000: no exponent on the page
-    return money(value)
-
-
-def fiscal_year(year: int | None) -> str:
-    """R5年度 for 2023 (the tables' short form)."""
-    return "" if year is None else era_short(year, suffix="年度")
 
 
 @dataclass(frozen=True)
@@ -153,14 +138,6 @@ COMPUTED_MARK = "＊"
 """After a trend arrow or an achievement the sheet did not print and hyoka computed, so that
 readers (and the PDF importer) tell it from a printed one."""
 
-KIND_LABELS = {ValueKind.TARGET: "目標値", ValueKind.ESTIMATE: "見込値", ValueKind.ACTUAL: "実績"}
-COMPARISON_LABELS = {
-    Comparison.AT_LEAST: "目標値以上",
-    Comparison.AT_MOST: "目標値以下",
-    Comparison.EXACT: "目標値と一致",
-    Comparison.RANGE: "目標範囲内",
-}
-
 
 def _trend_cell(indicator: Indicator, year: int) -> Cell:
     printed = indicator.printed_trends.get(year)
@@ -188,12 +165,12 @@ def target_note(indicator: Indicator) -> str:
     is better, at least the target, one year)."""
     lower = indicator.direction is Direction.LOWER_IS_BETTER
     target = indicator.target
-    parts = ["低いほど良い"] if lower else []
+    parts = [DIRECTION_LABELS[Direction.LOWER_IS_BETTER]] if lower else []
     usual = Comparison.AT_MOST if lower else Comparison.AT_LEAST
     if target.comparison is not usual:
-        parts.append(COMPARISON_LABELS[target.comparison])
+        parts.append(COMPARISON_PRINTED[target.comparison])
     if target.cumulative and target.start_year is not None and target.end_year is not None:
-        parts.append(f"{fiscal_year(target.start_year)}〜{fiscal_year(target.end_year)}の累計")
+        parts.append(f"{year_short(target.start_year)}〜{year_short(target.end_year)}の累計")
     return f"（{'・'.join(parts)}）" if parts else ""
 
 
@@ -205,7 +182,7 @@ def _other_values_note(indicator: Indicator, year: int) -> list[str]:
         for kind in (ValueKind.ACTUAL, ValueKind.ESTIMATE)
     }
     others = [
-        f"{fiscal_year(item.fiscal_year)}{KIND_LABELS[item.kind]}：{_value_text(item)}"
+        f"{year_short(item.fiscal_year)}{VALUE_KIND_PRINTED[item.kind]}：{_value_text(item)}"
         for item in indicator.values
         if (item.fiscal_year, item.kind) not in shown
     ]
@@ -221,7 +198,7 @@ def _correction_notes(indicator: Indicator) -> list[str]:
             told = "修正前" in indicator.target_reason and before in indicator.target_reason
             if told:
                 continue
-            what = f"{fiscal_year(item.fiscal_year)}{KIND_LABELS[item.kind]}"
+            what = f"{year_short(item.fiscal_year)}{VALUE_KIND_PRINTED[item.kind]}"
             figures = f"（修正前：{before}、修正後：{after}）"
             written = f"{correction.noted_in}に記載した{what}"
             if (
@@ -268,7 +245,7 @@ def _indicator_row(indicator: Indicator, columns: list[Column], year: int) -> In
         target_reason=indicator.target_reason,
         notes=_other_values_note(indicator, year) + _correction_notes(indicator),
         analysis=indicator.analysis,
-        trends=[(fiscal_year(y), _trend_cell(indicator, y).text) for y in (year - 1, year)],
+        trends=[(year_short(y), _trend_cell(indicator, y).text) for y in (year - 1, year)],
     )
 
 
@@ -290,7 +267,7 @@ def _national_indicator(indicator: Indicator) -> NationalIndicator:
         goal=indicator.goal,
         name=indicator.name,
         unit=indicator.unit,
-        years=[fiscal_year(year) for year in years],
+        years=[year_short(year) for year in years],
         targets=[_value_cell(indicator, year, ValueKind.TARGET).text for year in years],
         actuals=[_actual_text(indicator, year) for year in years],
     )
@@ -306,8 +283,8 @@ def _period(sheet: Sheet) -> str:
     if start is None and end is None:
         return ""
     if sheet.header.kind is SheetKind.NATIONAL:
-        return f"{era_label(start) if start else ''} 〜 {era_label(end) if end else ''}".strip()
-    return f"{era_short(start) if start else ''} 〜 {era_short(end) if end else ''}".strip()
+        return f"{year_label(start or None)} 〜 {year_label(end or None)}".strip()
+    return f"{year_short(start or None, suffix='')} 〜 {year_short(end or None, suffix='')}".strip()
 
 
 def sheet_view(sheet: Sheet) -> SheetView:
@@ -319,8 +296,8 @@ def sheet_view(sheet: Sheet) -> SheetView:
         return SheetView(
             sheet=sheet,
             national=True,
-            title="行政事業レビューシート",
-            period_title=f"（{era_label(year)}）",
+            title=SHEET_KIND_TITLES[SheetKind.NATIONAL],
+            period_title=f"（{year_label(year)}）",
             stages=stages,
             period=_period(sheet),
             outcomes=[_national_indicator(item) for item in sheet.indicators],
@@ -333,8 +310,8 @@ def sheet_view(sheet: Sheet) -> SheetView:
     return SheetView(
         sheet=sheet,
         national=False,
-        title="事業改善シート",
-        period_title=f"（{era_label(year)}実施事業分）",
+        title=SHEET_KIND_TITLES[SheetKind.PREFECTURE],
+        period_title=f"（{year_label(year)}実施事業分）",
         stages=stages,
         period=_period(sheet),
         indicator_columns=columns,
@@ -354,8 +331,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["figure"] = figure
-    env.filters["fiscal_year"] = fiscal_year
-    env.filters["era_label"] = era_label
+    env.filters["fiscal_year"] = year_short
+    env.filters["era_label"] = year_label
     return env
 
 
@@ -390,7 +367,7 @@ def document_title(sheet: Sheet) -> str:
     header = sheet.header
     return (
         f"{header.program_number} {header.program_name}"
-        f"（{era_label(header.fiscal_year)} {header.stage.value}）"
+        f"（{year_label(header.fiscal_year)} {header.stage.value}）"
     )
 
 

@@ -29,6 +29,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hyoka import display
+from hyoka.display import (
+    EXCEL_BLANK_DECIMAL_FORMAT,
+    EXCEL_MONEY_FORMAT,
+    MISSING,
+    TREND_LABELS,
+    VALUE_KIND_LABELS,
+    excel_decimal_format,
+)
 from hyoka.model import (
     Achievement,
     Comparison,
@@ -47,9 +56,7 @@ from hyoka.model import (
 FORMAT_NAME = "hyoka 事業改善シート"
 FORMAT_VERSION = 1
 
-MONEY_FORMAT = "#,##0;△#,##0"
 YEAR_FORMAT = "0"
-NO_VALUE = "ー"
 MAIN_MARK = "★"
 
 # Worksheet names, in the order of the printed sheet.
@@ -123,17 +130,10 @@ VALUE_HEADER = (
 )
 TREND_HEADER = ("推移の年度", "和暦", "推移（記載）")
 
-KIND_LABELS = {ValueKind.TARGET: "目標", ValueKind.ESTIMATE: "見込", ValueKind.ACTUAL: "実績"}
-DIRECTION_LABELS = {
-    Direction.HIGHER_IS_BETTER: "高いほど良い",
-    Direction.LOWER_IS_BETTER: "低いほど良い",
-}
-COMPARISON_LABELS = {
-    Comparison.AT_LEAST: "以上",
-    Comparison.AT_MOST: "以下",
-    Comparison.EXACT: "一致",
-    Comparison.RANGE: "範囲",
-}
+# The choices of the drop-down cells, keyed by the model's members (the importer reverses them).
+KIND_LABELS = {ValueKind(kind): label for kind, label in VALUE_KIND_LABELS.items()}
+DIRECTION_LABELS = {Direction(key): label for key, label in display.DIRECTION_LABELS.items()}
+COMPARISON_LABELS = {Comparison(key): label for key, label in display.COMPARISON_LABELS.items()}
 PERIOD_LABELS = {False: "単年度", True: "累計"}
 
 # 計画: one row per goal; a link's code and name on its first row.
@@ -149,13 +149,7 @@ def plan_recent_labels(index: int) -> tuple[str, str]:
 # 事業コスト: label -> CostRow field, in printed order.
 COST_HEADER_YEAR = ("年度", "和暦")
 COST_FIELDS: dict[str, str] = {
-    "前年度繰越": "carried_over",
-    "当初予算": "initial_budget",
-    "補正予算等": "supplementary",
-    "合計（予算現額）": "total",
-    "うち一般財源": "general_revenue",
-    "決算額": "settlement",
-    "職員数（人）": "staff",
+    label: name for name, label in display.COST_LABELS_WITH_UNITS.items()
 }
 
 # 細事業: a block per sub-project, starting at the row labelled 細事業番号.
@@ -260,14 +254,6 @@ def era_formula(address: str) -> str:
     return f'=IF(ISNUMBER({a}),{expression}&"年度","")'
 
 
-def decimal_format(value: Decimal) -> str:
-    """A number format showing exactly the decimals the figure carries (4.0 → 0.0)."""
-    exponent = value.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    body = "#,##0" + ("." + "0" * places if places else "")
-    return f"{body};△{body}"
-
-
 def decimal_cell(value: Decimal) -> int | float:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent >= 0:
@@ -351,19 +337,19 @@ class _WorkbookWriter:
 
     def _money(self, ws: Worksheet, row: int, column: int, value: int | None) -> None:
         cell = ws.cell(row=row, column=column, value=value)
-        cell.number_format = MONEY_FORMAT
+        cell.number_format = EXCEL_MONEY_FORMAT
 
     def _decimal(
         self, ws: Worksheet, row: int, column: int, value: Decimal | None, *, mark: bool = False
     ) -> None:
         cell = ws.cell(row=row, column=column)
         if value is None:
-            cell.number_format = "#,##0.##;△#,##0.##"
+            cell.number_format = EXCEL_BLANK_DECIMAL_FORMAT
             if mark:
-                cell.value = NO_VALUE
+                cell.value = MISSING
             return
         cell.value = decimal_cell(value)
-        cell.number_format = decimal_format(value)
+        cell.number_format = excel_decimal_format(value)
 
     def _choice(
         self, ws: Worksheet, row: int, column: int, value: str | None, choices: Sequence[str]
@@ -436,7 +422,8 @@ class _WorkbookWriter:
 
     def _indicators(self, sheet: Sheet | None) -> None:
         ws = self._new(INDICATORS, "4 成果指標・8 要因分析", (18, 14, 10, 14, 14, 12, 12, 40, 30))
-        ws["A2"] = "推移: ↗ 改善 ↘ 悪化 → 横ばい ― 値なし　区分: 目標・見込・実績"
+        legend = " ".join(f"{arrow} {meaning}" for arrow, meaning in TREND_LABELS.items())
+        ws["A2"] = f"推移: {legend}　区分: {'・'.join(VALUE_KIND_LABELS.values())}"
         row = 3
         for indicator in sheet.indicators if sheet else [None]:
             values = indicator.model_dump() if indicator else {}
@@ -592,7 +579,7 @@ class _WorkbookWriter:
                 self._year(ws, row, 1, year, era=True)
                 self._money(ws, row, 3, amount)
                 if amount is None and project is not None:
-                    ws.cell(row=row, column=3, value=NO_VALUE)
+                    ws.cell(row=row, column=3, value=MISSING)
                 row += 1
             self._header(ws, row, COMPONENT_HEADER)
             row += 1
