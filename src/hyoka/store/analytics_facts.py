@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import SheetKind
 from hyoka.store.analytics_queries import (
-    _W,
+    SHEET_WIDTH,
     Scope,
     SheetInfo,
-    _exact,
-    _Infos,
-    _raw,
-    _scoped,
-    _select,
+    SheetInfos,
+    as_text,
+    exact_decimal,
+    in_scope,
+    select_sheets,
 )
 from hyoka.store.facts import VERSION as FACTS_VERSION
 from hyoka.store.facts_tables import (
@@ -125,16 +125,16 @@ def _fact_rows(
     """(sheet, the columns) of the fact rows of the scope's sheets, in sheet and row order:
     one query joining the sheets, so that only sheets with such rows are read."""
     c = table.__table__.c
-    statement = _scoped(
-        _select(*(_raw(c[name]) if name in _EXACT else c[name] for name in columns)).join(
+    statement = in_scope(
+        select_sheets(*(as_text(c[name]) if name in _EXACT else c[name] for name in columns)).join(
             table.__table__, c.sheet_id == SheetRow.id
         ),
         scope,
     ).order_by(c.sheet_id, c.position)
     if where is not None:
         statement = statement.where(where)
-    info = _Infos()
-    return [(info(row), row[_W:]) for row in session.connection().execute(statement)]
+    info = SheetInfos()
+    return [(info(row), row[SHEET_WIDTH:]) for row in session.connection().execute(statement)]
 
 
 _EXACT = frozenset(
@@ -172,7 +172,7 @@ def read_outcome_facts(
     for sheet, values in rows:
         fact = dict(zip(_OUTCOME_COLUMNS, values, strict=True))
         for name in _EXACT.intersection(fact):
-            fact[name] = _exact(fact[name])
+            fact[name] = exact_decimal(fact[name])
         for name in ("has_target", "at_risk", "cumulative"):
             fact[name] = bool(fact[name])
         if fact["achieved"] is not None:
@@ -187,7 +187,7 @@ def count_achievements(
     """(kind, judged year, 府省庁/部局, 担当部局庁, judged, achieved) of the scope's outcome
     indicators with a judgement: one aggregate over the facts."""
     outcome = FactOutcomeRow.__table__.c
-    statement = _scoped(
+    statement = in_scope(
         select(
             SheetRow.kind,
             outcome.judged_year,
@@ -212,7 +212,7 @@ def count_achievements(
 def newest_outcome_years(*, session: Session, scope: Scope) -> dict[str, int]:
     """The newest sheet year per kind among the scope's sheets with outcome indicators."""
     outcome = FactOutcomeRow.__table__.c
-    statement: Select[Any] = _scoped(
+    statement: Select[Any] = in_scope(
         select(SheetRow.kind, func.max(SheetRow.fiscal_year))  # type: ignore[arg-type]
         .select_from(SheetRow)
         .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
@@ -241,7 +241,9 @@ def read_money_years(
         where=money.execution.is_(True) if execution_only else None,
     ):
         entry = found.get(sheet.sheet_id) or found.setdefault(sheet.sheet_id, (sheet, []))
-        entry[1].append(MoneyYear(year, _exact(total), _exact(executed), bool(execution)))
+        entry[1].append(
+            MoneyYear(year, exact_decimal(total), exact_decimal(executed), bool(execution))
+        )
     return list(found.values())
 
 
@@ -253,7 +255,7 @@ def read_unit_cost_facts(*, session: Session, scope: Scope) -> list[UnitCostFact
     for sheet, values in _fact_rows(session, scope, FactUnitCostRow, *_UNIT_COST_COLUMNS):
         fact = dict(zip(_UNIT_COST_COLUMNS, values, strict=True))
         for name in _EXACT.intersection(fact):
-            fact[name] = _exact(fact[name])
+            fact[name] = exact_decimal(fact[name])
         fact["shared"] = bool(fact["shared"])
         found.append(UnitCostFact(sheet=sheet, **fact))
     return found

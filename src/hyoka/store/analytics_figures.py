@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import SheetKind, ValueKind
 from hyoka.store.analytics_queries import (
-    _W,
+    SHEET_WIDTH,
     Scope,
     SheetInfo,
-    _exact,
-    _Infos,
-    _raw,
-    _scoped,
-    _select,
-    _sheet_info,
+    SheetInfos,
+    as_text,
+    exact_decimal,
+    in_scope,
+    select_sheets,
+    sheet_info,
 )
 from hyoka.store.national_tables import (
     BudgetYearRow,
@@ -130,7 +130,7 @@ class SheetSubProjects:
 
 def _sheet_ids(scope: Scope) -> Select[Any]:
     """The ids of the scope's sheets, for ``IN (…)``."""
-    return _scoped(
+    return in_scope(
         select(SheetRow.id)
         .select_from(SheetRow)
         .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id),
@@ -139,8 +139,8 @@ def _sheet_ids(scope: Scope) -> Select[Any]:
 
 
 def _infos_by_id(session: Session, scope: Scope) -> dict[int, SheetInfo]:
-    rows = session.connection().execute(_scoped(_select(), scope)).all()
-    return {row[0]: _sheet_info(row) for row in rows}
+    rows = session.connection().execute(in_scope(select_sheets(), scope)).all()
+    return {row[0]: sheet_info(row) for row in rows}
 
 
 def read_indicators(*, session: Session, scope: Scope, role: str = OUTCOME) -> list[IndicatorFact]:
@@ -182,8 +182,8 @@ def read_indicators(*, session: Session, scope: Scope, role: str = OUTCOME) -> l
                 value.indicator_id,
                 value.fiscal_year,
                 value.kind,
-                _raw(value.value),
-                _raw(value.upper),
+                as_text(value.value),
+                as_text(value.upper),
             )
             .join(IndicatorRow.__table__, indicator.id == value.indicator_id)
             .where(indicator.sheet_id.in_(ids), indicator.role == role, value.value.is_not(None))
@@ -194,7 +194,7 @@ def read_indicators(*, session: Session, scope: Scope, role: str = OUTCOME) -> l
     kinds = {kind.value: kind for kind in ValueKind}
     for indicator_id, fiscal_year, kind, figure, upper in values:
         found[indicator_id].values.append(
-            ValueFact(fiscal_year, kinds[kind], _exact(figure), _exact(upper))
+            ValueFact(fiscal_year, kinds[kind], exact_decimal(figure), exact_decimal(upper))
         )
     return list(found.values())
 
@@ -238,9 +238,9 @@ def read_money(*, session: Session, scope: Scope, parts: bool = False) -> list[S
             select(
                 budget.sheet_id,
                 budget.fiscal_year,
-                _raw(budget.total),
-                _raw(budget.executed),
-                *(_raw(column) for column in extra),
+                as_text(budget.total),
+                as_text(budget.executed),
+                *(as_text(column) for column in extra),
             )
             .where(budget.sheet_id.in_(ids))
             .order_by(budget.sheet_id, budget.fiscal_year, budget.position)
@@ -265,9 +265,9 @@ def read_sub_projects(*, session: Session, scope: Scope) -> list[SheetSubProject
     if scope.kind not in (None, SheetKind.PREFECTURE):
         return []
     found: dict[int, SheetSubProjects] = {}
-    info = _Infos()
-    settlements = _scoped(
-        _select(
+    info = SheetInfos()
+    settlements = in_scope(
+        select_sheets(
             SubProjectRow.number,
             SubProjectRow.name,
             SubProjectSettlementRow.fiscal_year,
@@ -281,7 +281,7 @@ def read_sub_projects(*, session: Session, scope: Scope) -> list[SheetSubProject
         scope,
     ).order_by(SheetRow.id, SubProjectRow.position, SubProjectSettlementRow.position)
     for row in session.execute(settlements):
-        w = _W
+        w = SHEET_WIDTH
         entry = found.get(row[0]) or found.setdefault(
             row[0], SheetSubProjects(info(row), names={}, settlements={}, quantities=[])
         )
@@ -289,8 +289,8 @@ def read_sub_projects(*, session: Session, scope: Scope) -> list[SheetSubProject
         years = entry.settlements.setdefault(row[w], {})
         if row[w + 2] is not None:
             years[row[w + 2]] = row[w + 3]
-    quantities = _scoped(
-        _select(
+    quantities = in_scope(
+        select_sheets(
             SubProjectRow.number,
             ComponentRow.number,
             ComponentRow.name,
@@ -308,5 +308,5 @@ def read_sub_projects(*, session: Session, scope: Scope) -> list[SheetSubProject
     for row in session.execute(quantities):
         owner = found.get(row[0])
         if owner is not None:
-            owner.quantities.append(QuantityFact(*row[_W : _W + 6]))
+            owner.quantities.append(QuantityFact(*row[SHEET_WIDTH : SHEET_WIDTH + 6]))
     return sorted(found.values(), key=lambda entry: entry.sheet.sheet_id)

@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import SheetKind
 from hyoka.store.analytics_queries import (
-    _W,
+    SHEET_WIDTH,
     Scope,
     SheetInfo,
-    _Infos,
-    _program_key,
-    _scoped,
-    _select,
-    _sheet_info,
+    SheetInfos,
+    in_scope,
+    program_key_column,
+    select_sheets,
+    sheet_info,
 )
 from hyoka.store.national_tables import (
     NationalSheetRow,
@@ -64,7 +64,7 @@ def read_duplicates(*, session: Session, scope: Scope) -> list[DuplicateGroup]:
         ("name", (SheetRow.kind, SheetRow.fiscal_year, SheetRow.department, SheetRow.program_name)),
     ):
         doubled = (
-            _scoped(
+            in_scope(
                 select(*keys)
                 .select_from(SheetRow)
                 .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id),
@@ -75,17 +75,17 @@ def read_duplicates(*, session: Session, scope: Scope) -> list[DuplicateGroup]:
             .subquery()
         )
         joined = and_(*(column == doubled.c[index] for index, column in enumerate(keys)))
-        statement = _scoped(_select(*keys).join(doubled, joined), scope).order_by(
+        statement = in_scope(select_sheets(*keys).join(doubled, joined), scope).order_by(
             *keys, SheetRow.id
         )
         current: dict[tuple[Any, ...], DuplicateGroup] = {}
         for row in session.execute(statement):
-            key = tuple(row[_W:])
+            key = tuple(row[SHEET_WIDTH:])
             group = current.get(key)
             if group is None:
                 group = current[key] = DuplicateGroup(reason=reason, key=str(key[-1]), sheets=[])
                 groups.append(group)
-            group.sheets.append(_sheet_info(row))
+            group.sheets.append(sheet_info(row))
     return groups
 
 
@@ -100,8 +100,8 @@ class OrphanLink:
 
 
 def read_orphan_links(*, session: Session, scope: Scope) -> list[OrphanLink]:
-    statement = _scoped(
-        _select(
+    statement = in_scope(
+        select_sheets(
             ProgramLinkRow.link_fiscal_year,
             ProgramLinkRow.link_ministry,
             ProgramLinkRow.link_program_number,
@@ -110,7 +110,10 @@ def read_orphan_links(*, session: Session, scope: Scope) -> list[OrphanLink]:
         .where(ProgramLinkRow.how == "link", ProgramLinkRow.predecessor_sheet_id.is_(None)),
         scope,
     ).order_by(SheetRow.id, ProgramLinkRow.id)
-    return [OrphanLink(_sheet_info(row), *row[_W : _W + 3]) for row in session.execute(statement)]
+    return [
+        OrphanLink(sheet_info(row), *row[SHEET_WIDTH : SHEET_WIDTH + 3])
+        for row in session.execute(statement)
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,8 @@ def read_unit_changes(*, session: Session, scope: Scope) -> list[UnitChange]:
     each year counts with its first indicator of that name.
     """
     indicator = IndicatorRow.__table__.c
-    key = _program_key()
-    candidates = _scoped(
+    key = program_key_column()
+    candidates = in_scope(
         select(key, indicator.role, indicator.name)
         .select_from(SheetRow)
         .outerjoin(NationalSheetRow, NationalSheetRow.sheet_id == SheetRow.id)
@@ -145,17 +148,17 @@ def read_unit_changes(*, session: Session, scope: Scope) -> list[UnitChange]:
     )
     wanted = {tuple(row) for row in session.execute(candidates)}
     names = sorted({name for _, _, name in wanted})
-    info = _Infos()
+    info = SheetInfos()
     rows: list[tuple[SheetInfo, str, str, str, int]] = []
     for start in range(0, len(names), _IN_CHUNK):
-        statement = _scoped(
-            _select(indicator.role, indicator.name, indicator.unit, indicator.position)
+        statement = in_scope(
+            select_sheets(indicator.role, indicator.name, indicator.unit, indicator.position)
             .join(IndicatorRow.__table__, indicator.sheet_id == SheetRow.id)
             .where(indicator.name.in_(names[start : start + _IN_CHUNK])),
             scope,
         )
         for row in session.connection().execute(statement):
-            rows.append((info(row), *row[_W : _W + 4]))
+            rows.append((info(row), *row[SHEET_WIDTH : SHEET_WIDTH + 4]))
     rows.sort(key=lambda item: (item[0].sheet_id, item[4]))
     grouped: dict[tuple[str, str, str], dict[int, tuple[str, SheetInfo]]] = {}
     for sheet, role, name, unit, _ in rows:

@@ -135,14 +135,16 @@ _SHEET_COLUMNS = (
     SheetRow.stage,
     func.coalesce(NationalSheetRow.money_unit, MoneyUnit.THOUSAND_YEN.value),
 )
-_W = len(_SHEET_COLUMNS)
+SHEET_WIDTH = len(_SHEET_COLUMNS)
+"""How many leading columns of a :func:`select_sheets` row describe its sheet."""
 
 
 _KINDS = {kind.value: kind for kind in SheetKind}
 _UNITS = {unit.value: unit for unit in MoneyUnit}
 
 
-def _sheet_info(row: Sequence[Any]) -> SheetInfo:
+def sheet_info(row: Sequence[Any]) -> SheetInfo:
+    """The SheetInfo of the first :data:`SHEET_WIDTH` columns of a :func:`select_sheets` row."""
     # Enum lookups by dict: calling the enum costs more than the rest of the row.
     return SheetInfo(
         sheet_id=row[0],
@@ -159,7 +161,8 @@ def _sheet_info(row: Sequence[Any]) -> SheetInfo:
     )
 
 
-def _select(*columns: Any) -> Select[Any]:
+def select_sheets(*columns: Any) -> Select[Any]:
+    """The sheets' SheetInfo columns, then ``columns``; filter with :func:`in_scope`."""
     statement: Select[Any] = (
         select(*_SHEET_COLUMNS, *columns)  # type: ignore[assignment]
         .select_from(SheetRow)
@@ -199,11 +202,12 @@ def _conditions(scope: Scope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _scoped(statement: Select[Any], scope: Scope) -> Select[Any]:
+def in_scope(statement: Select[Any], scope: Scope) -> Select[Any]:
+    """``statement`` (of :func:`select_sheets`) kept to the scope's sheets."""
     return statement.where(and_(*_conditions(scope)))
 
 
-class _Infos:
+class SheetInfos:
     """One SheetInfo per sheet id, shared by all rows of the sheet."""
 
     def __init__(self) -> None:
@@ -212,14 +216,14 @@ class _Infos:
     def __call__(self, row: Sequence[Any]) -> SheetInfo:
         info = self._known.get(row[0])
         if info is None:
-            info = self._known[row[0]] = _sheet_info(row)
+            info = self._known[row[0]] = sheet_info(row)
         return info
 
 
 def read_sheet_infos(*, session: Session, scope: Scope) -> list[SheetInfo]:
     """The scope's sheets (the latest stage of each program and year), by id."""
-    statement = _scoped(_select(), scope).order_by(SheetRow.id)
-    return [_sheet_info(row) for row in session.execute(statement)]
+    statement = in_scope(select_sheets(), scope).order_by(SheetRow.id)
+    return [sheet_info(row) for row in session.execute(statement)]
 
 
 def find_lineage(*, session: Session, program_number: str) -> int | None:
@@ -236,7 +240,8 @@ def find_lineage(*, session: Session, program_number: str) -> int | None:
 # --- Shared by the report queries ----------------------------------------------------------
 
 
-def _exact(value: Any) -> Decimal | None:
+def exact_decimal(value: Any) -> Decimal | None:
+    """A money or figure column read with :func:`as_text` as an exact Decimal."""
     # Read as text on SQLite (no per-value type processing: this is the hot loop of the
     # reports); PostgreSQL's NUMERIC arrives as a Decimal.
     if value is None or isinstance(value, Decimal):
@@ -244,11 +249,12 @@ def _exact(value: Any) -> Decimal | None:
     return Decimal(value)
 
 
-def _raw(column: Any) -> Any:
+def as_text(column: Any) -> Any:
+    """The column read as the database returns it (text on SQLite), no type processing."""
     return type_coerce(column, String)
 
 
-def _program_key() -> ColumnElement[str]:
+def program_key_column() -> ColumnElement[str]:
     """``SheetInfo.program_key`` in SQL: kind and lineage group, else kind and 事業番号."""
     return case(
         (

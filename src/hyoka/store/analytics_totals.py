@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 from hyoka.store.analytics_queries import (
     Scope,
     SheetInfo,
-    _program_key,
-    _raw,
-    _scoped,
-    _select,
-    _sheet_info,
+    as_text,
+    in_scope,
+    program_key_column,
+    select_sheets,
+    sheet_info,
 )
 from hyoka.store.facts_tables import (
     FactMoneyRow,
@@ -49,11 +49,13 @@ def read_money_sheets(
 ) -> list[SheetInfo]:
     """The scope's sheets with money facts (``number``: only that 事業番号), by id."""
     money = FactMoneyRow.__table__.c
-    statement = _scoped(_select().where(exists().where(money.sheet_id == SheetRow.id)), scope)
+    statement = in_scope(
+        select_sheets().where(exists().where(money.sheet_id == SheetRow.id)), scope
+    )
     if number is not None:
         statement = statement.where(SheetRow.program_number == number)
     rows = session.connection().execute(statement.order_by(SheetRow.id))  # no ORM layer
-    return [_sheet_info(row) for row in rows]
+    return [sheet_info(row) for row in rows]
 
 
 # The newest row as one integer, largest wins: sheet year first, then the lower sheet id,
@@ -84,7 +86,7 @@ def sum_newest_money(
 
     # The scope's sheets first, once each (materialised: else SQLite tests the latest-stage
     # condition for every money row), then their money.
-    sheets = _scoped(
+    sheets = in_scope(
         select(
             SheetRow.id,
             SheetRow.fiscal_year,
@@ -124,7 +126,7 @@ def sum_newest_money(
         # Back from the key to the row: sheet id and row are what the key subtracted.
         offset = year_step - newest.c[column] % year_step
         picked = FactMoneyRow.__table__.alias(f"picked_{column}")
-        amount = _raw(picked.c[column])
+        amount = as_text(picked.c[column])
         joined = newest.join(
             picked,
             and_(
@@ -163,13 +165,13 @@ def count_newest_judgements(
     """Judged year → (judged, achieved) over each program's outcome indicators (by name),
     each judged once: by the newest sheet judging it that year."""
     outcome = FactOutcomeRow.__table__.c
-    ranked = _scoped(
+    ranked = in_scope(
         select(
             outcome.judged_year.label("year"),
             outcome.achieved.label("achieved"),
             func.row_number()
             .over(
-                partition_by=(_program_key(), outcome.name, outcome.judged_year),
+                partition_by=(program_key_column(), outcome.name, outcome.judged_year),
                 order_by=(SheetRow.fiscal_year.desc(), SheetRow.id, outcome.position),
             )
             .label("rank"),
