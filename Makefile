@@ -9,6 +9,8 @@ setup:
 	# Bytecode at install: where PYTHONDONTWRITEBYTECODE is set (as on our machines) every
 	# process would otherwise compile its imports again, ~2 s per start of hyoka or a worker.
 	uv sync --frozen --compile-bytecode
+	# uv compiles the installed packages, not hyoka's own sources (an editable install).
+	uv run python -m compileall -q src
 
 # The web portal on a fresh local SQLite database holding the sample sheets
 # (http://127.0.0.1:8000/; Ctrl-C stops it).
@@ -38,6 +40,7 @@ schema:
 
 # Benchmarks print figures (docs/benchmarks.md); the national data is read by path.
 bench:
+	uv run python bench/cli_startup.py
 	uv run python bench/render.py
 	uv run python bench/import.py ../shared/data/judgit/20*.ndjson.gz
 	uv run python bench/web.py

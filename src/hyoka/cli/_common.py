@@ -8,20 +8,32 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from hyoka.settings import Settings
+from hyoka.cli._lazy import LazyGroup
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+# Nothing heavy is imported here or at the top of a command module that `hyoka --help`
+# or `hyoka parse` loads: the store, the web and the renderers are imported inside the
+# commands that use them (tests/test_cli_startup.py checks; bench/cli_startup.py times).
 app = typer.Typer(
     name="hyoka",
     help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
     no_args_is_help=True,
     add_completion=False,
+    cls=LazyGroup,
 )
+
+
+@app.callback()
+def _hyoka() -> None:
+    # A group even while only some command modules are loaded (see cli/_lazy.py).
+    pass
+
+
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
@@ -37,11 +49,21 @@ DatabaseOption = Annotated[
 def database_url(option: str | None) -> str:
     """``--db`` wins; a bare path means a SQLite file."""
     if option is None:
+        from hyoka.settings import Settings
+
         return Settings().database_url
     return option if "://" in option else f"sqlite:///{option}"
 
 
 def progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

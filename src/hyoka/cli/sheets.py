@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
-from rich.table import Table
-from sqlalchemy import Engine
 
 from hyoka.cli._common import DatabaseOption, app, err, open_store, out, progress_bar
 from hyoka.importers import ImportFailed, ParsedSheet, parse_file
 from hyoka.importers.errors import ImportNotes, Problem
-from hyoka.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
 
@@ -177,7 +175,10 @@ def check(
     ] = None,
 ) -> None:
     """Print the findings of the rules for every stored sheet."""
+    from rich.table import Table
+
     from hyoka.rules import check_sheet
+    from hyoka.settings import Settings
     from hyoka.store import list_sheets, transaction
 
     settings = Settings()
@@ -241,9 +242,12 @@ def export(
         str | None, typer.Option("--stage", help="xlsx: only this stage (当初要求 … 点検)")
     ] = None,
 ) -> None:
-    """Write what is stored: JSON (one document), CSV (one file per table), per-sheet
-    workbooks in the sheet's layout (xlsx: 07-01-01_2023_点検.xlsx in the folder, or one
-    file when the selection is one sheet) or the open-data tables as one workbook."""
+    """Write what is stored as JSON, CSV, per-sheet workbooks or the open-data tables.
+
+    JSON is one document, CSV one file per table; xlsx writes workbooks in the sheet's
+    layout (07-01-01_2023_点検.xlsx in the folder, or one file when the selection is one
+    sheet); tables-xlsx the open-data tables as one workbook.
+    """
     from hyoka.render.opendata import export_csv, export_json, export_xlsx
     from hyoka.store import transaction
 
