@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hyoka.cli._common import DatabaseOption, app, err, out, store_session
-from hyoka.eras import era_label
+from hyoka.display import year_label
 from hyoka.model import Stage
 from hyoka.store.review import list_cycles, set_deadline
 
@@ -78,7 +78,7 @@ def set_deadline_command(
             actor=_actor(),
         )
     out.print(
-        f"{era_label(cycle.fiscal_year)} {cycle.stage.value} の期限を "
+        f"{year_label(cycle.fiscal_year)} {cycle.stage.value} の期限を "
         f"{cycle.due_date.isoformat()} にしました",
         highlight=False,
     )
@@ -95,7 +95,7 @@ def list_command(db: DatabaseOption = None) -> None:
     table = Table("年度", "段階", "期限")
     for cycle in cycles:
         table.add_row(
-            f"{era_label(cycle.fiscal_year)}（{cycle.fiscal_year}）",
+            f"{year_label(cycle.fiscal_year)}（{cycle.fiscal_year}）",
             cycle.stage.value,
             cycle.due_date.isoformat(),
         )

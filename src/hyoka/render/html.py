@@ -26,6 +26,7 @@ from hyoka.display import (
     DIRECTION_LABELS,
     MISSING,
     SHEET_KIND_TITLES,
+    TREND_LABELS,
     VALUE_KIND_PRINTED,
     figure,
     year_label,
@@ -333,6 +334,7 @@ def environment() -> Environment:
     env.filters["figure"] = figure
     env.filters["fiscal_year"] = year_short
     env.filters["era_label"] = year_label
+    env.globals["trend_labels"] = TREND_LABELS
     return env
 
 

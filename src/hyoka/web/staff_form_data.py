@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hyoka.display import MISSING
 from hyoka.model import (
     Indicator,
     Initiative,
@@ -122,7 +123,10 @@ def form_from_sheet(sheet: Sheet) -> FormValues:
         values[f"{base}-name"] = "" if sub is None else sub.name
         settlements = {} if sub is None else sub.settlements
         values[f"{base}-settlements"] = _lines(
-            [f"{year}={'ー' if amount is None else amount}" for year, amount in settlements.items()]
+            [
+                f"{year}={MISSING if amount is None else amount}"
+                for year, amount in settlements.items()
+            ]
         )
         components = [*([] if sub is None else sub.components), None]
         for j, component in enumerate(components):
