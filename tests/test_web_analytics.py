@@ -17,9 +17,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from typer.testing import CliRunner
 
 from hyoka.analytics import (
     ALL,
@@ -31,6 +33,7 @@ from hyoka.analytics import (
     quality_report,
     unit_cost_report,
 )
+from hyoka.cli import app
 from hyoka.eras import era_label
 from hyoka.importers import parse_file
 from hyoka.importers.judgit_import import import_files
@@ -372,6 +375,48 @@ def test_csv_and_json_carry_the_page_rows(
             assert row == [_csv(record[column["key"]]) for column in table["columns"]]
 
 
+# Every report with its default filters, and narrowed the ways the dashboards link to.
+SURFACES = [(slug, {}) for slug in REPORTS] + [
+    ("achievement", {"kind": "national", "by_bureau": "1"}),
+    ("execution", {"kind": "national", "limit": "4"}),
+    ("execution", {"organisation": "内閣府", "year": "2020"}),
+    ("unit-cost", {"year": "2019"}),
+    ("at-risk", {"kind": "prefecture", "limit": "3"}),
+    ("changes", {"program": "2021-官房-20-0004"}),
+    ("changes", {"policy": "2-1①", "kind": "prefecture"}),
+    ("quality", {"limit": "2", "program": "07 01 01"}),
+]
+
+
+def cli_options(params: dict[str, str]) -> list[str]:
+    """The query parameters as ``hyoka report`` options."""
+    found = []
+    for name, value in params.items():
+        found += [f"--{name.replace('_', '-')}"] if name == "by_bureau" else [f"--{name}", value]
+    return found
+
+
+@pytest.mark.parametrize(("slug", "params"), SURFACES)
+def test_cli_web_and_api_give_the_same_tables(
+    client: TestClient, database: str, slug: str, params: dict[str, str]
+) -> None:
+    """One specification, one formatter: the CLI's JSON and CSV are the downloads' and the API's."""
+    runner = CliRunner()
+    options = ["report", slug, "--db", database, *cli_options(params)]
+    result = runner.invoke(app, [*options, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cli = orjson.loads(result.stdout)
+    api = client.get(f"/api/analytics/{slug}", params=params).json()
+    download = client.get(f"/analytics/{slug}.json", params=params).json()
+    assert cli == api == download
+    assert [table["key"] for table in cli["tables"]] == [table["key"] for table in api["tables"]]
+    for table in cli["tables"]:
+        result = runner.invoke(app, [*options, "--format", "csv", "--table", table["key"]])
+        assert result.exit_code == 0, result.output
+        web = client.get(f"/analytics/{slug}.csv", params={**params, "table": table["key"]})
+        assert result.stdout == web.content.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
+
+
 def _csv(value: object) -> str:
     if value is None:
         return ""
@@ -418,6 +463,7 @@ def test_openapi_documents_every_dashboard(client: TestClient) -> None:
         ({"limit": "0"}, "limit"),
         ({"limit": "many"}, "limit"),
         ({"organisation": "部" * 201}, "organisation"),
+        ({"by_bureau": "maybe"}, "by_bureau"),
     ],
 )
 def test_bad_filter_values_are_a_japanese_400(

@@ -14,8 +14,8 @@ filters, default limit, query, tables, notes and charts):
 
 :data:`REPORTS` lists them; ``hyoka report <slug>``, the dashboards ``/analytics/<slug>``
 (with their CSV and JSON) and ``/api/analytics/<slug>`` are generated from it. A new report
-is one module here, its entry in :data:`REPORTS` and its section in docs/analytics.md (a
-test checks). Every report reads both kinds of sheet (``Scope.kind`` filters).
+is one module here declaring ``REPORT`` (found by :data:`REPORTS`) and its section in
+docs/analytics.md (a test checks). Every report reads both kinds of sheet (``Scope.kind`` filters).
 
 Example::
 
@@ -23,9 +23,10 @@ Example::
     result.table("totals").records()
 """
 
+import importlib
+import pkgutil
 from typing import Any
 
-from hyoka.analytics import achievement, at_risk, changes, execution, quality, unit_cost
 from hyoka.analytics.achievement import AchievementReport, AchievementRow, achievement_report
 from hyoka.analytics.at_risk import AtRiskReport, AtRiskRow, at_risk_report
 from hyoka.analytics.changes import ChangeRow, ChangesReport, IndicatorSeries, changes_report
@@ -43,17 +44,20 @@ from hyoka.analytics.tables import Cell, Column, ColumnKind, Table
 from hyoka.analytics.unit_cost import UnitCostReport, UnitCostRow, unit_cost_report
 from hyoka.store.analytics_queries import Scope, SheetInfo
 
-REPORTS: dict[str, Report[Any]] = {
-    report.slug: report
-    for report in (
-        achievement.REPORT,
-        execution.REPORT,
-        unit_cost.REPORT,
-        at_risk.REPORT,
-        changes.REPORT,
-        quality.REPORT,
-    )
-}
+
+def _reports() -> dict[str, Report[Any]]:
+    # Every module of this package that declares a REPORT is a report: adding one is
+    # adding its module (and its section in docs/analytics.md).
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        declared = getattr(importlib.import_module(f"{__name__}.{module.name}"), "REPORT", None)
+        if isinstance(declared, Report):
+            found.append(declared)
+    found.sort(key=lambda report: (report.order, report.slug))
+    return {report.slug: report for report in found}
+
+
+REPORTS: dict[str, Report[Any]] = _reports()
 """Every report by slug, in the order the CLI, the site and the API list them."""
 
 __all__ = [

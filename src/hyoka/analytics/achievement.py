@@ -198,6 +198,7 @@ REPORT: Report[AchievementReport] = Report(
     filters=(*COMMON_FILTERS, "limit", "by_bureau"),
     default_limit=20,
     query=_query,
+    order=1,
     tables=(
         TableSpec("organisations", "府省庁・部局別", COLUMNS, lambda report: report.rows),
         TableSpec("totals", "全体（種別・年度ごと）", COLUMNS, lambda report: report.totals),

@@ -154,6 +154,7 @@ REPORT: Report[AtRiskReport] = Report(
     filters=(*COMMON_FILTERS, "limit"),
     default_limit=50,
     query=_query,
+    order=4,
     tables=(
         TableSpec(
             "indicators",

@@ -272,6 +272,7 @@ REPORT: Report[ChangesReport] = Report(
     year_help="表に示す年度",
     filters=("kind", "organisation", "program", "policy", "year"),
     query=_query,
+    order=5,
     tables=(
         TableSpec(
             "years",

@@ -227,6 +227,7 @@ REPORT: Report[ExecutionReport] = Report(
     filters=(*COMMON_FILTERS, "limit"),
     default_limit=20,
     query=_query,
+    order=2,
     tables=(
         TableSpec(
             "under_executions",

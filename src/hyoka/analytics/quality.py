@@ -273,6 +273,7 @@ REPORT: Report[QualityReport] = Report(
     filters=(*COMMON_FILTERS, "limit"),
     default_limit=20,
     query=_query,
+    order=6,
     tables=(
         TableSpec("counts", "検査ごとの件数", COUNTS, lambda report: list(report.counts.items())),
         TableSpec(

@@ -84,6 +84,7 @@ class Report(Generic[R]):
     query: Callable[[Session, Run], R]
     tables: tuple[TableSpec[R], ...]
     default_limit: int | None = None
+    order: int = 1000  # where the CLI, the site and the API list it (then by slug)
     notes: Callable[[R, Run], list[str]] = _nothing
     charts: Callable[[R, Run], list[Chart]] = _nothing  # the dashboard's; each has a data table
 

@@ -178,6 +178,7 @@ REPORT: Report[UnitCostReport] = Report(
     filters=(*COMMON_FILTERS, "limit"),
     default_limit=50,
     query=_query,
+    order=3,
     tables=(
         TableSpec(
             "unit_costs",

@@ -66,8 +66,11 @@ def _options(report: Report[Any]) -> list[inspect.Parameter]:
             year = typer.Option(spelled, help=f"{help_of(name)}：{report.year_help}")
             found.append(option(name, Annotated[int | None, year], None))
         elif name == "limit":
-            limit = typer.Option(spelled, help=help_of(name), min=1)
-            found.append(option(name, Annotated[int, limit], report.default_limit))
+            # None as on the web, so that the JSON's filters are the API's.
+            limit = typer.Option(
+                spelled, help=f"{help_of(name)}（既定 {report.default_limit}）", min=1
+            )
+            found.append(option(name, Annotated[int | None, limit], None))
         elif name == "by_bureau":
             flag = typer.Option(spelled, help=help_of(name))
             found.append(option(name, Annotated[bool, flag], False))
