@@ -88,7 +88,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 UNSCOPED: frozenset[Permission] = frozenset({P.MANAGE_USERS, P.VIEW_DASHBOARD})
 """Permissions about no particular sheet: an account's 部局 does not limit them."""
 
-SCOPED_ROLES: frozenset[Role] = frozenset({Role.EDITOR, Role.REVIEWER, Role.EXPERT})
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256

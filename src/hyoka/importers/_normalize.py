@@ -63,7 +63,6 @@ def normalize_text(text: str) -> str:
 
 
 AMOUNT = r"△?\s?\d{1,3}(?:,\d{3})+|△?\s?\d+"
-_AMOUNT_RE = re.compile(rf"^(?:{AMOUNT})$")
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$")
 
 
@@ -125,7 +124,3 @@ def _is_well_grouped(piece: str) -> bool:
         return False
     # A leading zero only stands alone ("0"), never as "012".
     return piece == "0" or not piece.startswith("0")
-
-
-def is_amount(token: str) -> bool:
-    return bool(_AMOUNT_RE.match(token.strip())) or token.strip() in NO_VALUE_MARKS

@@ -152,9 +152,6 @@ class Page:
                 merged.append(y)
         return merged
 
-    def lines_in(self, box: Box) -> list[TextLine]:
-        return [line for line in self.lines if box.holds(line)]
-
 
 def read_page(number: int, page: Any) -> Page:
     """A pdfplumber page as a :class:`Page`."""

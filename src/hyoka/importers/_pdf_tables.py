@@ -3,11 +3,11 @@ x ranges, rows from the rulings below them. Nothing here knows a sheet's values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from hyoka.importers._pdf_layout import Box, Page, TextLine, join_lines, nfkc
+from hyoka.importers._pdf_layout import Box, Page, TextLine, join_lines
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,6 @@ class Row:
 
     def lines(self, label: str) -> list[TextLine]:
         return self.cells.get(label, [])
-
-
-def find_label(
-    lines: Sequence[tuple[Page, TextLine]], match: Callable[[str], bool]
-) -> list[tuple[Page, TextLine]]:
-    return [(page, line) for page, line in lines if match(nfkc(line.text))]
 
 
 def column_of(page: Page, line: TextLine, label: str) -> Column:

@@ -31,7 +31,7 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from hyoka.eras import parse_fiscal_year
-from hyoka.importers._pdf_layout import Page, TextLine, join_lines, nfkc, read_page
+from hyoka.importers._pdf_layout import Page, join_lines, nfkc, read_page
 from hyoka.importers._pdf_sections import (
     PageLines,
     parse_analysis,
@@ -285,7 +285,3 @@ def _zones(pages: Sequence[Page], headers: dict[int, _PageHeader]) -> dict[str, 
 
 def _is_heading(key: str, text: str) -> bool:
     return text.startswith(f"{key} {SECTIONS[key]}")
-
-
-def lines_of(zone: PageLines) -> list[TextLine]:
-    return [line for _, line in zone]

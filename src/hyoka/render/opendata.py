@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
-from hyoka.store import list_sheets, read_current_tables
-from hyoka.store.published import list_published_sheets, read_published_tables
+from hyoka.store import load_sheets, read_current_tables
+from hyoka.store.published import read_published_tables
 from hyoka.store.queries import TableRows
 
 UTF8_BOM = "\ufeff"
@@ -89,7 +89,7 @@ def export_xlsx(*, session: Session, path: Path, public: bool = False) -> None:
 
 
 def _sheets(session: Session, public: bool) -> list[Sheet]:
-    return list_published_sheets(session=session) if public else list_sheets(session=session)
+    return [stored.sheet for stored in load_sheets(session=session, public=public)]
 
 
 def _tables(session: Session, public: bool) -> list[TableRows]:

@@ -109,11 +109,6 @@ def get_user(*, session: Session, login: str) -> User | None:
     return None if row is None else _user(row)
 
 
-def get_user_by_id(*, session: Session, user_id: int) -> User | None:
-    row = session.get(UserRow, user_id)
-    return None if row is None else _user(row)
-
-
 def list_users(*, session: Session) -> list[User]:
     return [_user(row) for row in session.scalars(select(UserRow).order_by(UserRow.login))]
 

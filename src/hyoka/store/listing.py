@@ -123,15 +123,6 @@ def list_summaries(*, session: Session, filters: SheetFilters, facets: bool = Tr
     return SheetPage(filters=filters, items=items, total=len(passing), facets=counts)
 
 
-def facet_counts(*, session: Session, filters: SheetFilters) -> dict[str, list[FacetValue]]:
-    """Per facet, each value's count under the other filters (so the choices stay visible).
-
-    課・室 is counted only within a chosen 部局 (national data has thousands)."""
-    catalog = load_catalog(session=session)
-    scores = find(session=session, terms=filters.terms) if filters.terms else None
-    return _counted(catalog, filters, scores, facets=True)[0]
-
-
 def _counted(
     catalog: Catalog, filters: SheetFilters, scores: dict[int, float] | None, *, facets: bool
 ) -> tuple[dict[str, list[FacetValue]], frozenset[int]]:
@@ -257,9 +248,3 @@ def policy_sheet_ids(*, session: Session, code: str) -> list[int]:
             .order_by(Summary.fiscal_year.desc(), Summary.program_number, Summary.stage)
         )
     )
-
-
-def distinct_values(*, session: Session, column: str) -> list[str]:
-    """All values of a summary column (for the API's vocabularies)."""
-    target = getattr(Summary, column)
-    return [str(value) for value in session.scalars(select(target).distinct().order_by(target))]

@@ -21,11 +21,9 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.orm import Session
 
-from hyoka.model import STAGE_ORDER, Sheet
 from hyoka.store.account_tables import AuditRow
 from hyoka.store.catalog import published
 from hyoka.store.queries import TableRows
-from hyoka.store.reader import load_sheets
 from hyoka.store.tables import RevisionRow, SheetRow, current_tables
 
 
@@ -64,20 +62,6 @@ def store_revision(*, session: Session) -> StoreRevision:
         newest_change=change_id or 0,
         changed_at=max(times) if times else None,
     )
-
-
-def published_sheet_ids(*, session: Session) -> list[int]:
-    """Ids of the published sheets, by 事業番号, fiscal year and stage order."""
-    rank = {stage.value: index for index, stage in enumerate(STAGE_ORDER)}
-    query = select(SheetRow.id, SheetRow.program_number, SheetRow.fiscal_year, SheetRow.stage)
-    rows = list(session.execute(query.where(published(SheetRow.id))))
-    rows.sort(key=lambda row: (row.program_number, row.fiscal_year, rank.get(row.stage, 99)))
-    return [row.id for row in rows]
-
-
-def list_published_sheets(*, session: Session) -> list[Sheet]:
-    """The current version of every published sheet, in :func:`published_sheet_ids` order."""
-    return [stored.sheet for stored in load_sheets(session=session, public=True)]
 
 
 def read_published_tables(*, session: Session) -> list[TableRows]:
