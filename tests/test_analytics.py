@@ -628,3 +628,11 @@ def table_rows(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """The rows of table ``key`` of a report's JSON (that of the API)."""
     rows: list[dict[str, Any]] = next(t for t in document["tables"] if t["key"] == key)["rows"]
     return rows
+
+
+def test_cli_unknown_table_names_the_tables(sqlite_store: str) -> None:
+    result = CliRunner().invoke(
+        app, ["report", "execution", "--db", sqlite_store, "--table", "nope"]
+    )
+    assert result.exit_code == 2
+    assert "under_executions" in result.stderr and "organisations" in result.stderr
