@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from hyoka.cli._lazy import LazyGroup
+from hyoka.cli._lazy import app as app  # the one app, on which command modules register
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -19,21 +19,6 @@ if TYPE_CHECKING:
 # Nothing heavy is imported here or at the top of a command module that `hyoka --help`
 # or `hyoka parse` loads: the store, the web and the renderers are imported inside the
 # commands that use them (tests/test_cli_startup.py checks; bench/cli_startup.py times).
-app = typer.Typer(
-    name="hyoka",
-    help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
-    no_args_is_help=True,
-    add_completion=False,
-    cls=LazyGroup,
-)
-
-
-@app.callback()
-def _hyoka() -> None:
-    # A group even while only some command modules are loaded (see cli/_lazy.py).
-    pass
-
-
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 

@@ -13,6 +13,7 @@ import importlib
 from difflib import get_close_matches
 from typing import TYPE_CHECKING, NamedTuple
 
+import typer
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
@@ -110,7 +111,21 @@ def load_command(name: str) -> click.Command:
     """The real command ``name``: its module imported, its Click command built by Typer."""
     import typer.main
 
-    from hyoka.cli._common import app
-
     importlib.import_module(COMMANDS[name].module)
     return typer.main.get_group(app).commands[name]
+
+
+# The one ``hyoka`` app: area modules register their commands on it (via cli._common).
+app = typer.Typer(
+    name="hyoka",
+    help="hyoka (評価): 事業改善シートの取り込み・点検・保存・書き出し",
+    no_args_is_help=True,
+    add_completion=False,
+    cls=LazyGroup,
+)
+
+
+@app.callback()
+def _hyoka() -> None:
+    # A group even while only some command modules are loaded (see cli/_lazy.py).
+    pass
