@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from hyoka.analytics import REPORTS, Filters, Report
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.analytics_facts import fill_facts
-from hyoka.store.tables import SheetRow
+from hyoka.store.reports.fact_reads import fill_facts
+from hyoka.store.schema.sheets import SheetRow
 
 GOAL_SECONDS = 2.0
 

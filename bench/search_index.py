@@ -8,8 +8,8 @@ variant then runs on a fresh copy of the template, in batches of 500 sheets, one
 transaction each, as ``hyoka import`` does, and prints CPU (this process: Python and
 SQLite) and wall time per part:
 
-- ``rows``: :func:`hyoka.store.search.search_rows` (summary, normalised text, grams);
-- ``write``: :func:`hyoka.store.search.write_search_rows` (summaries, texts and the
+- ``rows``: :func:`hyoka.store.search.index.search_rows` (summary, normalised text, grams);
+- ``write``: :func:`hyoka.store.search.index.write_search_rows` (summaries, texts and the
   trigram index through its trigger, grams, policies);
 - ``finish``: what the variant does after the last batch (FTS5 ``optimize``, ``rebuild``).
 
@@ -18,7 +18,7 @@ Variants: ``index_sheets`` (the one-call path with deletes, as a re-import pays)
 ``pgsz``/``hashsize``), ``optimize`` at the end, ``rebuild`` (the trigram trigger dropped
 during the load, one ``'rebuild'`` at the end), ``deferred`` (the trigger dropped, the
 texts the index lacks inserted at the end; ``hashsize+deferred`` with 64 MB of pending
-tokens) and ``bulk`` (:func:`hyoka.store.search.bulk_indexing`: the latter with 32 MB).
+tokens) and ``bulk`` (:func:`hyoka.store.search.index.bulk_indexing`: the latter with 32 MB).
 Every variant's store is checked to answer a few searches alike.
 """
 
@@ -39,11 +39,12 @@ import orjson
 
 from hyoka.importers.judgit import RecordError, sheet_from_record
 from hyoka.model import Sheet
+from hyoka.rows.grams import gram_query
+from hyoka.rows.search import search_rows
+from hyoka.rules.summaries import normalize
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store import search as search_module
-from hyoka.store.grams import gram_query
-from hyoka.store.matching import MIN_TRIGRAM
-from hyoka.store.summaries import normalize
+from hyoka.store.search import index as search_module
+from hyoka.store.search.matching import MIN_TRIGRAM
 
 BATCH = 500
 PROBES = ["県", "農業", "DX", "(", "人材育成", "研究開発の推進"]
@@ -122,7 +123,7 @@ def run_index_sheets(engine: Any, sheets: Sequence[Sheet], clock: Clock) -> None
 def run_split(engine: Any, sheets: Sequence[Sheet], clock: Clock) -> None:
     for batch in _batches(sheets):
         with clock.part("rows"):
-            rows = [(number, search_module.search_rows(sheet)) for number, sheet in batch]
+            rows = [(number, search_rows(sheet)) for number, sheet in batch]
         with clock.part("write"), transaction(engine) as session:
             search_module.write_search_rows(session=session, rows=rows, replace=False)
 

@@ -23,16 +23,15 @@ from typing import Any
 import orjson
 
 from hyoka.importers.judgit_import import PreparedRecord, prepare_lines
+from hyoka.rows.facts import FACT_COLUMNS
+from hyoka.rows.sheet import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec
 from hyoka.store import create_engine_for, migrate
-from hyoka.store.facts_tables import (
+from hyoka.store.schema.facts import (
     FactIssueRow,
     FactMoneyRow,
     FactOutcomeRow,
-    FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.facts_writes import FACT_COLUMNS
-from hyoka.store.prepared import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec
 
 BATCH = 500
 
@@ -86,7 +85,9 @@ def _rows(
             )
             facts = item.facts
             assert facts is not None
-            add("fact_sheets", list(FACT_COLUMNS[FactSheetRow]), [(sheet_id, facts.closed_year, 1)])
+            add(
+                "fact_sheets", list(FACT_COLUMNS["fact_sheets"]), [(sheet_id, facts.closed_year, 1)]
+            )
             for table, fact_rows in (
                 (FactOutcomeRow, facts.outcomes),
                 (FactMoneyRow, facts.money),
@@ -95,7 +96,7 @@ def _rows(
             ):
                 add(
                     table.__tablename__,
-                    list(FACT_COLUMNS[table]),
+                    list(FACT_COLUMNS[table.__tablename__]),
                     [(sheet_id, *row) for row in fact_rows],
                 )
         batches.append(tables)

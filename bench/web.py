@@ -90,7 +90,7 @@ def ensure_store(path: Path) -> int:
     from sqlalchemy import func, select
 
     from hyoka.store import create_engine_for, index_missing, migrate, transaction
-    from hyoka.store.search_tables import SheetSummaryRow
+    from hyoka.store.schema.search import SheetSummaryRow
 
     engine = create_engine_for(f"sqlite:///{path}")
     migrate(engine)

@@ -352,7 +352,7 @@ def row_counts(sheets: list[Sheet]) -> dict[str, int]:
         "components": len(components),
         "component_methods": sum(len(component.methods) for component in components),
         "component_quantities": sum(len(component.quantities) for component in components),
-        # National parts (hyoka.store.national_tables); program_links is derived, not saved.
+        # National parts (hyoka.store.schema.national); program_links is derived, not saved.
         "national_sheets": sum(sheet.header.kind == "national" for sheet in sheets),
         "sheet_categories": sum(
             len(sheet.methods) + len(sheet.accounts) + len(sheet.policies) for sheet in sheets

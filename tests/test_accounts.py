@@ -29,10 +29,10 @@ from hyoka.logins import (
 )
 from hyoka.model import Header, Stage
 from hyoka.settings import Settings
-from hyoka.store import accounts as store
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.account_tables import UserSessionRow
-from hyoka.store.audit import list_changes, record_change
+from hyoka.store.schema.accounts import UserSessionRow
+from hyoka.store.staff import accounts as store
+from hyoka.store.staff.audit import list_changes, record_change
 
 runner = CliRunner()
 PASSWORD = "長野県の事業を良くする合言葉"

@@ -46,7 +46,7 @@ from hyoka.model import (
     ValueKind,
 )
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
-from hyoka.store.lineage import rebuild_lineage
+from hyoka.store.sheets.lineage import rebuild_lineage
 from sheets import other_sheet, sample_sheet
 
 D = Decimal

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from hyoka.analytics import changes_report
 from hyoka.model import BudgetRow, Header, MoneyUnit, Sheet, SheetKind, SheetLink, Stage
 from hyoka.store import save_sheet, transaction
-from hyoka.store.lineage import rebuild_lineage
+from hyoka.store.sheets.lineage import rebuild_lineage
 
 D = Decimal
 MILLION = 1_000_000

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, transaction
-from hyoka.store.audit import list_changes
-from hyoka.store.review import deadline, list_cycles
+from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.review import deadline, list_cycles
 
 runner = CliRunner()
 

@@ -161,24 +161,33 @@ class Entry:
 
 
 def layout() -> dict[str, Entry]:
-    """The Layout block by package: ``""`` for ``src/hyoka`` itself, ``"store"`` …
+    """The Layout block by package: ``""`` for ``src/hyoka`` itself, ``"store"``,
+    ``"store/schema"`` …
 
     A line indented by two spaces starts with a top-level entry; the names after it on
     the line (and on the deeper-indented lines that follow) belong to that entry's package,
-    or to the top level when the entry is a module (``model.py … eras.py …``).
+    or to the top level when the entry is a module (``model.py … eras.py …``). A line
+    indented by four spaces that starts with a folder (``schema/``) is a subpackage of the
+    top-level package above it, named in that package, with its own names after it.
     """
     block = code_lines(section("Layout"))
     assert block[0] == "src/hyoka/", "the Layout block starts with src/hyoka/"
     entries: dict[str, Entry] = {"": Entry()}
-    current = ""
+    current = top = ""
     for line in block[1:]:
         if not line.startswith(" "):
             break  # tests/, bench/: outside the package
         names = NAME.findall(line)
-        if line.startswith("  ") and not line.startswith("   ") and names:
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == 2 and names:
             first = names.pop(0)
             entries[""].names.add(first)
-            current = first.removesuffix("/") if first.endswith("/") else ""
+            current = top = first.removesuffix("/") if first.endswith("/") else ""
+            entries.setdefault(current, Entry())
+        elif indent == 4 and top and names and names[0].endswith("/"):
+            first = names.pop(0)
+            entries[top].names.add(first)
+            current = f"{top}/{first.removesuffix('/')}"
             entries.setdefault(current, Entry())
         entries[current].names.update(names)
         entries[current].text += line + "\n"
@@ -211,11 +220,16 @@ def test_layout_names_every_module_and_package() -> None:
         if name not in top.names
         and not any(fnmatch.fnmatchcase(name, pattern) for pattern in top.names)
     ]
-    for package in sorted(name.removesuffix("/") for name in top.names if name.endswith("/")):
+    packages = [name.removesuffix("/") for name in top.names if name.endswith("/")]
+    while packages:
+        package = packages.pop(0)
         entry = entries.get(package, Entry())
-        missing += [
-            f"{package}/{name}" for name in _contents(PACKAGE / package) if not entry.mentions(name)
-        ]
+        for name in _contents(PACKAGE / package):
+            if not entry.mentions(name):
+                missing.append(f"{package}/{name}")
+            elif f"{package}/{name.removesuffix('/')}" in entries:
+                # A subpackage on a line of its own: its modules are checked too.
+                packages.append(f"{package}/{name.removesuffix('/')}")
     assert not missing, f"the README's Layout does not name: {missing}"
 
 

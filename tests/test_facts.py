@@ -1,4 +1,4 @@
-"""The report facts (hyoka.store.facts) agree with the stored sheets after save, re-save,
+"""The report facts (hyoka.rules.facts) agree with the stored sheets after save, re-save,
 delete, and when filled in for sheets stored without them.
 
 Expected values are computed here from the sheets with plain comparisons and sums.
@@ -18,16 +18,16 @@ from sqlalchemy import Engine, delete, func, select
 from hyoka.importers.judgit import sheet_from_record
 from hyoka.model import Sheet, ValueKind
 from hyoka.store import save_sheet, transaction
-from hyoka.store.bulk import save_sheets
-from hyoka.store.facts_tables import (
+from hyoka.store.reports.facts import fill_missing_facts
+from hyoka.store.schema.facts import (
     FactIssueRow,
     FactMoneyRow,
     FactOutcomeRow,
     FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.facts_writes import fill_missing_facts
-from hyoka.store.tables import SheetRow
+from hyoka.store.schema.sheets import SheetRow
+from hyoka.store.sheets.writer import save_sheets
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"
 MILLION = Decimal(1_000_000)

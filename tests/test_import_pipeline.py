@@ -21,8 +21,8 @@ from hyoka.importers.judgit_import import ImportSummary, import_files
 from hyoka.importers.pipeline import MAX_JOBS, SMALL_INPUT, WorkerLost, default_jobs, in_order
 from hyoka.model import Stage
 from hyoka.store import create_engine_for, load_sheet, migrate, transaction
-from hyoka.store.matching import find, terms_of
-from hyoka.store.tables import Base
+from hyoka.store.schema.sheets import Base
+from hyoka.store.search.matching import find, terms_of
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"
 _TIMES = {"saved_at"}

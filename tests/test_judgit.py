@@ -23,9 +23,9 @@ from hyoka.importers.judgit import RecordError, is_judgit_file, sheet_from_recor
 from hyoka.importers.judgit_import import import_files
 from hyoka.model import MoneyUnit, SheetKind, Stage, ValueKind
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
-from hyoka.store.bulk import save_sheets
-from hyoka.store.national_tables import NationalSheetRow, ProgramLinkRow
-from hyoka.store.tables import SheetRow
+from hyoka.store.schema.national import NationalSheetRow, ProgramLinkRow
+from hyoka.store.schema.sheets import SheetRow
+from hyoka.store.sheets.writer import save_sheets
 
 SAMPLE = Path(__file__).parent / "data" / "judgit" / "judgit-sample.ndjson.gz"
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from hyoka.model import Sheet
 from hyoka.render.opendata import column_documentation, export_csv, export_json, export_xlsx
 from hyoka.store import save_sheet, transaction
-from hyoka.store.tables import current_tables
+from hyoka.store.schema.sheets import current_tables
 from sheets import other_sheet, row_counts, sample_sheet
 
 DOCS = Path(__file__).parent.parent / "docs" / "opendata.md"

@@ -24,7 +24,7 @@ from hyoka.model import Indicator, Initiative, Sheet, SubProject
 from hyoka.render.html import sheet_page
 from hyoka.render.pdf import render_pdf, shared_renderer
 from hyoka.store.database import create_engine_for, transaction
-from hyoka.store.reader import list_sheets
+from hyoka.store.sheets.reader import list_sheets
 
 SEEDS = sorted((Path(__file__).parent / "data" / "seeds").glob("*.txt"))
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"

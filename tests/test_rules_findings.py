@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from hyoka.display import money, number
+from hyoka.display import year_short as year
 from hyoka.model import Sheet, Stage
 from hyoka.rules.findings import (
     Finding,
@@ -16,11 +18,8 @@ from hyoka.rules.findings import (
     RuleContext,
     Severity,
     as_of_year,
-    money,
-    number,
     rounded,
     rule,
-    year,
 )
 from rules_sheets import sheet
 

@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import Engine, text
 
 from hyoka.model import Sheet
+from hyoka.rows.grams import grams
+from hyoka.rows.search import SearchRows, search_rows
+from hyoka.rules.summaries import sheet_text
 from hyoka.stages import Action
 from hyoka.store import index_missing, migrate, transaction
 from hyoka.store.database import downgrade
-from hyoka.store.grams import grams
-from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.matching import find, terms_of
-from hyoka.store.search import SearchRows, bulk_indexing, search_rows, write_search_rows
-from hyoka.store.summaries import sheet_text
-from hyoka.store.workflow import create_next_year, transition
+from hyoka.store.search.index import bulk_indexing, write_search_rows
+from hyoka.store.search.listing import SheetFilters, list_summaries
+from hyoka.store.search.matching import find, terms_of
+from hyoka.store.staff.workflow import create_next_year, transition
 from sheets import sample_sheet
 from web_support import client_for, store
 

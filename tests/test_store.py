@@ -21,9 +21,9 @@ from hyoka.store import (
     sheet_history,
     transaction,
 )
-from hyoka.store.bulk import save_sheets
-from hyoka.store.search_tables import include_in_schema_comparison
-from hyoka.store.tables import Base, IndicatorRow, RevisionRow
+from hyoka.store.schema.search import include_in_schema_comparison
+from hyoka.store.schema.sheets import Base, IndicatorRow, RevisionRow
+from hyoka.store.sheets.writer import save_sheets
 from sheets import other_sheet, row_counts, sample_sheet
 
 

@@ -20,12 +20,13 @@ from hyoka.importers import parse_file
 from hyoka.importers.judgit import read_lines, sheet_from_record
 from hyoka.importers.judgit_import import import_files
 from hyoka.model import Sheet
+from hyoka.rows.facts import FACT_COLUMNS
+from hyoka.rows.sheet import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec, prepare_for
 from hyoka.store import list_sheets, load_sheet, load_sheets, save_sheet, transaction
-from hyoka.store.bulk import write_prepared
-from hyoka.store.lineage import rebuild_lineage
-from hyoka.store.prepared import SHEET_TREE, prepare_for
-from hyoka.store.tables import Base
-from hyoka.store.workflow import current_sheet
+from hyoka.store.schema.sheets import Base
+from hyoka.store.sheets.lineage import rebuild_lineage
+from hyoka.store.sheets.writer import write_prepared
+from hyoka.store.staff.workflow import current_sheet
 from render_sheets import lengthen, national_sheet
 from rules_sheets import seed_000
 from sheets import other_sheet, sample_sheet
@@ -181,3 +182,24 @@ def test_unknown_ids_are_left_out_and_order_is_kept(engine: Engine) -> None:
         asked = [ids[2], 999, ids[0], ids[2]]
         found = load_sheets(session=session, sheet_ids=asked)
     assert [item.sheet_id for item in found] == [ids[2], ids[0]]
+
+
+def _specs(specs: tuple[TableSpec, ...]) -> list[TableSpec]:
+    return [item for spec in specs for item in (spec, *_specs(spec.children))]
+
+
+@pytest.mark.parametrize("spec", _specs(SHEET_TREE), ids=lambda spec: spec.name)
+def test_the_rows_of_a_sheet_fill_every_column_of_their_table(spec: TableSpec) -> None:
+    # A column added to the schema but not to hyoka.rows.sheet (or the other way) fails here.
+    table = Base.metadata.tables[spec.name]
+    assert {"id", spec.parent, *spec.columns} == set(table.columns.keys())
+    assert len(spec.columns) == len(set(spec.columns))
+
+
+def test_the_sheet_and_fact_rows_name_their_tables_columns() -> None:
+    sheets = Base.metadata.tables["sheets"].columns.keys()
+    assert {"id", "revision", "content_hash", *SHEET_COLUMNS} == set(sheets)
+    national = Base.metadata.tables["national_sheets"].columns.keys()
+    assert {"id", "sheet_id", "program_id", *NATIONAL_COLUMNS} == set(national)
+    for name, columns in FACT_COLUMNS.items():
+        assert set(columns) == set(Base.metadata.tables[name].columns.keys()) - {"id"}, name

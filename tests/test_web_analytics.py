@@ -41,7 +41,7 @@ from hyoka.model import Indicator, IndicatorValue, SheetKind, Stage, TargetSpec,
 from hyoka.render.charts import Bar, bar_chart
 from hyoka.samples import SAMPLES, seed_files
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
-from hyoka.store.workflow import create_next_year, start_next_stage
+from hyoka.store.staff.workflow import create_next_year, start_next_stage
 from hyoka.web.demo import create_demo_database
 from sheets import sample_sheet
 from web_support import client_for, store

@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from hyoka import accounts
 from hyoka.settings import DEFAULT_SECRET_KEY, Settings
 from hyoka.store import transaction
-from hyoka.store.account_tables import LoginAttemptRow, UserSessionRow
-from hyoka.store.accounts import User
+from hyoka.store.schema.accounts import LoginAttemptRow, UserSessionRow
+from hyoka.store.staff.accounts import User
 from hyoka.web.app import create_app
 from hyoka.web.auth import (
     CSRF_FAILED,

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 from hyoka.samples import national_files, seed_files
 from hyoka.store import create_engine_for, index_missing, transaction
-from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.search_tables import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.schema.search import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.search.listing import SheetFilters, list_summaries
 from hyoka.web.demo import create_demo_database
 from sheets import other_sheet, sample_sheet
 from web_support import store

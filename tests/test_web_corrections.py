@@ -19,8 +19,8 @@ from hyoka.corrections import corrected_figures
 from hyoka.model import CostRow
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.corrections import figure_corrections
-from hyoka.store.workflow import create_next_year, current_sheet, save_edit
+from hyoka.store.staff.corrections import figure_corrections
+from hyoka.store.staff.workflow import create_next_year, current_sheet, save_edit
 from hyoka.web.app import create_app
 from sheets import sample_sheet
 from test_web_staff import PASSWORD, edit_form, login

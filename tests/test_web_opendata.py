@@ -22,8 +22,8 @@ from hyoka.model import Sheet
 from hyoka.render.opendata import column_documentation
 from hyoka.stages import Action
 from hyoka.store import transaction
-from hyoka.store.tables import current_tables
-from hyoka.store.workflow import create_next_year, current_sheet, save_edit, transition
+from hyoka.store.schema.sheets import current_tables
+from hyoka.store.staff.workflow import create_next_year, current_sheet, save_edit, transition
 from hyoka.web.downloads import OpenDataCache
 from sheets import other_sheet, sample_sheet
 from web_support import client_for, store

@@ -248,7 +248,7 @@ def test_unpublished_versions_stay_off_the_public_pages(
 ) -> None:
     from hyoka.stages import Action
     from hyoka.store import transaction
-    from hyoka.store.workflow import create_next_year, transition
+    from hyoka.store.staff.workflow import create_next_year, transition
 
     with transaction(engine) as session:
         draft = create_next_year(session=session, sheet_id=ids["seed"], actor="tester")

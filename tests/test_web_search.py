@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from hyoka.store import transaction
-from hyoka.store.listing import SheetFilters, list_summaries
-from hyoka.store.matching import snippet, terms_of
+from hyoka.store.search.listing import SheetFilters, list_summaries
+from hyoka.store.search.matching import snippet, terms_of
 from sheets import sample_sheet
 from web_support import client_for, store
 

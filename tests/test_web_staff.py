@@ -16,9 +16,9 @@ from hyoka.accounts import Role, add_user
 from hyoka.settings import Settings
 from hyoka.stages import WorkflowState
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.audit import list_changes
-from hyoka.store.review import add_comment
-from hyoka.store.workflow import current_sheet, status
+from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.review import add_comment
+from hyoka.store.staff.workflow import current_sheet, status
 from hyoka.web.app import create_app
 from sheets import other_sheet, sample_sheet
 from web_support import store

@@ -11,16 +11,16 @@ from sqlalchemy import Engine
 from hyoka.model import Correction, Sheet, Stage
 from hyoka.stages import Action, TransitionError, WorkflowState
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
-from hyoka.store.audit import list_changes
-from hyoka.store.bulk import RevisionConflict
-from hyoka.store.review import (
+from hyoka.store.sheets.writer import RevisionConflict
+from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.review import (
     add_comment,
     list_comments,
     resolve_comment,
     review_dashboard,
     set_deadline,
 )
-from hyoka.store.workflow import (
+from hyoka.store.staff.workflow import (
     ReasonRequired,
     WorkflowError,
     create_next_year,

@@ -32,9 +32,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from hyoka.store import accounts as store
-from hyoka.store.accounts import User
-from hyoka.store.audit import record_change
+from hyoka.store.staff import accounts as store
+from hyoka.store.staff.accounts import User
+from hyoka.store.staff.audit import record_change
 
 
 class Role(StrEnum):

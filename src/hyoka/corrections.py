@@ -4,7 +4,7 @@
 An indicator value carries its own :class:`hyoka.model.Correction`; the other figures have
 no place for one in the model, so their corrections are read off the two versions a
 correction saved (the one before and the one after, see
-:func:`hyoka.store.corrections.correction_versions`) and shown like the indicators' note:
+:func:`hyoka.store.staff.corrections.correction_versions`) and shown like the indicators' note:
 「修正前：1,234、修正後：1,300」.
 
 Pure: compares two sheets.
@@ -24,8 +24,8 @@ from decimal import Decimal, InvalidOperation
 
 from hyoka.display import COST_LABELS_LONG, number, year_short
 from hyoka.eras import era_label
-from hyoka.model import Component, Sheet
-from hyoka.revisions import compare
+from hyoka.model import Component, Correction, Sheet, ValueKind
+from hyoka.revisions import FieldChange, compare
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,33 @@ def _decimal(value: object) -> Decimal | None:
 
 def _shown(value: Decimal | None) -> str:
     return "ー" if value is None else number(value)
+
+
+def with_value_corrections(sheet: Sheet, changes: list[FieldChange], reason: str) -> Sheet:
+    """The sheet with a :class:`~hyoka.model.Correction` on every indicator figure that
+    ``changes`` (the comparison of the published version with the corrected one) changed
+    from one value to another: the policy of a correction of a published sheet (pure)."""
+    sheet = sheet.model_copy(deep=True)
+    noted_in = f"{year_short(sheet.header.fiscal_year)}{sheet.header.stage.value}のシート"
+    for change in changes:
+        path = change.path
+        if len(path) != 6 or path[0] not in ("indicators", "outputs") or path[5] != "value":
+            continue
+        if not isinstance(change.before, Decimal) or not isinstance(change.after, Decimal):
+            continue
+        _, number, _, fiscal_year, kind, _ = path
+        for indicator in getattr(sheet, str(path[0])):
+            if indicator.number != number:
+                continue
+            for value in indicator.values:
+                if value.fiscal_year == fiscal_year and value.kind == ValueKind(str(kind)):
+                    value.corrections = [
+                        *value.corrections,
+                        Correction(
+                            before=change.before,
+                            after=change.after,
+                            reason=reason,
+                            noted_in=noted_in,
+                        ),
+                    ]
+    return sheet

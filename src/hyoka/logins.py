@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from hyoka import accounts
 from hyoka.settings import Settings
-from hyoka.store import accounts as store
-from hyoka.store.accounts import User
+from hyoka.store.staff import accounts as store
+from hyoka.store.staff.accounts import User
 
 # last_seen is written at most this often: idle expiry needs minutes, not every request.
 TOUCH_INTERVAL = timedelta(seconds=60)

@@ -42,7 +42,7 @@ from hyoka.analytics.quality import CHECKS, QualityIssue, QualityReport, quality
 from hyoka.analytics.spec import Report, Result, Run, TableSpec
 from hyoka.analytics.tables import Cell, Column, ColumnKind, Table
 from hyoka.analytics.unit_cost import UnitCostReport, UnitCostRow, unit_cost_report
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 
 def _reports() -> dict[str, Report[Any]]:

@@ -25,9 +25,9 @@ from hyoka.model import Achievement, SheetKind
 from hyoka.render.charts import Chart
 from hyoka.rules.findings import share
 from hyoka.rules.indicators import assess
-from hyoka.store.analytics_facts import count_achievements, fill_facts
-from hyoka.store.analytics_figures import IndicatorFact
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.store.reports.fact_reads import count_achievements, fill_facts
+from hyoka.store.reports.figures import IndicatorFact
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def achievement_report(
     """Targets met / targets with an actual, per organisation (府省庁/部局; with
     ``by_bureau`` also 担当部局庁) and judged year; ``fiscal_year`` keeps one judged year.
 
-    One aggregate over the judgements stored with each sheet (``hyoka.store.facts``).
+    One aggregate over the judgements stored with each sheet (``hyoka.rules.facts``).
     """
     fill_facts(session=session)
     counts: dict[tuple[SheetKind, int, str], list[int]] = defaultdict(lambda: [0, 0])

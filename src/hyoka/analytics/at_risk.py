@@ -23,8 +23,8 @@ from hyoka.analytics.tables import number, rate, sheet_columns, text
 from hyoka.eras import era_label
 from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import rounded, share
-from hyoka.store.analytics_facts import fill_facts, newest_outcome_years, read_outcome_facts
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.store.reports.fact_reads import fill_facts, newest_outcome_years, read_outcome_facts
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from hyoka.eras import era_label
 from hyoka.model import SheetKind, ValueKind
 from hyoka.render.charts import Chart, Series, line_chart
 from hyoka.rules.findings import plain, share
-from hyoka.store.analytics_facts import fill_facts
-from hyoka.store.analytics_figures import IndicatorFact, read_indicators
-from hyoka.store.analytics_queries import Scope, SheetInfo, find_lineage
-from hyoka.store.analytics_totals import (
+from hyoka.store.reports.fact_reads import fill_facts
+from hyoka.store.reports.figures import IndicatorFact, read_indicators
+from hyoka.store.reports.scope import Scope, SheetInfo, find_lineage
+from hyoka.store.reports.totals import (
     count_newest_judgements,
     read_money_sheets,
     sum_newest_money,

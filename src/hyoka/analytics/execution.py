@@ -32,9 +32,9 @@ from hyoka.analytics.tables import fiscal_year as year_column
 from hyoka.model import SheetKind
 from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import plain, share, to_yen
-from hyoka.store.analytics_facts import fill_facts, read_money_years
-from hyoka.store.analytics_figures import SheetMoney
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.store.reports.fact_reads import fill_facts, read_money_years
+from hyoka.store.reports.figures import SheetMoney
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 
 @dataclass(frozen=True)

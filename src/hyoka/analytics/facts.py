@@ -21,8 +21,8 @@ from hyoka.model import (
     TargetSpec,
 )
 from hyoka.rules.findings import RuleContext, as_of_year
-from hyoka.store.analytics_figures import IndicatorFact
-from hyoka.store.analytics_queries import SheetInfo
+from hyoka.store.reports.figures import IndicatorFact
+from hyoka.store.reports.scope import SheetInfo
 
 ALL = "（全体）"
 """The organisation of a total row."""

@@ -30,14 +30,15 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
 from hyoka.analytics.tables import number, sheet_columns, text
+from hyoka.display import money
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
 from hyoka.render.charts import Bar, Chart, bar_chart
-from hyoka.rules.findings import get_rule, money, plain, to_yen
-from hyoka.store.analytics_facts import fill_facts, read_issue_facts
-from hyoka.store.analytics_figures import IndicatorFact, MoneyFact, read_money
-from hyoka.store.analytics_quality import read_duplicates, read_orphan_links, read_unit_changes
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.rules.findings import get_rule, plain, to_yen
+from hyoka.store.reports.fact_reads import fill_facts, read_issue_facts
+from hyoka.store.reports.figures import IndicatorFact, MoneyFact, read_money
+from hyoka.store.reports.quality import read_duplicates, read_orphan_links, read_unit_changes
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 CHECKS: dict[str, str] = {
     "outcome.no_target": "成果指標に目標値がない",
@@ -207,7 +208,7 @@ def quality_report(
     ``limit`` the first issues of each check (the counts are of all)."""
     fill_facts(session=session)
     scope = scope or Scope()
-    # Per-sheet checks were run when each sheet was saved (hyoka.store.facts).
+    # Per-sheet checks were run when each sheet was saved (hyoka.rules.facts).
     found = [
         QualityIssue(item.check, item.sheet, item.subject, item.message)
         for item in read_issue_facts(session=session, scope=scope)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.filters import Filters
 from hyoka.analytics.tables import Column, Table
 from hyoka.render.charts import Chart
-from hyoka.store.analytics_queries import Scope
+from hyoka.store.reports.scope import Scope
 
 R = TypeVar("R")
 

@@ -25,7 +25,7 @@ from hyoka import display
 from hyoka.analytics.facts import ALL
 from hyoka.analytics.filters import Filters
 from hyoka.model import SheetKind
-from hyoka.store.analytics_queries import SheetInfo
+from hyoka.store.reports.scope import SheetInfo
 
 
 class ColumnKind(StrEnum):

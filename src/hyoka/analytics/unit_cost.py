@@ -24,8 +24,8 @@ from hyoka.analytics.tables import mark, money, number, rate, sheet_columns, tex
 from hyoka.model import SheetKind
 from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import share
-from hyoka.store.analytics_facts import UnitCostFact, fill_facts, read_unit_cost_facts
-from hyoka.store.analytics_queries import Scope, SheetInfo
+from hyoka.store.reports.fact_reads import UnitCostFact, fill_facts, read_unit_cost_facts
+from hyoka.store.reports.scope import Scope, SheetInfo
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _row(fact: UnitCostFact, previous: tuple[int, Decimal] | None) -> UnitCostRo
 
 
 def unit_cost_rows(*, session: Session, scope: Scope) -> list[UnitCostRow]:
-    """The unit costs stored with each sheet (``hyoka.store.facts``), national ones with the
+    """The unit costs stored with each sheet (``hyoka.rules.facts``), national ones with the
     year before on the same sheet, prefecture ones matched to the program's sheet of the
     year before (same 細事業, label and unit)."""
     facts = read_unit_cost_facts(session=session, scope=scope)

@@ -1,7 +1,7 @@
 """``hyoka cycle …``: the deadlines of the yearly cycle (当初要求 → … → 点検) per fiscal year.
 
 The review dashboard marks a sheet overdue against these dates. Each command calls one
-function of :mod:`hyoka.store.review` in one transaction; a change goes to the audit log
+function of :mod:`hyoka.store.staff.review` in one transaction; a change goes to the audit log
 with the actor ``cli:<operating-system user>``.
 """
 
@@ -17,7 +17,7 @@ from rich.table import Table
 from hyoka.cli._common import DatabaseOption, app, err, out, store_session
 from hyoka.display import year_label
 from hyoka.model import Stage
-from hyoka.store.review import list_cycles, set_deadline
+from hyoka.store.staff.review import list_cycles, set_deadline
 
 cycles_app = typer.Typer(
     help="評価サイクルの期限（年度・段階ごと）の設定と一覧", no_args_is_help=True

@@ -36,7 +36,7 @@ from hyoka.model import (
     Stage,
     ValueKind,
 )
-from hyoka.store.lineage import national_program_number
+from hyoka.store.sheets.lineage import national_program_number
 
 PLAUSIBLE_YEARS = range(1868, 2101)
 """Years a program's start, end or final target can be in (明治 onwards, this century)."""

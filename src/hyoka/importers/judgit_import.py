@@ -2,7 +2,7 @@
 
 :func:`import_files` streams the files (flat memory) in batches of 500 lines: worker
 processes read each batch into prepared rows (:func:`prepare_lines`: the records read by
-:func:`hyoka.importers.judgit.sheet_from_record`, the rows by :mod:`hyoka.store.prepared`),
+:func:`hyoka.importers.judgit.sheet_from_record`, the rows by :mod:`hyoka.rows.sheet`),
 this process writes each batch in one transaction, and the program lineage is rebuilt at
 the end. A bad record is reported with file, line, field and reason, and skipped.
 """
@@ -19,12 +19,12 @@ from sqlalchemy import Engine
 
 from hyoka.importers.judgit import BadRecord, RecordError, read_lines, sheet_from_record
 from hyoka.importers.pipeline import default_jobs, in_order
-from hyoka.store.bulk import SaveState, write_prepared
+from hyoka.rows.exact import exact_for
+from hyoka.rows.sheet import PreparedSheet, prepare_for, prepare_sheet
 from hyoka.store.database import transaction
-from hyoka.store.lineage import rebuild_lineage
-from hyoka.store.prepared import PreparedSheet, prepare_for, prepare_sheet
-from hyoka.store.rows import exact_for
-from hyoka.store.search import bulk_indexing
+from hyoka.store.search.index import bulk_indexing
+from hyoka.store.sheets.lineage import rebuild_lineage
+from hyoka.store.sheets.writer import SaveState, write_prepared
 
 BATCH = 500
 

@@ -351,7 +351,7 @@ def sheet_fragment(
 
     Its title is an ``<h2>`` under the embedding page's own ``<h1>`` (one h1 per page);
     :func:`sheet_page` makes it the document's ``<h1>``. ``corrections`` of cost and
-    sub-project figures (:func:`hyoka.store.corrections.figure_corrections`) are noted
+    sub-project figures (:func:`hyoka.store.staff.corrections.figure_corrections`) are noted
     under their tables.
     """
     template = environment().get_template("sheet/sheet.html")

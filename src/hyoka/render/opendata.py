@@ -6,7 +6,7 @@ in table order (``opendata_columns.md`` in this package describes them, see
 exact decimals written without exponent, and flags are 1 or 0.
 
 ``public=True`` exports only what the public portal shows (the published version of each
-sheet, :mod:`hyoka.store.published`); the default exports every current version, drafts
+sheet, :mod:`hyoka.store.sheets.published`); the default exports every current version, drafts
 included, for staff (``hyoka export``).
 
 Example::
@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
 from hyoka.store import load_sheets, read_current_tables
-from hyoka.store.published import read_published_tables
-from hyoka.store.queries import TableRows
+from hyoka.store.sheets.published import read_published_tables
+from hyoka.store.sheets.tables import TableRows
 
 UTF8_BOM = "\ufeff"
 COLUMN_DOCUMENTATION = "opendata_columns.md"

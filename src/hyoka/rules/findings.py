@@ -26,14 +26,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-# How figures and years are written in messages: hyoka.display. Named here too, as the
-# store and the analytics import them from the rules.
-from hyoka.display import money as money
-from hyoka.display import number as number
-from hyoka.display import year_short
 from hyoka.model import MoneyUnit, Sheet, Stage
-
-year = year_short
 
 DEFAULT_PERSONNEL_COST_PER_PERSON = 9_000
 """千円 per staff member and year; the default of ``Settings.personnel_cost_per_person``."""

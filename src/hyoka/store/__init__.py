@@ -1,21 +1,24 @@
 """The store: sheets in SQLite or PostgreSQL. SQL and sessions live only in this package.
 
-``database`` owns engines, migrations and transactions; ``bulk`` saves sheets;
-``reader`` reads them back; ``tables`` is the schema (``migrations/`` builds it).
+By concern: ``database`` owns engines, migrations and transactions, ``driver`` the bulk
+inserts; ``schema/`` is every table (``migrations/`` builds it); ``sheets/`` writes and
+reads sheets; ``search/`` indexes and lists them for the public; ``reports/`` holds the
+report facts the analytics read; ``staff/`` accounts, audit log, workflow and review.
+What callers need most is here.
 """
 
-from hyoka.store import (
-    account_tables,  # noqa: F401  (accounts and audit log on Base.metadata)
-    facts_tables,  # noqa: F401  (report facts on Base.metadata)
-    national_tables,  # noqa: F401  (national parts on Base.metadata)
-    search_tables,  # noqa: F401  (listing summaries and 施策分野 codes on Base.metadata)
-    workflow_tables,  # noqa: F401  (workflow tables on Base.metadata)
-)
-from hyoka.store.bulk import SaveResult, save_sheet
+from hyoka.store import schema  # noqa: F401  (every table on Base.metadata)
 from hyoka.store.database import create_engine_for, migrate, transaction
-from hyoka.store.queries import TableRows, read_current_tables
-from hyoka.store.reader import StoredSheet, list_sheets, load_sheet, load_sheets, sheet_history
-from hyoka.store.search import index_missing, index_sheets
+from hyoka.store.search.index import index_missing, index_sheets
+from hyoka.store.sheets.reader import (
+    StoredSheet,
+    list_sheets,
+    load_sheet,
+    load_sheets,
+    sheet_history,
+)
+from hyoka.store.sheets.tables import TableRows, read_current_tables
+from hyoka.store.sheets.writer import SaveResult, save_sheet
 
 __all__ = [
     "SaveResult",

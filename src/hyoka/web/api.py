@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from hyoka.rules import Finding, SheetDerived, check_sheet, derive
-from hyoka.store.listing import SheetPage, list_policy_areas, list_summaries
+from hyoka.store.search.listing import SheetPage, list_policy_areas, list_summaries
 from hyoka.web import downloads, pages
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 

@@ -50,7 +50,7 @@ from hyoka.logins import (
 )
 from hyoka.settings import Settings
 from hyoka.store import transaction
-from hyoka.store.accounts import User
+from hyoka.store.staff.accounts import User
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 
 SESSION_COOKIE = "hyoka_session"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.settings import Settings
 from hyoka.store import transaction
-from hyoka.store.listing import SheetFilters, Sort
+from hyoka.store.search.listing import SheetFilters, Sort
 
 
 def get_engine(request: Request) -> Engine:

@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 from hyoka.corrections import FigureCorrection
 from hyoka.display import COST_LABELS, VALUE_KIND_LABELS, year_short
 from hyoka.model import Sheet, SheetKind
-from hyoka.store.published import store_revision
-from hyoka.store.tables import current_tables
+from hyoka.store.schema.sheets import current_tables
+from hyoka.store.sheets.published import store_revision
 
 UTF8_BOM = "\ufeff"
 CSV_COLUMNS = ["区分", "番号", "項目", "年度", "種別", "値", "単位"]

@@ -23,9 +23,9 @@ from hyoka.model import Achievement, Sheet, Stage
 from hyoka.render.charts import Chart, budget_chart, indicator_chart
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
+from hyoka.rules.summaries import indicator_status
 from hyoka.store import StoredSheet, load_sheets, sheet_history
-from hyoka.store.corrections import figure_corrections
-from hyoka.store.listing import (
+from hyoka.store.search.listing import (
     PolicyArea,
     SheetFilters,
     SheetPage,
@@ -34,7 +34,7 @@ from hyoka.store.listing import (
     list_summaries,
     policy_sheet_ids,
 )
-from hyoka.store.summaries import indicator_status
+from hyoka.store.staff.corrections import figure_corrections
 from hyoka.web import downloads
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
@@ -158,7 +158,7 @@ def correction_notes(
 ) -> list[CorrectionNote]:
     """Every correction of a published figure, as the sheet's note 「修正前：473、修正後：493」:
     the indicators' (kept on their values), then the costs', settlements' and quantities'
-    (``figures``, from :func:`hyoka.store.corrections.figure_corrections`)."""
+    (``figures``, from :func:`hyoka.store.staff.corrections.figure_corrections`)."""
     notes = []
     for role, indicators in (("成果指標", sheet.indicators), ("活動指標", sheet.outputs)):
         for indicator in indicators:

@@ -1,6 +1,6 @@
 """Staff pages: 自分のシート, one sheet's review page, workflow buttons, comments.
 
-Thin over :mod:`hyoka.store.workflow` and :mod:`hyoka.store.review`; who may do what is
+Thin over :mod:`hyoka.store.staff.workflow` and :mod:`hyoka.store.staff.review`; who may do what is
 ``hyoka.accounts.can`` (via ``ensure_can``). Every route is on a router made by
 ``protected_router``, so every POST carries the CSRF check. The edit form is in
 :mod:`hyoka.web.staff_forms`, versions, the dashboard and history in
@@ -21,10 +21,10 @@ from hyoka.accounts import Permission, Role, can
 from hyoka.model import Sheet
 from hyoka.rules import Finding, check_sheet
 from hyoka.stages import PERMISSIONS, Action, TransitionError, available_actions
-from hyoka.store.accounts import User
-from hyoka.store.review import Comment, list_comments, resolve_comment
-from hyoka.store.review import add_comment as store_comment
-from hyoka.store.workflow import (
+from hyoka.store.staff.accounts import User
+from hyoka.store.staff.review import Comment, list_comments, resolve_comment
+from hyoka.store.staff.review import add_comment as store_comment
+from hyoka.store.staff.workflow import (
     SheetRef,
     WorkflowError,
     WorkflowStatus,

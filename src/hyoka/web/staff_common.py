@@ -8,7 +8,7 @@ from fastapi import HTTPException, Request
 from starlette.responses import Response
 
 from hyoka.display import SEVERITY_LABELS
-from hyoka.store.workflow import SheetNotFound, SheetRef, sheet_ref
+from hyoka.store.staff.workflow import SheetNotFound, SheetRef, sheet_ref
 from hyoka.web.deps import SessionDep, TemplatesDep
 
 

@@ -26,9 +26,9 @@ from hyoka.model import Method
 from hyoka.revisions import FieldChange
 from hyoka.rules import Finding, check_sheet
 from hyoka.stages import WorkflowState
-from hyoka.store.accounts import User
-from hyoka.store.bulk import RevisionConflict
-from hyoka.store.workflow import (
+from hyoka.store.sheets.writer import RevisionConflict
+from hyoka.store.staff.accounts import User
+from hyoka.store.staff.workflow import (
     ReasonRequired,
     SheetRef,
     WorkflowError,

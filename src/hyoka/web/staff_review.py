@@ -20,11 +20,17 @@ from starlette.responses import Response
 from hyoka.accounts import Permission, can
 from hyoka.model import Stage
 from hyoka.revisions import FieldChange, compare
-from hyoka.store.accounts import User
-from hyoka.store.audit import Change, list_changes
-from hyoka.store.reader import StoredSheet, load_sheets, sheet_history
-from hyoka.store.review import Cycle, DashboardRow, list_cycles, review_dashboard, set_deadline
-from hyoka.store.workflow import SheetRef, program_sheets
+from hyoka.store.sheets.reader import StoredSheet, load_sheets, sheet_history
+from hyoka.store.staff.accounts import User
+from hyoka.store.staff.audit import Change, list_changes
+from hyoka.store.staff.review import (
+    Cycle,
+    DashboardRow,
+    list_cycles,
+    review_dashboard,
+    set_deadline,
+)
+from hyoka.store.staff.workflow import SheetRef, program_sheets
 from hyoka.web.auth import CurrentUser, ensure_can, require_permission
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render

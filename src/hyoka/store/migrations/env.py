@@ -11,8 +11,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from hyoka.store.database import create_engine_for
-from hyoka.store.search_tables import include_in_schema_comparison
-from hyoka.store.tables import Base
+from hyoka.store.schema.search import include_in_schema_comparison
+from hyoka.store.schema.sheets import Base
 
 
 def run_migrations(connection: Connection) -> None:

@@ -23,7 +23,7 @@ depends_on: str | None = None
 
 
 def _decimal() -> sa.types.TypeEngine[Decimal]:
-    # Exact decimals: NUMERIC on PostgreSQL, text on SQLite (see hyoka.store.types).
+    # Exact decimals: NUMERIC on PostgreSQL, text on SQLite (see hyoka.store.schema.types).
     return sa.Numeric().with_variant(sa.String(), "sqlite")
 
 

@@ -7,7 +7,7 @@ Create Date: 2024-12-01
 Written out by hand to match ``hyoka/store/search_tables.py``. The full-text indexes are
 not in the tables module: FTS5 ``trigram`` with triggers on SQLite, pg_trgm GIN indexes on
 PostgreSQL. Sheets stored before this revision have no summary yet:
-``hyoka.store.search.index_missing`` fills them in (the web app calls it on start).
+``hyoka.store.search.index.index_missing`` fills them in (the web app calls it on start).
 """
 
 from __future__ import annotations

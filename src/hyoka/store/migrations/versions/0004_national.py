@@ -24,7 +24,7 @@ depends_on: str | None = None
 
 
 def _decimal(name: str) -> sa.Column[Decimal]:
-    # Exact decimals: NUMERIC on PostgreSQL, text on SQLite (see hyoka.store.types).
+    # Exact decimals: NUMERIC on PostgreSQL, text on SQLite (see hyoka.store.schema.types).
     return sa.Column(name, sa.Numeric().with_variant(sa.String(), "sqlite"), nullable=True)
 
 

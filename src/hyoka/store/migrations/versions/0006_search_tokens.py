@@ -7,7 +7,7 @@ Create Date: 2026-11-22
 Trigrams cannot serve terms of one or two characters (「県」「農業」), which are common in
 Japanese. SQLite gets a contentless FTS5 table ``sheet_grams`` holding every character and
 every pair of adjacent characters of each text as a token (hex-encoded, see
-``hyoka.store.grams.grams``); ``index_sheets`` writes it and ``index_missing`` fills it
+``hyoka.store.search.grams.grams``); ``index_sheets`` writes it and ``index_missing`` fills it
 for texts stored before this revision. PostgreSQL gets the same tokens as a GIN index on
 the immutable function ``hyoka_grams(body)``, kept by PostgreSQL itself.
 
@@ -43,7 +43,7 @@ _SQLITE = [
 ]
 _POSTGRES = [
     # Every character and every pair of adjacent characters of each word, lower-cased: the
-    # same tokens as hyoka.store.grams.grams, so that `@>` finds 1–2 character terms.
+    # same tokens as hyoka.store.search.grams.grams, so that `@>` finds 1–2 character terms.
     r"""CREATE FUNCTION hyoka_grams(value text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
       SELECT coalesce(array_agg(DISTINCT substr(word, start, size)), '{}')

@@ -6,7 +6,7 @@ Create Date: 2026-11-22
 
 The tables of ``hyoka/store/facts_tables.py``, created from their definitions (a test
 compares the migrated schema with the tables). They start empty: the facts of sheets
-already stored are computed by ``hyoka.store.facts_writes.fill_missing_facts``, which the
+already stored are computed by ``hyoka.store.reports.facts.fill_missing_facts``, which the
 reports call before reading (rules live in Python, not in a migration).
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from hyoka.store.facts_tables import (
+from hyoka.store.schema.facts import (
     FactIssueRow,
     FactMoneyRow,
     FactOutcomeRow,

@@ -6,13 +6,13 @@ Create Date: 2026-11-22
 
 The tokens of the 1–2 character index were hex of UTF-32 (8 hex digits per character, 16
 per pair: ~26 bytes of token text per character of the sheets); they are now the
-characters and pairs themselves (see ``hyoka.store.grams.grams``). The contentless table
+characters and pairs themselves (see ``hyoka.store.search.grams.grams``). The contentless table
 cannot translate its tokens, so it forgets them all and indexes every stored text anew,
 in batches, with ``grams`` of the running code (the index must hold what the code
 queries).
 
 The delete and update triggers of the trigram index ``sheet_fts`` now unindex a text
-only when it is indexed: ``hyoka.store.search.bulk_indexing`` leaves the texts of a bulk
+only when it is indexed: ``hyoka.store.search.index.bulk_indexing`` leaves the texts of a bulk
 load out of the index until its end, and a sheet saved twice within one load must not
 unindex tokens the index never held (which corrupts an FTS5 index).
 
@@ -59,7 +59,7 @@ _PREVIOUS = {
 
 
 def upgrade() -> None:
-    from hyoka.store.grams import rebuild_grams
+    from hyoka.store.search.grams import rebuild_grams
 
     connection = op.get_bind()
     if connection.dialect.name != "sqlite":

@@ -4,7 +4,7 @@ Revision ID: 0010_one_writer
 Revises: every head before it (this revision joins the branches into one line)
 Create Date: 2026-12-03
 
-Every sheet is now written by one writer (``hyoka.store.bulk.write_prepared``), which
+Every sheet is now written by one writer (``hyoka.store.sheets.writer.write_prepared``), which
 finds an unchanged sheet by the hash of its document. The hash was a column of
 ``national_sheets`` (prefecture sheets had none); it is now ``sheets.content_hash`` for
 every sheet. Prefecture sheets start with an empty hash: their next save compares the
@@ -13,7 +13,7 @@ documents themselves, as before, and stores the hash.
 PostgreSQL: the 1–2 character index was a GIN index on the expression
 ``hyoka_grams(body)``, which PostgreSQL computed in SQL for every inserted text (half the
 server's time of an import). The tokens are now computed by the writer's worker processes
-(``hyoka.store.search.gram_tokens``, the same tokens) into ``sheet_texts.body_grams``,
+(``hyoka.store.search.index.gram_tokens``, the same tokens) into ``sheet_texts.body_grams``,
 indexed by GIN; existing rows are filled with ``hyoka_grams`` here. Nothing changes on
 SQLite's search.
 """

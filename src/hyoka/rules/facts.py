@@ -1,0 +1,324 @@
+"""Report facts: each sheet's judgements, money, unit costs and quality findings, at save.
+
+The cross-sheet reports (``hyoka.analytics``) used to read every figure of every sheet and
+judge it with the rules on each run (4–20 s over 21,000 national sheets). The judging
+depends on one sheet only, so it is done here when the sheet is saved, with the same rules
+(``hyoka.rules``, pure functions over the model), and the reports aggregate the rows of
+``facts_tables``. :func:`sheet_facts` computes one sheet's facts (pure);
+:mod:`hyoka.store.reports.facts` stores them, with every save and bulk import.
+
+Example::
+
+    facts = sheet_facts(sheet)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from hyoka.display import money
+from hyoka.eras import era_label
+from hyoka.model import (
+    Achievement,
+    Indicator,
+    MoneyUnit,
+    Sheet,
+    SheetKind,
+    ValueKind,
+)
+from hyoka.rules.budget import unit_costs
+from hyoka.rules.findings import (
+    RuleContext,
+    as_of_year,
+    get_rule,
+    plain,
+    to_yen,
+    yen_per,
+)
+from hyoka.rules.indicators import PaceStatus, assess, latest_figure_year, pace
+
+VERSION = 1
+"""Raise when the computation changes: ``hyoka.store.reports.facts.fill_missing_facts`` recomputes
+older rows."""
+
+NATIONAL_TOLERANCE = Decimal("0.000001")  # 1 yen in 百万円: float noise of the source
+
+
+def closed_year(sheet: Sheet) -> int:
+    """The last fiscal year whose actuals and money are final on the sheet.
+
+    Prefecture: the rules' as-of year (the sheet's year at 点検, earlier at the budget
+    stages). National: a sheet published in 公開年度 Y reports 実績 and 執行額 up to Y−1.
+    """
+    if sheet.header.kind is SheetKind.NATIONAL:
+        return sheet.header.fiscal_year - 1
+    return as_of_year(sheet)
+
+
+def _printed(indicator: Indicator) -> Indicator:
+    # As the reports always read an indicator: the printed figures (blanks left out),
+    # without printed trends or achievement.
+    return indicator.model_copy(
+        update={
+            "values": [value for value in indicator.values if value.value is not None],
+            "printed_trends": {},
+            "printed_achievement": None,
+        }
+    )
+
+
+def _printed_actual(indicator: Indicator, fiscal_year: int) -> Decimal | None:
+    """``_printed(indicator).value(fiscal_year, ACTUAL)`` without copying the model (a
+    copy per 活動指標 was ~5 % of the facts' CPU at import)."""
+    for item in indicator.values:
+        if (
+            item.fiscal_year == fiscal_year
+            and item.kind == ValueKind.ACTUAL
+            and item.value is not None
+        ):
+            return item.value
+    return None
+
+
+# --- What one sheet contributes ----------------------------------------------------------
+
+
+@dataclass
+class SheetFacts:
+    closed_year: int
+    outcomes: list[dict[str, Any]]
+    money: list[dict[str, Any]]
+    unit_costs: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+
+
+def sheet_facts(sheet: Sheet) -> SheetFacts:
+    """The facts of one sheet (rows without ``sheet_id``)."""
+    last = closed_year(sheet)
+    context = RuleContext(fiscal_year=sheet.header.fiscal_year, as_of_year=last)
+    outcomes: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
+    missing_actual = get_rule("indicator.target_without_actual")
+    for position, raw in enumerate(sheet.indicators):
+        indicator = _printed(raw)
+        outcomes.append({"position": position, **_judgement(indicator, last)})
+        if not outcomes[-1]["has_target"]:
+            note = f"（目標値の記載: {raw.target_text}）" if raw.target_text else ""
+            issues.append(
+                _issue(
+                    "outcome.no_target",
+                    raw.name,
+                    f"成果指標「{raw.name}」に数値の目標値がありません{note}",
+                )
+            )
+            continue
+        alone = sheet.model_copy(update={"indicators": [indicator], "costs": []})
+        for finding in missing_actual.run(alone, context):
+            issues.append(_issue("outcome.target_without_actual", raw.name, finding.message))
+    rows = _money_rows(sheet)
+    issues += _budget_issues(sheet, context)
+    for position, issue in enumerate(issues):
+        issue["position"] = position
+    return SheetFacts(
+        closed_year=last,
+        outcomes=outcomes,
+        money=_money_facts(sheet, rows, last),
+        unit_costs=_unit_costs(sheet, rows, last),
+        issues=issues,
+    )
+
+
+def _issue(check: str, subject: str, message: str) -> dict[str, Any]:
+    return {"check": check, "subject": subject, "message": message}
+
+
+def _judgement(indicator: Indicator, last: int) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "number": indicator.number,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "has_target": any(
+            v.kind is ValueKind.TARGET and v.value is not None for v in indicator.values
+        ),
+        "judged_year": None,
+        "judged_target": None,
+        "judged_actual": None,
+        "achieved": None,
+        "at_risk": False,
+        "cumulative": indicator.target.cumulative,
+        "pace_year": None,
+        "pace_end_year": None,
+        "pace_target": None,
+        "so_far": None,
+        "current_rate": None,
+        "required_rate": None,
+        "remaining_years": None,
+    }
+    years = sorted({value.fiscal_year for value in indicator.values if value.fiscal_year <= last})
+    for fiscal_year in reversed(years):
+        assessment = assess(indicator, fiscal_year)
+        if assessment is not None:
+            found["judged_year"] = fiscal_year
+            found["judged_target"] = assessment.target
+            found["judged_actual"] = assessment.actual
+            found["achieved"] = assessment.achievement is Achievement.ACHIEVED
+            break
+    as_of = latest_figure_year(indicator, up_to=last)
+    progress = None if as_of is None else pace(indicator, as_of)
+    if progress is not None and progress.status is PaceStatus.AT_RISK:
+        found.update(
+            at_risk=True,
+            cumulative=progress.cumulative,
+            pace_year=progress.as_of_year,
+            pace_end_year=progress.end_year,
+            pace_target=progress.target,
+            so_far=progress.so_far,
+            current_rate=progress.current_rate,
+            required_rate=progress.required_rate,
+            remaining_years=progress.remaining_years,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class _MoneyRow:
+    fiscal_year: int
+    total: Decimal | None
+    executed: Decimal | None
+
+
+def _money_rows(sheet: Sheet) -> list[_MoneyRow]:
+    """事業コスト then 予算・執行額, each by year then printed order (as the store reads)."""
+    costs = sorted(enumerate(sheet.costs), key=lambda item: (item[1].fiscal_year, item[0]))
+    budgets = sorted(enumerate(sheet.budgets), key=lambda item: (item[1].fiscal_year, item[0]))
+    return [
+        *(
+            _MoneyRow(
+                cost.fiscal_year,
+                None if cost.total is None else Decimal(cost.total),
+                None if cost.settlement is None else Decimal(cost.settlement),
+            )
+            for _, cost in costs
+        ),
+        *(_MoneyRow(row.fiscal_year, row.total, row.executed) for _, row in budgets),
+    ]
+
+
+def _money_facts(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str, Any]]:
+    unit = sheet.money_unit
+    execution = next(
+        (
+            row
+            for row in sorted(rows, key=lambda item: item.fiscal_year, reverse=True)
+            if row.fiscal_year <= last and row.total is not None and row.executed is not None
+        ),
+        None,
+    )
+    return [
+        {
+            "position": position,
+            "fiscal_year": row.fiscal_year,
+            "total_yen": None if row.total is None else to_yen(row.total, unit),
+            "executed_yen": (
+                None
+                if row.executed is None or row.fiscal_year > last
+                else to_yen(row.executed, unit)
+            ),
+            "execution": row is execution,
+        }
+        for position, row in enumerate(rows)
+    ]
+
+
+def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if sheet.header.kind is SheetKind.NATIONAL:
+        spent = {
+            row.fiscal_year: to_yen(row.executed, sheet.money_unit)
+            for row in rows
+            if row.executed is not None
+        }
+        for indicator in sheet.outputs:
+            costs: dict[int, tuple[Decimal, Decimal]] = {}
+            for fiscal_year, amount in spent.items():
+                quantity = _printed_actual(indicator, fiscal_year)
+                if fiscal_year <= last and quantity is not None and quantity > 0:
+                    costs[fiscal_year] = (quantity, yen_per(amount, quantity))
+            if not costs:
+                continue
+            latest = max(costs)
+            quantity, cost = costs[latest]
+            previous = costs.get(latest - 1)
+            found.append(
+                {
+                    "match_key": "",
+                    "fiscal_year": latest,
+                    "output": indicator.name,
+                    "unit": indicator.unit,
+                    "quantity": quantity,
+                    "money_yen": spent[latest],
+                    "cost_per_unit_yen": cost,
+                    "previous_year": None if previous is None else latest - 1,
+                    "previous_cost_per_unit_yen": None if previous is None else previous[1],
+                    "shared": len(sheet.outputs) > 1,
+                }
+            )
+    elif sheet.header.fiscal_year <= last:  # the year's 決算額 is known
+        for item in unit_costs(sheet):
+            yen = item.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
+            found.append(
+                {
+                    "match_key": f"{item.sub_project}\t{item.label}\t{item.unit}",
+                    "fiscal_year": item.fiscal_year,
+                    "output": f"{item.sub_project_name} {item.label}",
+                    "unit": item.unit,
+                    "quantity": item.quantity,
+                    "money_yen": to_yen(Decimal(item.settlement), MoneyUnit.THOUSAND_YEN),
+                    "cost_per_unit_yen": (
+                        yen.quantize(Decimal(1)) if yen == yen.to_integral_value() else yen
+                    ),
+                    "previous_year": None,
+                    "previous_cost_per_unit_yen": None,
+                    "shared": item.shared,
+                }
+            )
+    for position, row in enumerate(found):
+        row["position"] = position
+    return found
+
+
+def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
+    issues = []
+    if sheet.header.kind is SheetKind.PREFECTURE:
+        alone = sheet.model_copy(update={"indicators": []})
+        for finding in get_rule("budget.total_mismatch").run(alone, context):
+            issues.append(_issue("budget.total_mismatch", finding.location.label, finding.message))
+        return issues
+    for row in sorted(sheet.budgets, key=lambda item: item.fiscal_year):
+        parts = (
+            row.initial_budget,
+            row.supplementary,
+            row.carried_over,
+            row.reserve,
+            row.carried_forward,
+        )
+        if row.total is None or any(part is None for part in parts):
+            continue
+        expected = sum((part for part in parts if part is not None), Decimal(0))
+        difference = plain(row.total - expected)
+        if abs(difference) < NATIONAL_TOLERANCE:
+            continue
+        year = era_label(row.fiscal_year)
+        issues.append(
+            _issue(
+                "budget.total_mismatch",
+                year,
+                f"{year}の予算計 {money(row.total)} 百万円が 当初予算＋"
+                "補正予算＋前年度から繰越し＋予備費等＋翌年度へ繰越し（△）と "
+                f"{money(difference)} 百万円（{money(to_yen(difference, MoneyUnit.MILLION_YEN))} 円）"
+                "異なります",
+            )
+        )
+    return issues

@@ -1,0 +1,328 @@
+"""The review workflow in the store: states, edits with corrections, next stage and year.
+
+Every function takes the caller's session and changes nothing outside its transaction;
+every change is recorded with :func:`hyoka.store.staff.audit.record_change` in the same
+transaction. Who may call what is the caller's check (``hyoka.accounts.can`` with
+:data:`hyoka.stages.PERMISSIONS`); the allowed moves are :data:`hyoka.stages.TRANSITIONS`.
+
+Example::
+
+    with transaction(engine) as session:
+        save_edit(session=session, sheet_id=3, sheet=edited, expected_revision=2, actor="sato")
+        transition(session=session, sheet_id=3, action=Action.SUBMIT, actor="sato")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hyoka.corrections import with_value_corrections
+from hyoka.display import year_short
+from hyoka.model import STAGE_ORDER, Sheet, Stage
+from hyoka.revisions import FieldChange, compare
+from hyoka.stages import (
+    COMMENT_REQUIRED,
+    DEFAULT_STATE,
+    Action,
+    WorkflowState,
+    next_stage_sheet,
+    next_state,
+    next_year_sheet,
+)
+from hyoka.store.schema.sheets import SheetRow
+from hyoka.store.schema.workflow import CommentRow, WorkflowRow
+from hyoka.store.sheets.reader import load_sheets
+from hyoka.store.sheets.writer import SaveResult, save_sheet
+from hyoka.store.staff.audit import record_change
+
+
+class WorkflowError(ValueError):
+    """A workflow request the rules refuse; the message is for people (Japanese)."""
+
+
+class SheetNotFound(LookupError):
+    def __init__(self, sheet_id: int) -> None:
+        super().__init__(f"シート {sheet_id} はありません")
+        self.sheet_id = sheet_id
+
+
+class ReasonRequired(WorkflowError):
+    """A change to a published (approved) sheet without a reason."""
+
+    def __init__(self, changes: list[FieldChange]) -> None:
+        super().__init__("公開済みのシートを修正するには、修正の理由を入力してください")
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """What lists and pages show of a sheet version without loading all of it."""
+
+    id: int
+    program_number: str
+    program_name: str
+    department: str
+    section: str
+    fiscal_year: int
+    stage: Stage
+    revision: int
+
+    @property
+    def stage_rank(self) -> int:
+        return STAGE_ORDER.index(self.stage)
+
+
+@dataclass(frozen=True)
+class WorkflowStatus:
+    sheet: SheetRef
+    state: WorkflowState
+    assignee: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class EditResult:
+    saved: SaveResult
+    changes: list[FieldChange]
+    state: WorkflowState
+
+
+def sheet_ref(*, session: Session, sheet_id: int) -> SheetRef:
+    row = session.get(SheetRow, sheet_id)
+    if row is None:
+        raise SheetNotFound(sheet_id)
+    return ref_of(row)
+
+
+def current_sheet(*, session: Session, sheet_id: int) -> tuple[SheetRef, Sheet]:
+    """The current version of a sheet by its id, with its reference."""
+    ref = sheet_ref(session=session, sheet_id=sheet_id)
+    (stored,) = load_sheets(session=session, sheet_ids=[sheet_id], versions=[ref.revision])
+    return ref, stored.sheet
+
+
+def program_sheets(*, session: Session, program_number: str) -> list[SheetRef]:
+    """Every sheet version (each year and stage) of one program, oldest first."""
+    rows = session.scalars(
+        select(SheetRow)
+        .where(SheetRow.program_number == program_number)
+        .order_by(SheetRow.fiscal_year, SheetRow.id)
+    )
+    return sorted((ref_of(row) for row in rows), key=lambda ref: (ref.fiscal_year, ref.stage_rank))
+
+
+def status(*, session: Session, sheet_id: int) -> WorkflowStatus:
+    ref = sheet_ref(session=session, sheet_id=sheet_id)
+    row = workflow_row(session, sheet_id)
+    return _status(ref, row)
+
+
+def list_statuses(
+    *, session: Session, department: str | None = None, section: str | None = None
+) -> list[WorkflowStatus]:
+    """Every sheet version with its state, newest year first, optionally one 部局/課."""
+    query = select(SheetRow, WorkflowRow).outerjoin(
+        WorkflowRow, WorkflowRow.sheet_id == SheetRow.id
+    )
+    if department is not None:
+        query = query.where(SheetRow.department == department)
+    if section is not None:
+        query = query.where(SheetRow.section == section)
+    query = query.order_by(SheetRow.fiscal_year.desc(), SheetRow.program_number, SheetRow.id)
+    return [_status(ref_of(sheet), workflow) for sheet, workflow in session.execute(query)]
+
+
+def transition(
+    *,
+    session: Session,
+    sheet_id: int,
+    action: Action,
+    actor: str,
+    comment: str = "",
+    role: str = "",
+) -> WorkflowState:
+    """Make one workflow move; a return needs a comment, which opens a thread."""
+    ref = sheet_ref(session=session, sheet_id=sheet_id)
+    row = workflow_row(session, sheet_id)
+    before = DEFAULT_STATE if row is None else WorkflowState(row.state)
+    after = next_state(before, action)
+    if action in COMMENT_REQUIRED and not comment.strip():
+        raise WorkflowError(f"「{action.label}」には理由（コメント）が必要です")
+    _set_state(session, sheet_id, after, actor, row=row)
+    if comment.strip():
+        session.add(
+            CommentRow(
+                sheet_id=sheet_id,
+                revision=ref.revision,
+                field_path=None,
+                author=actor,
+                role=role,
+                body=comment.strip(),
+                created_at=datetime.now(UTC),
+                resolved=False,
+            )
+        )
+    record_change(
+        session=session,
+        actor=actor,
+        action=f"sheet.{action.value}",
+        target_sheet_id=sheet_id,
+        before={"状態": before.value, "版": ref.revision},
+        after={"状態": after.value, "版": ref.revision},
+        reason=comment.strip(),
+    )
+    return after
+
+
+def save_edit(
+    *,
+    session: Session,
+    sheet_id: int,
+    sheet: Sheet,
+    expected_revision: int,
+    actor: str,
+    reason: str = "",
+) -> EditResult:
+    """Save an edited sheet on top of ``expected_revision``.
+
+    Refused: a submitted sheet (under review), a key change (事業番号, year, stage), a
+    change to a published sheet without ``reason`` (:class:`ReasonRequired`), and a save
+    based on an old revision (:class:`hyoka.store.sheets.writer.RevisionConflict`). On a
+    published sheet every changed indicator figure gets a :class:`hyoka.model.Correction`
+    (修正前/修正後 and the reason), which the public sheet shows. A returned sheet goes back
+    to 作成中.
+    """
+    ref, current = current_sheet(session=session, sheet_id=sheet_id)
+    if sheet.key != current.key:
+        raise WorkflowError("事業番号・年度・段階は編集では変更できません")
+    row = workflow_row(session, sheet_id)
+    state = DEFAULT_STATE if row is None else WorkflowState(row.state)
+    if not state.editable:
+        raise WorkflowError("提出済のシートは編集できません（差戻し後に編集できます）")
+    changes = compare(current, sheet)
+    reason = reason.strip()
+    if state.published and changes:
+        if not reason:
+            raise ReasonRequired(changes)
+        sheet = with_value_corrections(sheet, changes, reason)
+    saved = save_sheet(
+        session=session, sheet=sheet, source=f"staff:{actor}", expected_revision=expected_revision
+    )
+    if not saved.changed:
+        return EditResult(saved=saved, changes=[], state=state)
+    if state is WorkflowState.RETURNED:
+        state = WorkflowState.DRAFT
+    _set_state(session, sheet_id, state, actor, row=row)
+    record_change(
+        session=session,
+        actor=actor,
+        action="sheet.correct" if state.published else "sheet.edit",
+        target_sheet_id=sheet_id,
+        before={"版": ref.revision, **{c.label: c.before_text for c in changes}},
+        after={"版": saved.revision, **{c.label: c.after_text for c in changes}},
+        reason=reason,
+    )
+    return EditResult(saved=saved, changes=changes, state=state)
+
+
+def start_next_stage(*, session: Session, sheet_id: int, actor: str) -> int:
+    """Create the next stage's version from this approved one; its id."""
+    ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    state = status(session=session, sheet_id=sheet_id).state
+    if not state.published:
+        raise WorkflowError("承認済の段階からだけ次の段階を始められます")
+    try:
+        following = next_stage_sheet(sheet)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from None
+    return _create(session, following, actor, action="sheet.next_stage", origin=ref)
+
+
+def create_next_year(*, session: Session, sheet_id: int, actor: str) -> int:
+    """Create next fiscal year's 当初要求 from this sheet (structure and history); its id."""
+    ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    return _create(session, next_year_sheet(sheet), actor, action="sheet.next_year", origin=ref)
+
+
+def set_assignee(*, session: Session, sheet_id: int, assignee: str | None, actor: str) -> None:
+    row = workflow_row(session, sheet_id)
+    before = None if row is None else row.assignee
+    state = DEFAULT_STATE if row is None else WorkflowState(row.state)
+    row = _set_state(session, sheet_id, state, actor, row=row)
+    row.assignee = assignee or None
+    record_change(
+        session=session,
+        actor=actor,
+        action="sheet.assign",
+        target_sheet_id=sheet_id,
+        before={"担当": before},
+        after={"担当": row.assignee},
+    )
+
+
+def _create(session: Session, sheet: Sheet, actor: str, *, action: str, origin: SheetRef) -> int:
+    program_number, fiscal_year, stage = sheet.key
+    if session.scalars(
+        select(SheetRow.id).where(
+            SheetRow.program_number == program_number,
+            SheetRow.fiscal_year == fiscal_year,
+            SheetRow.stage == stage.value,
+        )
+    ).first():
+        raise WorkflowError(f"{year_short(fiscal_year)}{stage.value}のシートは既にあります")
+    saved = save_sheet(session=session, sheet=sheet, source=f"staff:{actor}:from:{origin.id}")
+    _set_state(session, saved.sheet_id, WorkflowState.DRAFT, actor, row=None)
+    record_change(
+        session=session,
+        actor=actor,
+        action=action,
+        target_sheet_id=saved.sheet_id,
+        before={"元のシート": origin.id, "年度": origin.fiscal_year, "段階": origin.stage.value},
+        after={"年度": fiscal_year, "段階": stage.value, "状態": WorkflowState.DRAFT.value},
+    )
+    return saved.sheet_id
+
+
+def workflow_row(session: Session, sheet_id: int) -> WorkflowRow | None:
+    return session.scalars(
+        select(WorkflowRow).where(WorkflowRow.sheet_id == sheet_id)
+    ).one_or_none()
+
+
+def _set_state(
+    session: Session, sheet_id: int, state: WorkflowState, actor: str, *, row: WorkflowRow | None
+) -> WorkflowRow:
+    if row is None:
+        row = WorkflowRow(sheet_id=sheet_id, assignee=None)
+        session.add(row)
+    row.state = state.value
+    row.updated_at = datetime.now(UTC)
+    row.updated_by = actor
+    session.flush()
+    return row
+
+
+def ref_of(row: SheetRow) -> SheetRef:
+    return SheetRef(
+        id=row.id,
+        program_number=row.program_number,
+        program_name=row.program_name,
+        department=row.department,
+        section=row.section,
+        fiscal_year=row.fiscal_year,
+        stage=Stage(row.stage),
+        revision=row.revision,
+    )
+
+
+def _status(ref: SheetRef, row: WorkflowRow | None) -> WorkflowStatus:
+    if row is None:
+        return WorkflowStatus(ref, DEFAULT_STATE, None, None, None)
+    return WorkflowStatus(
+        ref, WorkflowState(row.state), row.assignee, row.updated_at, row.updated_by
+    )
