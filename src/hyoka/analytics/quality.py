@@ -34,9 +34,10 @@ from hyoka.display import money
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
 from hyoka.render.charts import Bar, Chart, bar_chart
-from hyoka.rules.findings import get_rule, plain, to_yen
+from hyoka.rules.facts import national_total_gap
+from hyoka.rules.findings import get_rule, to_yen
 from hyoka.store.reports.fact_reads import fill_facts, read_issue_facts
-from hyoka.store.reports.figures import IndicatorFact, MoneyFact, read_money
+from hyoka.store.reports.figures import IndicatorFact, read_money
 from hyoka.store.reports.quality import read_duplicates, read_orphan_links, read_unit_changes
 from hyoka.store.reports.scope import Scope, SheetInfo
 
@@ -50,8 +51,6 @@ CHECKS: dict[str, str] = {
     "indicator.unit_change": "指標の単位が年度によって異なる",
 }
 """Every check's code and Japanese title, in report order."""
-
-NATIONAL_TOLERANCE = Decimal("0.000001")  # 1 yen in 百万円
 
 
 @dataclass(frozen=True)
@@ -93,21 +92,6 @@ def outcome_issues(facts: list[IndicatorFact]) -> list[QualityIssue]:
     return issues
 
 
-def _national_mismatch(row: MoneyFact) -> Decimal | None:
-    parts = (
-        row.initial_budget,
-        row.supplementary,
-        row.carried_over,
-        row.reserve,
-        row.carried_forward,
-    )
-    if row.total is None or any(part is None for part in parts):
-        return None
-    expected = sum((part for part in parts if part is not None), Decimal(0))
-    difference = plain(row.total - expected)
-    return difference if abs(difference) >= NATIONAL_TOLERANCE else None
-
-
 def budget_issues(*, session: Session, scope: Scope) -> list[QualityIssue]:
     issues = []
     total_mismatch = get_rule("budget.total_mismatch")
@@ -133,7 +117,7 @@ def budget_issues(*, session: Session, scope: Scope) -> list[QualityIssue]:
                 )
             continue
         for row in entry.rows:
-            difference = _national_mismatch(row)
+            difference = national_total_gap(row)
             if difference is None:
                 continue
             assert row.total is not None

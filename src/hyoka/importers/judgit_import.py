@@ -55,6 +55,18 @@ class PreparedRecord:
     warnings: list[BadRecord]
 
 
+# Settings of each import transaction, for a bulk load.
+_BULK_SETTINGS = {
+    # In WAL mode NORMAL still never corrupts; it only skips the fsync per commit (a power
+    # cut may lose the last batches, which re-importing redoes). A 64 MB page cache (2 MB by
+    # default) keeps the indexes' pages between batches: ~7 % less time writing one year.
+    "sqlite": ("PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -65536"),
+    # For the transaction only: the GIN indexes (trigrams, 1–2 character tokens) merge their
+    # pending entries less often and with more memory. One year into PostgreSQL 15: 33 → 27 s.
+    "postgresql": ("SET LOCAL gin_pending_list_limit = '32MB'", "SET LOCAL work_mem = '64MB'"),
+}
+
+
 def prepare_lines(
     file: str, lines: list[tuple[int, bytes]], dialect: str, search: bool
 ) -> list[PreparedRecord | BadRecord]:
@@ -154,14 +166,9 @@ def import_files(
             if not pending:
                 continue
             with transaction(engine) as session:
-                if dialect == "sqlite":
-                    # In WAL mode NORMAL still never corrupts; it only skips the fsync per
-                    # commit (a power cut may lose the last batches, which re-importing redoes).
-                    # A 64 MB page cache (2 MB by default) keeps the indexes' pages between
-                    # batches: ~7 % less time writing one year.
-                    connection = session.connection()
-                    connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
-                    connection.exec_driver_sql("PRAGMA cache_size = -65536")
+                connection = session.connection()
+                for setting in _BULK_SETTINGS.get(dialect, ()):
+                    connection.exec_driver_sql(setting)
                 saved = write_prepared(session=session, prepared=pending)
             for item in saved:
                 if item.state is SaveState.NEW:

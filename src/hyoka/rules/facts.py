@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from hyoka.display import money
 from hyoka.eras import era_label
@@ -289,6 +289,42 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
     return found
 
 
+class BudgetParts(Protocol):
+    """A national budget year's figures (a sheet's :class:`~hyoka.model.BudgetRow` or a
+    stored money fact)."""
+
+    @property
+    def initial_budget(self) -> Decimal | None: ...
+    @property
+    def supplementary(self) -> Decimal | None: ...
+    @property
+    def carried_over(self) -> Decimal | None: ...
+    @property
+    def reserve(self) -> Decimal | None: ...
+    @property
+    def carried_forward(self) -> Decimal | None: ...
+    @property
+    def total(self) -> Decimal | None: ...
+
+
+def national_total_gap(row: BudgetParts) -> Decimal | None:
+    """How far a national 予算計 is from 当初予算＋補正予算＋前年度から繰越し＋予備費等＋
+    翌年度へ繰越し (△), in the sheet's unit; None when they agree (within 1 yen) or a
+    figure is missing."""
+    parts = (
+        row.initial_budget,
+        row.supplementary,
+        row.carried_over,
+        row.reserve,
+        row.carried_forward,
+    )
+    if row.total is None or any(part is None for part in parts):
+        return None
+    expected = sum((part for part in parts if part is not None), Decimal(0))
+    difference = plain(row.total - expected)
+    return difference if abs(difference) >= NATIONAL_TOLERANCE else None
+
+
 def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
     issues = []
     if sheet.header.kind is SheetKind.PREFECTURE:
@@ -297,18 +333,8 @@ def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
             issues.append(_issue("budget.total_mismatch", finding.location.label, finding.message))
         return issues
     for row in sorted(sheet.budgets, key=lambda item: item.fiscal_year):
-        parts = (
-            row.initial_budget,
-            row.supplementary,
-            row.carried_over,
-            row.reserve,
-            row.carried_forward,
-        )
-        if row.total is None or any(part is None for part in parts):
-            continue
-        expected = sum((part for part in parts if part is not None), Decimal(0))
-        difference = plain(row.total - expected)
-        if abs(difference) < NATIONAL_TOLERANCE:
+        difference = national_total_gap(row)
+        if difference is None:
             continue
         year = era_label(row.fiscal_year)
         issues.append(
