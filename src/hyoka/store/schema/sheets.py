@@ -70,7 +70,7 @@ class SheetRow(Base):
     end_year: Mapped[int | None]
     email: Mapped[str]
     purpose: Mapped[str]
-    # National sheets (see national_tables.py); defaults keep rows saved before 0004 valid.
+    # National sheets (see schema/national.py); defaults keep rows saved before 0004 valid.
     kind: Mapped[str] = mapped_column(server_default="prefecture")
     bureau: Mapped[str] = mapped_column(server_default="")
     # sha256 of the current revision's document text (hyoka.rows.sheet.content_hash):

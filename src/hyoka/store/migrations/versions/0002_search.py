@@ -4,7 +4,7 @@ Revision ID: 0002_search
 Revises: 0001
 Create Date: 2024-12-01
 
-Written out by hand to match ``hyoka/store/search_tables.py``. The full-text indexes are
+Written out by hand to match ``hyoka/store/schema/search.py``. The full-text indexes are
 not in the tables module: FTS5 ``trigram`` with triggers on SQLite, pg_trgm GIN indexes on
 PostgreSQL. Sheets stored before this revision have no summary yet:
 ``hyoka.store.search.index.index_missing`` fills them in (the web app calls it on start).

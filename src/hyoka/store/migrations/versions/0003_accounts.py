@@ -4,7 +4,7 @@ Revision ID: 0003_accounts
 Revises: 0001
 Create Date: 2024-12-02
 
-Written out by hand to match ``hyoka/store/account_tables.py``; a test compares the
+Written out by hand to match ``hyoka/store/schema/accounts.py``; a test compares the
 migrated schema with the tables.
 """
 

@@ -5,7 +5,7 @@ Revision ID: 0004_national
 Revises: 0001
 Create Date: 2024-12-02
 
-Written out by hand to match ``hyoka/store/tables.py`` and ``national_tables.py``; a test
+Written out by hand to match ``hyoka/store/schema/sheets.py`` and ``national.py``; a test
 compares the migrated schema with the tables. Existing rows get the prefecture's values
 through server defaults.
 """

@@ -4,7 +4,7 @@ Revision ID: 0007_facts
 Revises: 0001
 Create Date: 2026-11-22
 
-The tables of ``hyoka/store/facts_tables.py``, created from their definitions (a test
+The tables of ``hyoka/store/schema/facts.py``, created from their definitions (a test
 compares the migrated schema with the tables). They start empty: the facts of sheets
 already stored are computed by ``hyoka.store.reports.facts.fill_missing_facts``, which the
 reports call before reading (rules live in Python, not in a migration).
