@@ -26,7 +26,8 @@ from hyoka.store.schema.facts import (
     FactSheetRow,
     FactUnitCostRow,
 )
-from hyoka.store.schema.sheets import RevisionRow, SheetRow
+from hyoka.store.schema.sheets import SheetRow
+from hyoka.store.sheets.reader import load_sheets
 
 _TABLES = (FactOutcomeRow, FactMoneyRow, FactUnitCostRow, FactIssueRow, FactSheetRow)
 
@@ -77,21 +78,15 @@ def fill_missing_facts(*, session: Session, batch: int = 500) -> int:
     from their current revision; the number of sheets done. Cheap when none is missing."""
     done = 0
     while True:
-        found = session.execute(
-            select(SheetRow.id, RevisionRow.document)
-            .join(
-                RevisionRow,
-                (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
-            )
+        ids = session.scalars(
+            select(SheetRow.id)
             .outerjoin(FactSheetRow, FactSheetRow.sheet_id == SheetRow.id)
             .where(or_(FactSheetRow.sheet_id.is_(None), FactSheetRow.version != VERSION))
             .order_by(SheetRow.id)
             .limit(batch)
         ).all()
-        if not found:
+        if not ids:
             return done
-        write_facts(
-            session=session,
-            sheets=[(sheet_id, Sheet.model_validate(document)) for sheet_id, document in found],
-        )
-        done += len(found)
+        stored = load_sheets(session=session, sheet_ids=ids)
+        write_facts(session=session, sheets=[(item.sheet_id, item.sheet) for item in stored])
+        done += len(ids)

@@ -29,9 +29,8 @@ from sqlalchemy import ColumnElement, Connection, Engine, exists, select
 from sqlalchemy.orm import Session
 
 from hyoka.stages import WorkflowState
-from hyoka.store.schema.search import SheetPolicyRow, SheetSummaryRow
+from hyoka.store.schema.search import SheetPolicyRow, SheetSummaryRow, StoreRevisionRow
 from hyoka.store.schema.workflow import WorkflowRow
-from hyoka.store.search.index import store_revision
 
 Summary = SheetSummaryRow
 # Facets with one value per sheet, as the URL spells them; "policy" has several.
@@ -165,7 +164,7 @@ def load_catalog(*, session: Session) -> Catalog:
     transaction may reach with other data."""
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
-    revision = store_revision(session=session)
+    revision = listing_revision(session=session)
     cached = _catalogs.get(engine)
     if cached is not None and cached.revision == revision:
         return cached
@@ -203,3 +202,9 @@ def _read(*, session: Session, revision: int) -> Catalog:
             codes.setdefault(sheet_id, set()).add(code)
     policies = {sheet_id: tuple(sorted(found)) for sheet_id, found in codes.items()}
     return Catalog(revision=revision, sheets=sheets, policies=policies)
+
+
+def listing_revision(*, session: Session) -> int:
+    """The counter that moves whenever the summaries or workflow states change."""
+    value = session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.id == 1))
+    return -1 if value is None else value

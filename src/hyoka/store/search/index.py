@@ -31,10 +31,10 @@ from hyoka.store.schema.search import (
     SheetPolicyRow,
     SheetSummaryRow,
     SheetTextRow,
-    StoreRevisionRow,
 )
-from hyoka.store.schema.sheets import RevisionRow, SheetRow
+from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.search.grams import index_grams, index_missing_grams, unindex_grams
+from hyoka.store.sheets.reader import load_sheets
 
 _POLICY_COLUMNS = ("sheet_id", "position", "policy_code", "policy_name")
 _SUMMARIES: Table = SheetSummaryRow.__table__  # type: ignore[assignment]
@@ -127,21 +127,17 @@ def index_missing(*, session: Session, batch: int = 500) -> int:
     from the documents of their current revisions; the number indexed."""
     done = 0
     while True:
-        rows = session.execute(
-            select(SheetRow.id, RevisionRow.document)
-            .join(
-                RevisionRow,
-                (RevisionRow.sheet_id == SheetRow.id) & (RevisionRow.revision == SheetRow.revision),
-            )
+        ids = session.scalars(
+            select(SheetRow.id)
             .where(~SheetRow.id.in_(select(SheetSummaryRow.sheet_id)))
             .order_by(SheetRow.id)
             .limit(batch)
         ).all()
-        if not rows:
+        if not ids:
             break
-        sheets = [(sheet_id, Sheet.model_validate(document)) for sheet_id, document in rows]
-        index_sheets(session=session, sheets=sheets)
-        done += len(rows)
+        stored = load_sheets(session=session, sheet_ids=ids)
+        index_sheets(session=session, sheets=[(item.sheet_id, item.sheet) for item in stored])
+        done += len(ids)
     if session.get_bind().dialect.name == "sqlite":
         connection = session.connection()
         if not _has_fts_insert_trigger(connection):  # a bulk load was killed before its end
@@ -238,9 +234,3 @@ def _set_hash_size(connection: Connection, table: str, size: int | None) -> None
     )
     if size is None:
         connection.exec_driver_sql(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
-
-
-def store_revision(*, session: Session) -> int:
-    """The counter that moves whenever the summaries or workflow states change."""
-    value = session.scalar(select(StoreRevisionRow.value).where(StoreRevisionRow.id == 1))
-    return -1 if value is None else value
