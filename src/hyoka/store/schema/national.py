@@ -1,4 +1,4 @@
-"""Tables of the national 行政事業レビューシート, beside the prefecture's in ``tables.py``.
+"""Tables of the national 行政事業レビューシート, beside the prefecture's in ``sheets.py``.
 
 A national sheet is a row of ``sheets`` like any other (``kind = 'national'``, 府省庁 in
 ``department``, 担当部局庁 in ``bureau``, 担当課室 in ``section``), so that listings and

@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2024-11-22
 
-Written out by hand to match ``hyoka/store/tables.py`` as it was at this revision; a test
+Written out by hand to match ``hyoka/store/schema/sheets.py`` as it was at this revision; a test
 compares the migrated schema with the tables. Later migrations must not import the tables.
 """
 

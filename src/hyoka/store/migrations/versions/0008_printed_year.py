@@ -4,7 +4,7 @@ Revision ID: 0008_printed_year
 Revises: 0001
 Create Date: 2026-11-22
 
-Written out by hand to match ``hyoka/store/tables.py``; a test compares the migrated schema
+Written out by hand to match ``hyoka/store/schema/sheets.py``; a test compares the migrated schema
 with the tables. Indicators stored before have their printed status in the sheet's own
 year (what ``hyoka.model.Sheet`` assumes when the year is missing), so they get that year.
 """
