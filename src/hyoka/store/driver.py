@@ -86,8 +86,9 @@ class RowWriter:
             return
         names = ", ".join(self._quote(name) for name in columns)
         if not self.sqlite:
-            cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            with cursor.copy(f"COPY {self._quote(table.name)} ({names}) FROM STDIN") as copy:
+            driver = self.connection.connection.driver_connection
+            statement = f"COPY {self._quote(table.name)} ({names}) FROM STDIN"
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
                 for row in rows:
                     copy.write_row(row)
             return
