@@ -30,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import Sheet
 from hyoka.store import load_sheets, read_current_tables
-from hyoka.store.sheets.published import read_published_tables
 from hyoka.store.sheets.tables import TableRows
 
 UTF8_BOM = "\ufeff"
@@ -93,9 +92,7 @@ def _sheets(session: Session, public: bool) -> list[Sheet]:
 
 
 def _tables(session: Session, public: bool) -> list[TableRows]:
-    if public:
-        return read_published_tables(session=session)
-    return read_current_tables(session=session)
+    return read_current_tables(session=session, public=public)
 
 
 def _text(value: object) -> str:
