@@ -50,16 +50,43 @@ def demo(
     port: PortOption = 8000,
     host: HostOption = "127.0.0.1",
     database: Annotated[
-        Path, typer.Option("--database", help="SQLite file to create (replaced on each run)")
+        Path, typer.Option("--database", help="SQLite file of the demo (replaced on each run)")
     ] = DEMO_DATABASE,
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep",
+            help="Keep the demo file when it is there (its sheets, edits and added accounts)",
+        ),
+    ] = False,
 ) -> None:
-    """Create a fresh SQLite store with the sample sheets and serve it."""
-    from hyoka.web.demo import create_demo_database
+    """Serve a SQLite store with the sample sheets and three accounts whose passwords it prints.
+
+    The store is made afresh on each run unless --keep; the demo accounts (admin, editor,
+    reviewer) get new random passwords at every start.
+    """
+    from rich.table import Table
+
+    from hyoka.web.demo import create_demo_accounts, create_demo_database, demo_url
 
     try:
-        url = create_demo_database(database)
+        if keep and database.exists():
+            url = demo_url(database)
+            out.print(f"{database} をそのまま使います（--keep）", highlight=False)
+        else:
+            url = create_demo_database(database)
+            out.print(f"見本のシートを {database} に取り込みました", highlight=False)
+        demo_accounts = create_demo_accounts(url)
     except FileNotFoundError as error:
         err.print(f"[red]エラー[/red] {error}", highlight=False)
         raise typer.Exit(1) from None
-    out.print(f"見本のシートを {database} に取り込みました", highlight=False)
+    table = Table("ログイン名", "役割", "パスワード", "部局・課", title="見本のアカウント")
+    for account in demo_accounts:
+        table.add_row(account.login, account.role.label, account.password, account.scope)
+    table.columns[2].no_wrap = True
+    out.print(table)
+    out.print(
+        f"ログイン: http://{host}:{port}/login — アカウントの管理は hyoka user … --db {database}",
+        highlight=False,
+    )
     _serve(url, host, port)
