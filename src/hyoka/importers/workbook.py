@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
@@ -59,19 +59,39 @@ _NO_VALUE = object()  # a number cell holding ー: printed, but no value
 
 def parse_workbook_file(path: Path) -> ParsedSheet:
     """Read one workbook; raise ``ImportFailed`` listing every problem found."""
+    return parse_workbook(path, source=str(path)).parsed
+
+
+@dataclass(frozen=True)
+class ReadWorkbook:
+    """A workbook read back: the sheet, and the stored revision it was downloaded at."""
+
+    parsed: ParsedSheet
+    revision: int | None
+
+
+def parse_workbook(file: Path | BinaryIO, *, source: str) -> ReadWorkbook:
+    """Read one workbook (a path or an open binary file, e.g. an upload).
+
+    Raises ``ImportFailed`` listing every problem found, each named by its cell. The
+    revision is ``_meta!B3`` as :func:`hyoka.render.workbook.sheet_workbook` writes it
+    (None in a blank template or a workbook made elsewhere).
+    """
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(file, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ImportFailed(
-            str(path), [Problem("ファイル", f"Excel ブック(.xlsx)として読めません ({error})")]
+            source, [Problem("ファイル", f"Excel ブック(.xlsx)として読めません ({error})")]
         ) from error
     try:
-        sheet = _Reader(book).read()
+        reader = _Reader(book)
+        sheet = reader.read()
+        revision = reader.revision()
     finally:
         book.close()
     if isinstance(sheet, list):
-        raise ImportFailed(str(path), sheet)
-    return ParsedSheet(sheet=sheet, notes=ImportNotes(), source=str(path))
+        raise ImportFailed(source, sheet)
+    return ReadWorkbook(ParsedSheet(sheet=sheet, notes=ImportNotes(), source=source), revision)
 
 
 def _label(value: object) -> str:
@@ -233,6 +253,14 @@ class _Reader:
             return self.problems
         self._check_rules(sheet)
         return self.problems or sheet
+
+    def revision(self) -> int | None:
+        if layout.META not in self.book.sheetnames:
+            return None
+        meta = self.book[layout.META]
+        assert isinstance(meta, Worksheet)
+        value = meta[layout.META_REVISION].value
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def _check_meta(self) -> None:
         if layout.META not in self.book.sheetnames:

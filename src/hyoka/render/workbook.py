@@ -70,6 +70,8 @@ RESULTS = "取組実績"
 FUTURE = "今後の方向性"
 SUB_PROJECTS = "細事業"
 META = "_meta"
+META_REVISION = "B3"  # the stored revision a downloaded sheet was written from
+META_REVISION_LABEL = "A3"
 WORKSHEETS = (BASIC, SITUATION, INITIATIVES, INDICATORS, PLAN, COSTS, RESULTS, FUTURE, SUB_PROJECTS)
 
 # 基本情報: label -> Header field (source_url is the Sheet's).
@@ -178,14 +180,16 @@ class WorkbookError(ValueError):
     """The sheet cannot be written in this layout."""
 
 
-def sheet_workbook(sheet: Sheet) -> bytes:
+def sheet_workbook(sheet: Sheet, *, revision: int | None = None) -> bytes:
     """The sheet as an xlsx file (bytes) in the 事業改善シート layout.
 
+    ``revision``, the stored version the sheet is, goes to the meta worksheet
+    (``_meta!B3``): a re-upload of the workbook is refused when the sheet changed since.
     Only prefecture sheets have this layout; a national sheet raises ``WorkbookError``.
     """
     if sheet.header.kind is not SheetKind.PREFECTURE:
         raise WorkbookError("国の行政事業レビューシートはこの様式で書き出せません")
-    return _WorkbookWriter().write(sheet)
+    return _WorkbookWriter().write(sheet, revision=revision)
 
 
 def blank_workbook(*, fiscal_year: int | None = None, stage: Stage | None = None) -> bytes:
@@ -267,7 +271,12 @@ class _WorkbookWriter:
         self.lists: dict[tuple[str, str], DataValidation] = {}
 
     def write(
-        self, sheet: Sheet | None, *, fiscal_year: int | None = None, stage: Stage | None = None
+        self,
+        sheet: Sheet | None,
+        *,
+        fiscal_year: int | None = None,
+        stage: Stage | None = None,
+        revision: int | None = None,
     ) -> bytes:
         first = self.book.active
         assert first is not None
@@ -284,7 +293,7 @@ class _WorkbookWriter:
         self._initiatives(RESULTS, "7 主な取組実績と成果", sheet.results if sheet else None)
         self._future(sheet)
         self._sub_projects(sheet, year)
-        self._meta()
+        self._meta(revision)
         if sheet is not None:
             self.book.properties.title = (
                 f"{sheet.header.program_number} {sheet.header.program_name}"
@@ -604,9 +613,11 @@ class _WorkbookWriter:
                 row += 1
             row += 1
 
-    def _meta(self) -> None:
+    def _meta(self, revision: int | None) -> None:
         ws = self.book.create_sheet(META)
         ws["A1"], ws["B1"] = "様式", FORMAT_NAME
         ws["A2"], ws["B2"] = "様式の版", FORMAT_VERSION
+        if revision is not None:
+            ws[META_REVISION_LABEL], ws[META_REVISION] = "シートの版", revision
         ws.sheet_state = "hidden"
         ws.protection.sheet = True

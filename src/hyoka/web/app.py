@@ -82,6 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from hyoka.web import staff
 
     app.include_router(staff.router)  # /staff: editing, workflow, review
+    from hyoka.web import staff_create
+
+    app.include_router(staff_create.router)  # /staff/new: a sheet for a new program
+    from hyoka.web import staff_workbooks
+
+    app.include_router(staff_workbooks.router)  # /staff/upload, workbook downloads
     from hyoka.web import analytics_pages
 
     analytics_pages.install(app)  # /analytics dashboards, /api/analytics

@@ -265,7 +265,35 @@ def set_assignee(*, session: Session, sheet_id: int, assignee: str | None, actor
     )
 
 
-def _create(session: Session, sheet: Sheet, actor: str, *, action: str, origin: SheetRef) -> int:
+def create_sheet(
+    *, session: Session, sheet: Sheet, actor: str, action: str = "sheet.create"
+) -> int:
+    """Store a sheet of a new program (or one uploaded) as a 作成中 draft; its id.
+
+    Refused (:class:`WorkflowError`) when a sheet with the same 事業番号, year and stage exists.
+    """
+    _ensure_new(session, sheet, named=True)
+    saved = save_sheet(session=session, sheet=sheet, source=f"staff:{actor}")
+    _set_state(session, saved.sheet_id, WorkflowState.DRAFT, actor, row=None)
+    record_change(
+        session=session,
+        actor=actor,
+        action=action,
+        target_sheet_id=saved.sheet_id,
+        before=None,
+        after={
+            "事業番号": sheet.header.program_number,
+            "事業名": sheet.header.program_name,
+            "年度": sheet.header.fiscal_year,
+            "段階": sheet.header.stage.value,
+            "状態": WorkflowState.DRAFT.value,
+            "版": saved.revision,
+        },
+    )
+    return saved.sheet_id
+
+
+def _ensure_new(session: Session, sheet: Sheet, *, named: bool = False) -> None:
     program_number, fiscal_year, stage = sheet.key
     if session.scalars(
         select(SheetRow.id).where(
@@ -274,7 +302,13 @@ def _create(session: Session, sheet: Sheet, actor: str, *, action: str, origin: 
             SheetRow.stage == stage.value,
         )
     ).first():
-        raise WorkflowError(f"{year_short(fiscal_year)}{stage.value}のシートは既にあります")
+        number = f"事業番号 {program_number} の" if named else ""
+        raise WorkflowError(f"{number}{year_short(fiscal_year)}{stage.value}のシートは既にあります")
+
+
+def _create(session: Session, sheet: Sheet, actor: str, *, action: str, origin: SheetRef) -> int:
+    _ensure_new(session, sheet)
+    _program_number, fiscal_year, stage = sheet.key
     saved = save_sheet(session=session, sheet=sheet, source=f"staff:{actor}:from:{origin.id}")
     _set_state(session, saved.sheet_id, WorkflowState.DRAFT, actor, row=None)
     record_change(
