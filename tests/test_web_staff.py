@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hyoka.accounts import Role, add_user
 from hyoka.settings import Settings
 from hyoka.stages import WorkflowState
 from hyoka.store import create_engine_for, migrate, transaction
+from hyoka.store.staff.accounts import update_user
 from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.review import add_comment
 from hyoka.store.staff.workflow import current_sheet, status
@@ -367,3 +369,69 @@ def test_reviewer_dashboard_versions_compare_and_history(
     history = editor.get(f"/staff/sheets/{new_id}/history").text
     assert "sheet.next_year" in history
     assert editor.get(f"/staff/sheets/{other}").status_code == 403  # another 部局's draft view
+
+
+def _notes_of(page: str, label: str) -> str:
+    """The reviewer's notes on one item of the sheet (its block under 項目ごとの審査)."""
+    for block in page.split('<section class="field-notes"')[1:]:
+        heading = re.search(r"<h3[^>]*>(.*?)</h3>", block)
+        if heading and heading.group(1).startswith(label):
+            return block.split("</section>")[0]
+    raise AssertionError(f"no notes for {label}")
+
+
+def test_a_reviewer_reads_the_whole_draft_with_findings_changes_and_comments(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    with transaction(engine) as session:
+        for name, display in (("editor", "田中 一郎"), ("reviewer", "審査 花子")):
+            update_user(session=session, login=name, display_name=display, now=datetime.now(UTC))
+    editor, reviewer = login(client, "editor"), login(client, "reviewer")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    fields = edit_form(editor, new_id)
+    fields[value_field(fields, field_named(fields, "ind-", "②-1"), "2024", "target")] = "9"
+    assert editor.post(f"/staff/sheets/{new_id}/edit", data=fields).status_code == 200
+    commented = reviewer.post(
+        f"/staff/sheets/{new_id}/comments",
+        data={
+            "csrf_token": token(reviewer),
+            "body": "目標値の根拠は？",
+            "field_path": "indicators.②-1",
+        },
+        follow_redirects=False,
+    )
+    assert commented.status_code == 303
+    assert client.get(f"/sheets/{new_id}").status_code == 404  # a draft is not public
+
+    page = reviewer.get(f"/staff/sheets/{new_id}")
+    assert page.status_code == 200
+    text = page.text
+    # The whole draft in its layout: indicators with their figures, costs, 細事業一覧.
+    assert "「NAGANOものづくりエクセレンス」認定技術・製品数" in text
+    assert "地産地消を実践している割合" in text and "46.5" in text
+    assert "６　事業コスト" in text and "206,709" in text
+    assert "商工業企画調査事業" in text and "細事業一覧" in text
+    # Compared with the published sheet it came from (the previous year's 点検).
+    assert "令和5年度 点検 第1版（前年度の公開版）" in text
+    indicator = _notes_of(text, "4 成果指標②-1")
+    assert "修正前" in indicator and "修正後" in indicator
+    assert re.search(r"成果指標②-1 令和6年度 目標</th><td>（なし）</td><td>9</td>", indicator)
+    # A comment beside its field, with the field's label and the author's display name.
+    assert "目標値の根拠は？" in indicator
+    assert "<strong>審査 花子</strong>（4 成果指標②-1" in indicator
+    assert "reviewer（" not in text and "indicators.②-1）" not in text
+    # Findings beside the fields they concern.
+    costs = _notes_of(text, "6 事業コスト 令和6年度")
+    assert "R6年度の当初予算が空欄です" in costs
+    assert "R6年度の当初予算が空欄です" not in indicator
+    assert "最終更新：田中 一郎" in text
+
+    published = reviewer.get(f"/staff/sheets/{seed}").text
+    assert "第1版（このシートの公開版）" in published and "公開版から変更はありません" in published
+    assert login(client, "outsider").get(f"/staff/sheets/{new_id}").status_code == 403

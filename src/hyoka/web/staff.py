@@ -15,13 +15,17 @@ from typing import Annotated
 
 from fastapi import Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from starlette.responses import Response
 
 from hyoka.accounts import Permission, Role, can
 from hyoka.model import Sheet
+from hyoka.revisions import FieldChange, compare
 from hyoka.rules import Finding, check_sheet
 from hyoka.stages import PERMISSIONS, Action, TransitionError, available_actions
-from hyoka.store.staff.accounts import User
+from hyoka.store.staff.accounts import User, list_users
+from hyoka.store.staff.baseline import Baseline, review_baseline
+from hyoka.store.staff.corrections import figure_corrections
 from hyoka.store.staff.review import Comment, list_comments, resolve_comment
 from hyoka.store.staff.review import add_comment as store_comment
 from hyoka.store.staff.workflow import (
@@ -39,7 +43,9 @@ from hyoka.store.staff.workflow import (
 from hyoka.web import staff_forms, staff_review
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.pages import _fragment as sheet_layout
 from hyoka.web.staff_common import load_ref, render
+from hyoka.web.staff_notes import FieldNotes, field_items, field_notes
 
 router = protected_router(prefix="/staff", tags=["staff"], include_in_schema=False)
 """Every staff route; the included routers get its CSRF check."""
@@ -92,6 +98,26 @@ class SheetPage:
     error: str = ""
     notice: str = ""
     field_paths: list[tuple[str, str]] = field(default_factory=list)
+    # The whole sheet in its layout (None when the layout cannot be drawn).
+    layout: Markup | None = None
+    # What changed since ``baseline`` (None: the program was never published before).
+    baseline: Baseline | None = None
+    changes: list[FieldChange] = field(default_factory=list)
+    notes: list[FieldNotes] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, login: str | None) -> str:
+        """The display name of an account, or the login when it has none."""
+        return self.names.get(login or "") or login or ""
+
+    @property
+    def compare_url(self) -> str:
+        if self.baseline is None:
+            return ""
+        return (
+            f"/staff/compare?a={self.baseline.ref.id}:{self.baseline.revision}"
+            f"&b={self.ref.id}:{self.ref.revision}"
+        )
 
 
 def sheet_page_context(
@@ -105,22 +131,30 @@ def sheet_page_context(
         action for action in available_actions(state.state) if can(user, PERMISSIONS[action], ref)
     ]
     edit = Permission.CORRECT_PUBLISHED if state.state.published else Permission.EDIT
+    findings = check_sheet(sheet, personnel_cost_per_person=personnel_cost)
+    comments = list_comments(session=session, sheet_id=sheet_id)
+    baseline = review_baseline(session=session, sheet_id=sheet_id)
+    changes = [] if baseline is None else compare(baseline.stored.sheet, sheet)
+    names = {account.login: account.display_name for account in list_users(session=session)}
     return SheetPage(
         ref=ref,
         status=state,
         sheet=sheet,
-        findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
+        findings=findings,
         actions=actions,
-        comments=list_comments(session=session, sheet_id=sheet_id),
+        comments=comments,
         can_edit=state.state.editable and can(user, edit, ref),
         can_comment=can(user, Permission.COMMENT, ref),
         can_create=can(user, Permission.CREATE, ref),
         error=error,
-        field_paths=[("", "シート全体")]
-        + [(f"indicators.{item.number}", f"成果指標{item.number}") for item in sheet.indicators]
-        + [
-            (f"costs.{row.fiscal_year}", f"事業コスト {row.fiscal_year}年度") for row in sheet.costs
-        ],
+        field_paths=[(key, label) for key, label, _anchor in field_items(sheet)],
+        layout=sheet_layout(sheet, figure_corrections(session=session, sheet_id=sheet_id)),
+        baseline=baseline,
+        changes=changes,
+        notes=field_notes(
+            sheet, findings=findings, changes=changes, comments=comments, names=names
+        ),
+        names=names,
     )
 
 
