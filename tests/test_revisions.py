@@ -75,3 +75,20 @@ def test_national_parts_are_compared_too() -> None:
     assert [str(change) for change in compare(sample_sheet(), after)] == [
         "事業概要: （なし） → 事業の概要"
     ]
+
+
+def test_texts_differing_only_in_line_ends_are_no_change() -> None:
+    before = sample_sheet(purpose="目的の一行目\n二行目", summary="概要\n二行目")
+    before.sub_projects[0].components[0].description = "審議会を開催\n年2回"
+    before.future.issues.append("課題\nその二")
+    for line_end in ("\r\n", "\r"):
+        after = sample_sheet(
+            purpose=f"目的の一行目{line_end}二行目", summary=f"概要{line_end}二行目"
+        )
+        after.sub_projects[0].components[0].description = f"審議会を開催{line_end}年2回"
+        after.future.issues.append(f"課題{line_end}その二")
+        assert compare(before, after) == []
+        assert compare(after, before) == []
+    after.sub_projects[0].components[0].description = "審議会を開催\r\n年3回"
+    (change,) = compare(before, after)
+    assert (change.before, change.after) == ("審議会を開催\n年2回", "審議会を開催\n年3回")

@@ -118,7 +118,8 @@ def compare(before: Sheet, after: Sheet) -> list[FieldChange]:
     """Every field whose value differs, in the order of the newer sheet (removed fields last).
 
     A field present on one side only is a change from or to None; an empty text and an
-    absent one both show as （なし）.
+    absent one both show as （なし）; texts that differ only in line ends (CRLF, CR, LF)
+    are equal, and are shown with LF.
     """
     old, new = flatten(before), flatten(after)
     changes = []
@@ -256,8 +257,14 @@ def _year(value: int | None) -> str | None:
     return None if value is None else era_label(value)
 
 
+def _line_ends(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _scalar(value: Any) -> Scalar:
-    if value is None or isinstance(value, str | int | Decimal | bool):
+    if isinstance(value, str):  # a text differing only in line ends (CRLF, CR) is the same
+        return _line_ends(value)
+    if value is None or isinstance(value, int | Decimal | bool):
         return value
     if hasattr(value, "value"):  # enums
         return str(value.value)
@@ -265,8 +272,12 @@ def _scalar(value: Any) -> Scalar:
 
 
 def _dump(value: Any) -> Any:
+    if isinstance(value, str):
+        return _line_ends(value)
     if isinstance(value, list):
         return [_dump(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _dump(item) for key, item in value.items()}
     if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
+        return _dump(value.model_dump(mode="json"))
     return value

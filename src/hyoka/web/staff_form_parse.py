@@ -51,7 +51,9 @@ class _Reader:
     """Reads typed values out of the posted fields, collecting errors by field name."""
 
     def __init__(self, form: Mapping[str, str]) -> None:
-        self.form = form
+        # Browsers post every newline of a text area as CRLF: one line end for every field
+        # here, so that saving an unchanged form changes nothing.
+        self.form = {name: line_ends(value) for name, value in form.items()}
         self.errors: dict[str, str] = {}
 
     def text(self, name: str) -> str:
@@ -111,6 +113,11 @@ class _Reader:
         except ValueError:
             self.errors[name] = "選択肢から選んでください"
             return default
+
+
+def line_ends(text: str) -> str:
+    """``text`` with each CRLF and lone CR as LF, the line end the store keeps."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _normal(text: str) -> str:
