@@ -3,21 +3,28 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from hyoka.accounts import Role, add_user
+from hyoka.render import workbook as layout
+from hyoka.render.workbook import sheet_workbook
 from hyoka.settings import Settings
 from hyoka.stages import WorkflowState
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.staff.audit import list_changes
-from hyoka.store.staff.workflow import list_statuses
+from hyoka.store.staff.workflow import current_sheet, list_statuses
 from hyoka.web.app import create_app
+from hyoka.web.staff_workbooks import XLSX
 from sheets import sample_sheet
 from test_web_staff import PASSWORD, login, token
 from web_support import store
@@ -121,3 +128,144 @@ def test_an_editor_cannot_create_outside_their_department(site: Site) -> None:
     assert "担当の範囲（産業労働部）" in refused.text
     reviewer = login(client, "reviewer")
     assert reviewer.get("/staff/new").status_code == 403
+
+
+# --- workbooks ---------------------------------------------------------------------------
+
+
+def with_basic(data: bytes, label: str, value: object) -> tuple[bytes, str]:
+    """The workbook with the 基本情報 cell labelled ``label`` set to ``value``; its address."""
+    book = load_workbook(BytesIO(data))
+    ws = book[layout.BASIC]
+    [row] = [row for row in ws.iter_rows() if row[0].value == label]
+    row[1].value = value
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue(), f"{layout.BASIC}!{row[1].coordinate}"
+
+
+def upload(client: TestClient, data: bytes, name: str = "sheet.xlsx") -> Response:
+    return client.post(
+        "/staff/upload",
+        data={"csrf_token": token(client)},
+        files={"file": (name, data, XLSX)},
+    )
+
+
+def confirm(client: TestClient, preview: Response) -> Response:
+    fields = dict(re.findall(r'name="(payload|signature)" value="([^"]*)"', preview.text))
+    assert set(fields) == {"payload", "signature"}, preview.text
+    return client.post(
+        "/staff/upload/confirm",
+        data={"csrf_token": token(client), **fields},
+        follow_redirects=False,
+    )
+
+
+def new_program_workbook() -> bytes:
+    return sheet_workbook(sample_sheet(program_number="07 09 02", program_name="アップロード事業"))
+
+
+def drafts(engine: Engine) -> dict[str, int]:
+    with transaction(engine) as session:
+        return {
+            s.sheet.program_number: s.sheet.id
+            for s in list_statuses(session=session)
+            if s.state is WorkflowState.DRAFT
+        }
+
+
+def test_a_workbook_with_an_error_names_the_cell_and_stores_nothing(site: Site) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    assert '<input id="f-file" name="file" type="file"' in editor.get("/staff/upload").text
+    broken, address = with_basic(new_program_workbook(), "事業名", None)
+    preview = upload(editor, broken)
+    assert preview.status_code == 400
+    assert address in preview.text and "事業名が空欄です" in preview.text
+    assert "何も保存していません" in preview.text and 'name="payload"' not in preview.text
+    assert drafts(engine) == {}
+
+
+def test_a_clean_upload_is_previewed_then_stored_as_a_draft(site: Site) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    preview = upload(editor, new_program_workbook())
+    assert preview.status_code == 200, preview.text
+    assert "アップロード事業" in preview.text and "新しいシート（作成中）" in preview.text
+    assert 'class="sheet-layout"' in preview.text  # the public layout fragment
+    assert drafts(engine) == {}  # the preview stores nothing
+    stored = confirm(editor, preview)
+    assert stored.status_code == 303, stored.text
+    sheet_id = drafts(engine)["07 09 02"]
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+        changes = list_changes(session=session, target_sheet_id=sheet_id)
+    assert sheet.indicators == sample_sheet().indicators
+    assert [(c.action, c.actor) for c in changes] == [("sheet.upload", "editor")]
+
+
+def test_a_tampered_confirmation_is_refused(site: Site) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    preview = upload(editor, new_program_workbook())
+    fields = dict(re.findall(r'name="(payload|signature)" value="([^"]*)"', preview.text))
+    refused = editor.post(
+        "/staff/upload/confirm",
+        data={"csrf_token": token(editor), "payload": fields["payload"], "signature": "0" * 64},
+    )
+    assert refused.status_code == 403
+    assert drafts(engine) == {}
+
+
+def test_the_draft_workbook_round_trips_and_a_stale_one_is_refused(site: Site) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    confirm(editor, upload(editor, new_program_workbook()))
+    sheet_id = drafts(engine)["07 09 02"]
+    downloaded = editor.get(f"/staff/sheets/{sheet_id}/workbook.xlsx")
+    assert downloaded.status_code == 200
+    assert downloaded.headers["content-type"] == XLSX
+    first, _address = with_basic(downloaded.content, "事業名", "名前を変えた事業")
+    preview = upload(editor, first)
+    assert preview.status_code == 200, preview.text
+    assert "名前を変えた事業" in preview.text and "既存のシート（版" in preview.text
+    assert confirm(editor, preview).status_code == 303
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    assert sheet.header.program_name == "名前を変えた事業" and ref.revision == 2
+    stale, _address = with_basic(downloaded.content, "事業名", "古いブックからの変更")
+    refused = upload(editor, stale)
+    assert refused.status_code == 409
+    assert "その後シートが更新されています" in refused.text and 'name="payload"' not in refused.text
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    assert sheet.header.program_name == "名前を変えた事業"
+
+
+def test_a_stale_confirmation_is_refused(site: Site) -> None:
+    """Two previews of the same downloaded workbook: the second confirmation is stale."""
+    client, engine = site
+    editor = login(client, "editor")
+    confirm(editor, upload(editor, new_program_workbook()))
+    sheet_id = drafts(engine)["07 09 02"]
+    downloaded = editor.get(f"/staff/sheets/{sheet_id}/workbook.xlsx").content
+    one = upload(editor, with_basic(downloaded, "事業名", "一つ目")[0])
+    two = upload(editor, with_basic(downloaded, "事業名", "二つ目")[0])
+    assert confirm(editor, one).status_code == 303
+    refused = confirm(editor, two)
+    assert refused.status_code == 409
+    assert "その後シートが更新されています" in refused.text
+
+
+def test_the_blank_template_downloads_and_uploads_are_bounded(site: Site) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    blank = editor.get("/staff/template.xlsx?fiscal_year=2025&stage=当初要求")
+    assert blank.status_code == 200 and blank.headers["content-type"] == XLSX
+    assert load_workbook(BytesIO(blank.content)).sheetnames[0] == layout.BASIC
+    too_big = upload(editor, b"0" * (5 * 1024 * 1024 + 1))
+    assert too_big.status_code == 413
+    assert "ファイルが大きすぎます（5MBまで）" in too_big.text
+    assert drafts(engine) == {}
+    assert login(client, "reviewer").get("/staff/upload").status_code == 403
