@@ -269,3 +269,107 @@ def test_the_blank_template_downloads_and_uploads_are_bounded(site: Site) -> Non
     assert "ファイルが大きすぎます（5MBまで）" in too_big.text
     assert drafts(engine) == {}
     assert login(client, "reviewer").get("/staff/upload").status_code == 403
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def test_an_admin_adds_and_disables_an_account_audited(site: Site) -> None:
+    client, engine = site
+    admin = login(client, "admin")
+    listing = admin.get("/staff/accounts")
+    assert listing.status_code == 200 and "editor" in listing.text and "編集者" in listing.text
+    form = admin.get("/staff/accounts/new")
+    assert '<label for="f-password">' in form.text
+    mismatch = admin.post(
+        "/staff/accounts/new",
+        data={
+            "csrf_token": token(admin),
+            "login": "sato",
+            "display_name": "佐藤 花子",
+            "role": "editor",
+            "department": "産業労働部",
+            "password": PASSWORD,
+            "password_again": PASSWORD + "x",
+        },
+    )
+    assert mismatch.status_code == 400 and "確認のパスワードが一致しません" in mismatch.text
+    assert 'value="佐藤 花子"' in mismatch.text and PASSWORD not in mismatch.text
+    added = admin.post(
+        "/staff/accounts/new",
+        data={
+            "csrf_token": token(admin),
+            "login": "sato",
+            "display_name": "佐藤 花子",
+            "role": "editor",
+            "department": "産業労働部",
+            "section": "産業政策課",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+        follow_redirects=False,
+    )
+    assert added.status_code == 303, added.text
+    sato = login(client, "sato")
+    assert sato.get("/staff").status_code == 200
+    csrf = token(admin)
+    for path, data in [
+        ("role", {"role": "reviewer", "department": "産業労働部", "section": ""}),
+        ("name", {"display_name": "佐藤 花子（審査）"}),
+        ("disabled", {"disabled": "1"}),
+    ]:
+        done = admin.post(
+            f"/staff/accounts/sato/{path}",
+            data={"csrf_token": csrf, **data},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, (path, done.text)
+    page = admin.get("/staff/accounts/sato")
+    assert "無効（ログインできません）" in page.text and "審査者" in page.text
+    assert sato.get("/staff", follow_redirects=False).status_code != 200  # its session ended
+    with transaction(engine) as session:
+        changes = list_changes(session=session, action="user.", actor="admin")
+    assert [c.action for c in reversed(changes)] == [
+        "user.add",
+        "user.set_role",
+        "user.rename",
+        "user.disable",
+    ]
+    assert changes[0].after["disabled"] is True and "password_hash" not in str(changes)
+    reset = admin.post(
+        "/staff/accounts/sato/password",
+        data={"csrf_token": csrf, "password": "short", "password_again": "short"},
+    )
+    assert reset.status_code == 400 and "12文字以上" in reset.text
+
+
+def test_an_admin_cannot_disable_themselves(site: Site) -> None:
+    client, _engine = site
+    admin = login(client, "admin")
+    refused = admin.post(
+        "/staff/accounts/admin/disabled", data={"csrf_token": token(admin), "disabled": "1"}
+    )
+    assert refused.status_code == 400 and "自分のアカウントは無効にできません" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/staff/accounts"),
+        ("get", "/staff/accounts/new"),
+        ("get", "/staff/accounts/editor"),
+        ("post", "/staff/accounts/new"),
+        ("post", "/staff/accounts/editor/disabled"),
+    ],
+)
+def test_an_editor_cannot_reach_the_account_pages(site: Site, method: str, path: str) -> None:
+    client, engine = site
+    editor = login(client, "editor")
+    if method == "get":
+        answer = editor.get(path)
+    else:
+        answer = editor.post(path, data={"csrf_token": token(editor), "disabled": "1"})
+    assert answer.status_code == 403
+    assert "アカウント管理" not in editor.get("/staff").text
+    with transaction(engine) as session:
+        assert list_changes(session=session, action="user.", actor="editor") == []

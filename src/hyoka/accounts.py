@@ -91,6 +91,7 @@ UNSCOPED: frozenset[Permission] = frozenset({P.MANAGE_USERS, P.VIEW_DASHBOARD})
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
+MAX_DISPLAY_NAME_LENGTH = 100
 LOGIN_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 PASSWORD_HASHER = PasswordHasher()
@@ -258,6 +259,19 @@ def set_role(
         role=checked_role.value,
         department=new_department,
         section=new_section,
+    )
+
+
+def set_display_name(
+    *, session: Session, login: str, display_name: str, actor: str, now: datetime | None = None
+) -> User:
+    """Change the name shown for an account (the login name when left empty)."""
+    before = _existing(session, login)
+    name = display_name.strip() or login
+    if len(name) > MAX_DISPLAY_NAME_LENGTH:
+        raise AccountError(f"表示名は{MAX_DISPLAY_NAME_LENGTH}文字以下にしてください")
+    return _update(
+        session, before, actor, "user.rename", now, end_sessions=False, display_name=name
     )
 
 

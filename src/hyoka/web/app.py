@@ -88,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from hyoka.web import staff_workbooks
 
     app.include_router(staff_workbooks.router)  # /staff/upload, workbook downloads
+    from hyoka.web import staff_accounts
+
+    app.include_router(staff_accounts.router)  # /staff/accounts: admins manage accounts
     from hyoka.web import analytics_pages
 
     analytics_pages.install(app)  # /analytics dashboards, /api/analytics
