@@ -20,7 +20,7 @@ from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.staff.accounts import update_user
 from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.review import add_comment
-from hyoka.store.staff.workflow import current_sheet, status
+from hyoka.store.staff.workflow import create_sheet, current_sheet, status
 from hyoka.web.app import create_app
 from sheets import other_sheet, sample_sheet
 from web_support import store
@@ -435,3 +435,36 @@ def test_a_reviewer_reads_the_whole_draft_with_findings_changes_and_comments(
     published = reviewer.get(f"/staff/sheets/{seed}").text
     assert "第1版（このシートの公開版）" in published and "公開版から変更はありません" in published
     assert login(client, "outsider").get(f"/staff/sheets/{new_id}").status_code == 403
+
+
+def test_the_reviewer_page_compares_with_the_sheet_once_approved_and_says_when_it_is_new(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    with transaction(engine) as session:
+        fresh = create_sheet(
+            session=session,
+            sheet=sample_sheet(program_number="07 09 09", program_name="新しい支援事業"),
+            actor="editor",
+        )
+    reviewer = login(client, "reviewer")
+    page = reviewer.get(f"/staff/sheets/{fresh}").text
+    assert "新規のシートです" in page and "新しい支援事業" in page
+    assert "changes-table" not in page
+    editor = login(client, "editor")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    for who, action in ((editor, "submit"), (reviewer, "approve")):
+        done = who.post(
+            f"/staff/sheets/{new_id}/actions/{action}",
+            data={"csrf_token": token(who)},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+    approved = reviewer.get(f"/staff/sheets/{new_id}").text
+    assert "令和6年度 当初要求 第1版（このシートの公開版）" in approved
+    assert "公開版から変更はありません" in approved

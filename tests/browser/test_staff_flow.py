@@ -109,6 +109,10 @@ def test_edit_submit_approve_then_public(
     reviewer = new_page(browser)
     log_in(reviewer, staff_server, "reviewer")
     reviewer.goto(f"{staff_server.url}/staff/sheets/{new_id}")
+    # The whole draft in its layout, with changes and findings item by item.
+    expect(reviewer.locator(".review-sheet .sheet")).to_be_visible()
+    expect(reviewer.locator(".field-notes .changes-table").first).to_be_visible()
+    assert_no_axe_violations(reviewer)
     reviewer.get_by_role("button", name="承認").click()
     assert reviewer.locator("#workflow-state").inner_text() == "承認済"
     reviewer.goto(f"{staff_server.url}/staff/dashboard?year=2024&stage=当初要求")
