@@ -266,3 +266,52 @@ def test_unpublished_versions_stay_off_the_public_pages(
             transition(session=session, sheet_id=draft, action=action, actor="tester")
     assert listed()
     assert client.get(f"/sheets/{draft}").status_code == 200
+
+
+def test_the_public_history_lists_published_versions_by_section_only(
+    client: TestClient, engine: Engine, ids: dict[str, int]
+) -> None:
+    from hyoka.stages import Action
+    from hyoka.store import save_sheet, transaction
+    from hyoka.store.staff.workflow import create_next_year, current_sheet, save_edit, transition
+
+    imported_from = "/srv/hyoka/imports/2023/07-01-01.txt"
+    with transaction(engine) as session:
+        save_sheet(
+            session=session, sheet=sample_sheet(purpose="取り込み直した版"), source=imported_from
+        )
+        draft = create_next_year(session=session, sheet_id=ids["seed"], actor="tanaka")
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=draft)
+        sheet.purpose = "来年度の目的"
+        save_edit(
+            session=session,
+            sheet_id=draft,
+            sheet=sheet,
+            expected_revision=ref.revision,
+            actor="tanaka",
+        )
+        for action in (Action.SUBMIT, Action.APPROVE):
+            transition(session=session, sheet_id=draft, action=action, actor="suzuki")
+    with transaction(engine) as session:
+        _ref, approved = current_sheet(session=session, sheet_id=draft)
+        approved.purpose = "公開後に保存した下書き"  # saved after publication, never approved
+        save_sheet(session=session, sheet=approved, source="staff:tanaka")
+
+    def history(sheet_id: int) -> str:
+        page = client.get(f"/sheets/{sheet_id}")
+        assert page.status_code == 200
+        for leak in ("staff:", "tanaka", "suzuki", imported_from, "07-01-01.txt"):
+            assert leak not in page.text, leak
+        return page.text.split('id="history"', 1)[1]
+
+    imported = history(ids["seed"])
+    assert "第2版" in imported and "第1版" in imported and "産業政策課" in imported
+    assert "取り込み元" not in imported
+    listed = history(draft)
+    assert "第2版" in listed and "産業政策課" in listed
+    assert "第1版" not in listed  # the draft made for the next year, never published
+    assert "第3版" not in listed  # the draft saved after publication
+    api = client.get(f"/api/sheets/{draft}").json()["history"]
+    assert [(item["revision"], item["section"]) for item in api] == [(2, "産業政策課")]
+    assert "staff:" not in str(api) and "source" not in api[0]

@@ -70,9 +70,11 @@ class CorrectionPublic(BaseModel):
 
 
 class RevisionPublic(BaseModel):
+    """A published version: when, and by which 課・室."""
+
     revision: int
-    saved_at: datetime
-    source: str
+    published_at: datetime
+    section: str
 
 
 class SheetDetailPublic(BaseModel):

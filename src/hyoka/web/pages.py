@@ -34,6 +34,8 @@ from hyoka.store.search.listing import (
     list_summaries,
     policy_sheet_ids,
 )
+from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.baseline import published_revisions
 from hyoka.store.staff.corrections import figure_corrections
 from hyoka.web import downloads
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
@@ -120,9 +122,11 @@ class CorrectionNote:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """A published version as the public sees it: when, and by which 課 (not by whom)."""
+
     revision: int
-    saved_at: datetime
-    source: str
+    published_at: datetime
+    section: str
 
 
 @dataclass(frozen=True)
@@ -210,6 +214,35 @@ def _fragment(sheet: Sheet, corrections: Sequence[FigureCorrection]) -> Markup |
         return None
 
 
+def published_history(
+    *, session: SessionDep, sheet_id: int, versions: Sequence[StoredSheet]
+) -> list[HistoryEntry]:
+    """The published ones of a sheet's ``versions``, newest first.
+
+    Which revisions were published is the workflow's word
+    (:func:`hyoka.store.staff.baseline.published_revisions`): drafts, submitted and
+    returned revisions are left out. An approved revision is dated by its approval, any
+    other by its saving; each is attributed to its 課, never to a login or a file.
+    """
+    published = set(published_revisions(session=session, sheet_id=sheet_id))
+    approved_at: dict[int, datetime] = {}
+    for change in list_changes(
+        session=session, target_sheet_id=sheet_id, action="sheet.approve", newest_first=False
+    ):
+        revision = change.after.get("版") if isinstance(change.after, dict) else None
+        if isinstance(revision, int):
+            approved_at.setdefault(revision, change.at)
+    return [
+        HistoryEntry(
+            revision=stored.revision,
+            published_at=approved_at.get(stored.revision, stored.saved_at),
+            section=stored.sheet.header.section,
+        )
+        for stored in reversed(versions)
+        if stored.revision in published
+    ]
+
+
 def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) -> SheetContext:
     stored = _load(session, sheet_id)
     sheet = stored.sheet
@@ -236,9 +269,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
         findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
         corrections=correction_notes(sheet, figures),
         figure_corrections=figures,
-        history=[
-            HistoryEntry(item.revision, item.saved_at, item.source) for item in reversed(revisions)
-        ],
+        history=published_history(session=session, sheet_id=sheet_id, versions=revisions),
         downloads=[
             (f"/sheets/{sheet_id}.pdf", "PDF（様式どおり）"),
             (f"/sheets/{sheet_id}.xlsx", "Excel（様式どおり）"),
