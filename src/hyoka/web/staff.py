@@ -45,7 +45,7 @@ from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.pages import _fragment as sheet_layout
 from hyoka.web.staff_common import load_ref, render
-from hyoka.web.staff_notes import FieldNotes, field_items, field_notes
+from hyoka.web.staff_notes import FieldNotes, field_choices, field_notes
 
 router = protected_router(prefix="/staff", tags=["staff"], include_in_schema=False)
 """Every staff route; the included routers get its CSRF check."""
@@ -147,7 +147,7 @@ def sheet_page_context(
         can_comment=can(user, Permission.COMMENT, ref),
         can_create=can(user, Permission.CREATE, ref),
         error=error,
-        field_paths=[(key, label) for key, label, _anchor in field_items(sheet)],
+        field_paths=field_choices(sheet),
         layout=sheet_layout(sheet, figure_corrections(session=session, sheet_id=sheet_id)),
         baseline=baseline,
         changes=changes,

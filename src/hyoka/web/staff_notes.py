@@ -34,6 +34,12 @@ _SECTIONS: list[tuple[str, str, str]] = [
     ("future", "9 今後の事業の方向性", "s9"),
     ("sub_projects", "細事業一覧", "subprojects"),
 ]
+# Parts whose model description is not the sheet's Japanese word.
+_LABELS = {
+    "methods": "実施方法",
+    "money_unit": "金額の単位",
+    "source_url": "公開元のURL",
+}
 
 
 @dataclass(frozen=True)
@@ -89,15 +95,32 @@ def field_items(sheet: Sheet) -> list[tuple[str, str, str]]:
         ],
     }
     for key, label, anchor in _SECTIONS:
-        if key == "outputs" and not sheet.outputs:
-            continue
         shown = anchor if prefecture else ""
-        items.append((key, label, shown))
-        items.extend((sub_key, sub_label, shown) for sub_key, sub_label in parts.get(key, []))
+        # The national sheet does not number its parts as the prefecture's does.
+        items.append((key, label if prefecture else label.split(" ", 1)[-1], shown))
+        items.extend(
+            (sub_key, sub_label if prefecture else sub_label.split(" ", 1)[-1], shown)
+            for sub_key, sub_label in parts.get(key, [])
+        )
     for name, info in Sheet.model_fields.items():
-        if name not in {key for key, _label, _anchor in _SECTIONS} and getattr(sheet, name):
-            items.append((name, info.description or name, ""))
+        if name not in {key for key, _label, _anchor in _SECTIONS}:
+            items.append((name, _LABELS.get(name) or info.description or name, ""))
     return items
+
+
+def field_choices(sheet: Sheet) -> list[tuple[str, str]]:
+    """The items a comment can be on, as (key, label): those the sheet has (every part
+    of the prefecture's layout, even when empty)."""
+    layout = {key for key, _label, _anchor in _SECTIONS if key != "outputs"}
+    prefecture = sheet.header.kind is SheetKind.PREFECTURE
+    return [
+        (key, label)
+        for key, label, _anchor in field_items(sheet)
+        if key in {WHOLE_SHEET, "header"}
+        or "." in key
+        or (prefecture and key in layout)
+        or getattr(sheet, key)
+    ]
 
 
 def item_key(path: Sequence[str | int] | str | None, known: Mapping[str, object]) -> str:
@@ -137,9 +160,3 @@ def field_notes(
             )
         )
     return [item for item in notes.values() if not item.empty]
-
-
-def field_label(sheet: Sheet, field_path: str | None) -> str:
-    """The Japanese label of the item a comment's ``field_path`` names."""
-    labels = {key: label for key, label, _anchor in field_items(sheet)}
-    return labels[item_key(field_path, labels)]
