@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +32,7 @@ from hyoka.logins import (
 from hyoka.model import Header, Stage
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, migrate, transaction
-from hyoka.store.schema.accounts import UserSessionRow
+from hyoka.store.schema.accounts import LoginAttemptRow, UserSessionRow
 from hyoka.store.staff import accounts as store
 from hyoka.store.staff.audit import list_changes, record_change
 
@@ -42,6 +44,11 @@ POLICY = LoginPolicy(
     window=timedelta(minutes=15),
     idle=timedelta(minutes=30),
     absolute=timedelta(hours=8),
+    address_max_failures=10,
+    account_delay_after=5,
+    account_max_delay=timedelta(seconds=8),
+    account_max_failures=20,
+    account_window=timedelta(hours=1),
 )
 
 
@@ -277,34 +284,134 @@ def test_authenticate_right_wrong_unknown_and_disabled(engine: Engine) -> None:
     assert _login(engine) is None
 
 
-def test_failures_are_limited_per_login_name(engine: Engine) -> None:
+def test_failures_of_many_names_from_one_address_do_not_block_another_name(
+    engine: Engine,
+) -> None:
+    # An office behind one proxy: colleagues' typing mistakes do not lock out the others.
+    _add(engine)
+    for number in range(5):
+        assert _login(engine, "wrong", login=f"guess{number}", ip="192.0.2.7") is None
+    assert _login(engine, ip="192.0.2.7") is not None
+
+
+def test_a_names_failures_from_one_address_do_not_block_it_elsewhere(engine: Engine) -> None:
     _add(engine)
     for minute in range(POLICY.max_failures):
-        assert _login(engine, "wrong", ip=f"10.0.0.{minute}", at=T0 + timedelta(minutes=minute)) is None  # fmt: skip
-    with pytest.raises(LoginRateLimitedError, match="分ほど待って"):
-        _login(engine, ip="10.9.9.9", at=T0 + timedelta(minutes=5))  # right password, other address
-    # Once the window has passed the oldest failures, the name may try again.
-    assert _login(engine, ip="10.9.9.9", at=T0 + timedelta(minutes=15, seconds=1)) is not None
+        assert _login(engine, "wrong", ip="203.0.113.9", at=T0 + timedelta(minutes=minute)) is None  # fmt: skip
+    with pytest.raises(LoginRateLimitedError):  # the right password, from the same address
+        _login(engine, ip="203.0.113.9", at=T0 + timedelta(minutes=5))
+    assert _login(engine, ip="10.0.0.1", at=T0 + timedelta(minutes=5)) is not None
 
 
-def test_failures_are_limited_per_client_address(engine: Engine) -> None:
+def test_the_pair_limit_says_the_remaining_time(engine: Engine) -> None:
     _add(engine)
-    for number in range(POLICY.max_failures):
-        assert _login(engine, "wrong", login=f"guess{number}", ip="192.0.2.7") is None
-    with pytest.raises(LoginRateLimitedError):
-        _login(engine, ip="192.0.2.7")
-    assert _login(engine, ip="192.0.2.8") is not None
+    for minute in range(POLICY.max_failures):
+        assert _login(engine, "wrong", ip="10.0.0.9", at=T0 + timedelta(minutes=minute)) is None  # fmt: skip
+    with pytest.raises(LoginRateLimitedError) as caught:
+        _login(engine, ip="10.0.0.9", at=T0 + timedelta(minutes=5))
+    assert caught.value.retry_after == timedelta(minutes=10)  # the first failure + 15 min
+    assert caught.value.retry_after_seconds == 600
+    assert "10分ほど待って" in str(caught.value)
+    with pytest.raises(LoginRateLimitedError, match="1秒ほど待って"):
+        _login(engine, ip="10.0.0.9", at=T0 + timedelta(minutes=15) - timedelta(seconds=1))
+    assert _login(engine, ip="10.0.0.9", at=T0 + timedelta(minutes=15, seconds=1)) is not None
 
 
-def test_a_success_clears_the_login_names_earlier_failures(engine: Engine) -> None:
+def test_a_success_clears_the_pairs_failures(engine: Engine) -> None:
     _add(engine)
-    for number in range(POLICY.max_failures - 1):
-        _login(engine, "wrong", ip=f"10.0.1.{number}")
-    assert _login(engine, ip="10.0.2.1", at=T0 + timedelta(seconds=1)) is not None
+    for _ in range(POLICY.max_failures - 1):
+        assert _login(engine, "wrong", ip="10.0.1.1") is None
+    assert _login(engine, ip="10.0.1.1", at=T0 + timedelta(seconds=1)) is not None
     later = T0 + timedelta(minutes=1)
-    for number in range(POLICY.max_failures - 1):
-        _login(engine, "wrong", ip=f"10.0.3.{number}", at=later)
-    assert _login(engine, ip="10.0.4.1", at=later + timedelta(seconds=1)) is not None
+    for _ in range(POLICY.max_failures - 1):
+        assert _login(engine, "wrong", ip="10.0.1.1", at=later) is None
+    assert _login(engine, ip="10.0.1.1", at=later + timedelta(seconds=1)) is not None
+
+
+def _fail_waiting(engine: Engine, ip: str, at: datetime) -> tuple[datetime, timedelta]:
+    """A wrong password from ``ip``, waiting as told first; (when it was checked, the wait)."""
+    try:
+        assert _login(engine, "wrong", ip=ip, at=at) is None
+        return at, timedelta(0)
+    except LoginRateLimitedError as error:
+        at += error.retry_after
+        assert _login(engine, "wrong", ip=ip, at=at) is None
+        return at, error.retry_after
+
+
+def test_failures_from_many_addresses_slow_a_name_down_but_not_at_its_owners_address(
+    engine: Engine,
+) -> None:
+    _add(engine)
+    assert _login(engine, ip="10.1.0.1", at=T0) is not None  # the owner's usual address
+    at = T0 + timedelta(minutes=1)
+    waits = []
+    for number in range(POLICY.account_delay_after + 6):
+        at, waited = _fail_waiting(engine, f"198.51.100.{number}", at)
+        waits.append(int(waited.total_seconds()))
+    assert waits == [0] * POLICY.account_delay_after + [1, 2, 4, 8, 8, 8]
+    with pytest.raises(LoginRateLimitedError, match="8秒ほど"):  # the right password elsewhere
+        _login(engine, ip="198.51.100.200", at=at)
+    assert _login(engine, ip="10.1.0.1", at=at) is not None  # not held back at their desk
+
+
+def test_a_names_ceiling_waits_for_its_window_except_at_its_owners_address(
+    engine: Engine,
+) -> None:
+    _add(engine)
+    assert _login(engine, ip="10.1.0.1", at=T0) is not None
+    first = at = T0 + timedelta(minutes=1)
+    for number in range(POLICY.account_max_failures):
+        at, _ = _fail_waiting(engine, f"198.51.100.{number}", at)
+    at += timedelta(minutes=1)
+    with pytest.raises(LoginRateLimitedError) as caught:
+        _login(engine, ip="198.51.100.250", at=at)
+    assert caught.value.retry_after == first + POLICY.account_window - at
+    assert _login(engine, ip="10.1.0.1", at=at) is not None
+
+
+def test_the_address_ceiling_stops_a_flood(engine: Engine) -> None:
+    _add(engine)
+    for number in range(POLICY.address_max_failures):
+        at = T0 + timedelta(seconds=number)
+        assert _login(engine, "wrong", login=f"guess{number}", ip="192.0.2.66", at=at) is None
+    at = T0 + timedelta(seconds=30)
+    with pytest.raises(LoginRateLimitedError) as caught:  # even a right password of a new name
+        _login(engine, ip="192.0.2.66", at=at)
+    assert caught.value.retry_after == POLICY.window - timedelta(seconds=30)
+    assert _login(engine, ip="192.0.2.67", at=at) is not None
+
+
+def test_parallel_wrong_attempts_check_no_more_passwords_than_the_limit(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(engine)
+    checked: list[str] = []
+    verify = accounts.verify_password
+
+    def counting(stored: str, password: str) -> bool:
+        checked.append(password)  # list.append is atomic under the GIL
+        return verify(stored, password)
+
+    monkeypatch.setattr(accounts, "verify_password", counting)
+    attempts = 30
+    barrier = threading.Barrier(attempts)
+
+    def attempt(number: int) -> str:
+        barrier.wait()
+        try:
+            return "checked" if _login(engine, f"wrong{number}", ip="192.0.2.50") is None else "in"
+        except LoginRateLimitedError:
+            return "limited"
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        outcomes = list(pool.map(attempt, range(attempts)))
+    assert outcomes.count("checked") == POLICY.max_failures, outcomes
+    assert outcomes.count("limited") == attempts - POLICY.max_failures
+    assert len(checked) == POLICY.max_failures
+    with transaction(engine) as session:
+        rows = session.scalar(select(func.count()).select_from(LoginAttemptRow))
+    assert rows == POLICY.max_failures
 
 
 def test_an_old_hash_is_replaced_on_login(
@@ -486,6 +593,6 @@ def test_every_user_command_and_account_setting_is_documented() -> None:
         assert f"hyoka user {name}" in security, name
     for name, field in Settings.model_fields.items():
         assert field.description, f"setting {name} has no description"
-    for name in ["secret_key", "session_idle_minutes", "session_max_hours", "cookie_secure",
-                 "login_max_failures", "login_window_minutes"]:  # fmt: skip
-        assert name in security or f"HYOKA_{name.upper()}" in security, name
+    for name in Settings.model_fields:
+        if name.startswith(("session_", "login_")) or name in {"secret_key", "cookie_secure"}:
+            assert name in security or f"HYOKA_{name.upper()}" in security, name

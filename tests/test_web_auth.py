@@ -4,7 +4,9 @@ on every mutating route of the app (enumerated from ``app.routes``)."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -14,7 +16,7 @@ from fastapi import Depends, FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hyoka import accounts
 from hyoka.settings import DEFAULT_SECRET_KEY, Settings
@@ -201,13 +203,20 @@ def test_a_disabled_account_cannot_log_in_and_loses_its_session(
     assert response.status_code == 200 and LOGIN_FAILED in response.text
 
 
-def test_repeated_failures_get_429(app: FastAPI, client: TestClient) -> None:
+def test_repeated_failures_get_429_with_the_remaining_time(
+    app: FastAPI, client: TestClient
+) -> None:
     for _ in range(3):
         assert _login(client, password="違うパスワードです").status_code == 200
+    # The failures were 5 minutes ago: 10 minutes remain of the 15-minute window.
+    with transaction(app.state.engine) as session:
+        session.execute(
+            update(LoginAttemptRow).values(attempted_at=datetime.now(UTC) - timedelta(minutes=5))
+        )
     limited = _login(client)  # even the right password, while the limit holds
     assert limited.status_code == 429
-    assert "一時的にログインできません" in limited.text
-    assert int(limited.headers["retry-after"]) == 15 * 60
+    assert "一時的にログインできません" in limited.text and "10分ほど待って" in limited.text
+    assert abs(int(limited.headers["retry-after"]) - 10 * 60) <= 2
     assert SESSION_COOKIE not in limited.cookies
     # The attempts are in the database: a second worker (another app) sees them too.
     other = create_app(Settings(database_url=str(app.state.engine.url), login_max_failures=3))
@@ -219,6 +228,54 @@ def test_repeated_failures_get_429(app: FastAPI, client: TestClient) -> None:
             update(LoginAttemptRow).values(attempted_at=datetime.now(UTC) - timedelta(minutes=16))
         )
     assert _login(client).status_code == 303
+
+
+def test_an_office_behind_one_address_is_not_locked_out(client: TestClient) -> None:
+    for name in ["admin", "expert", "sato", "suzuki", "yamada"]:
+        assert _login(client, login=name, password="違うパスワードです").status_code == 200
+    assert _login(client).status_code == 303  # tanaka, from the same address
+
+
+def test_failures_for_a_name_at_one_address_do_not_lock_it_out_elsewhere(sqlite_url: str) -> None:
+    app = _app(sqlite_url)  # the shipped limits: 5 per name and address
+    there = TestClient(app, client=("203.0.113.9", 40000))
+    for _ in range(5):
+        assert _login(there, password="違うパスワードです").status_code == 200
+    assert _login(there).status_code == 429
+    here = TestClient(app, client=("10.0.0.2", 40000))
+    assert _login(here).status_code == 303
+    app.state.engine.dispose()
+
+
+def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(app: FastAPI) -> None:
+    attempts = 30
+    clients = [TestClient(app, client=("192.0.2.50", 40000 + n)) for n in range(attempts)]
+    tokens = [_token(client) for client in clients]
+    barrier = threading.Barrier(attempts)
+
+    def attempt(number: int) -> int:
+        data = {"login": "tanaka", "password": f"違うパスワード{number}", "csrf_token": tokens[number]}  # fmt: skip
+        barrier.wait()
+        return clients[number].post("/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(max_workers=attempts) as pool:
+        statuses = list(pool.map(attempt, range(attempts)))
+    assert sorted(statuses) == [200] * 3 + [429] * (attempts - 3)
+    with transaction(app.state.engine) as session:
+        checked = session.scalar(select(func.count()).select_from(LoginAttemptRow))
+    assert checked == 3  # one row per password checked
+
+
+def test_the_address_ceiling_still_stops_a_flood(sqlite_url: str) -> None:
+    app = _app(sqlite_url, login_address_max_failures=10)
+    flood = TestClient(app, client=("198.51.100.7", 40000))
+    for number in range(10):
+        assert _login(flood, login=f"guess{number}", password="違う").status_code == 200
+    limited = _login(flood)  # a right password of another name
+    assert limited.status_code == 429
+    assert abs(int(limited.headers["retry-after"]) - 15 * 60) <= 2
+    assert _login(TestClient(app, client=("198.51.100.8", 40000))).status_code == 303
+    app.state.engine.dispose()
 
 
 def test_sessions_end_when_idle(app: FastAPI, client: TestClient) -> None:

@@ -72,14 +72,60 @@ class Settings(BaseSettings):
         default=5,
         ge=1,
         description=(
-            "Failed logins allowed per login name and per client address within "
-            "login_window_minutes; further attempts get 429 until the window has passed"
+            "Failed logins allowed per login name from one client address within "
+            "login_window_minutes; further attempts of that name from that address get 429 "
+            "(with Retry-After) until the oldest failure has left the window"
         ),
     )
     login_window_minutes: int = Field(
         default=15,
         ge=1,
-        description="The window of login_max_failures, in minutes",
+        description="The window of login_max_failures and login_address_max_failures, in minutes",
+    )
+    login_address_max_failures: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Failed logins allowed per client address (any login names) within "
+            "login_window_minutes: high, because a whole office may share one proxy address"
+        ),
+    )
+    login_account_delay_after: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Failed logins of one login name (from any address) within "
+            "login_account_window_minutes after which each further attempt waits, doubling "
+            "from 1 second up to login_account_max_delay_seconds after the last failure"
+        ),
+    )
+    login_account_max_delay_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="The longest wait of the progressive delay per login name, in seconds",
+    )
+    login_account_max_failures: int = Field(
+        default=100,
+        ge=1,
+        description=(
+            "Failed logins allowed per login name (from any address) within "
+            "login_account_window_minutes; then attempts from addresses the account has not "
+            "logged in from within login_trusted_days wait until the oldest failure has left "
+            "the window"
+        ),
+    )
+    login_account_window_minutes: int = Field(
+        default=60,
+        ge=1,
+        description="The window of login_account_delay_after and login_account_max_failures",
+    )
+    login_trusted_days: int = Field(
+        default=30,
+        ge=1,
+        description=(
+            "An address the account logged in from within this many days is exempt from the "
+            "per-name delay and ceiling (still limited per name and address, and per address)"
+        ),
     )
 
     def check_secret_for_host(self, host: str) -> None:

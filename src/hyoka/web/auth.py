@@ -298,7 +298,7 @@ def login(
         )
     except LoginRateLimitedError as error:
         response = _login_page(request, templates, _with_error(page, str(error)), status=429)
-        response.headers["Retry-After"] = str(int(error.retry_after.total_seconds()))
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
         return response
     if user is None:
         return _login_page(request, templates, _with_error(page, LOGIN_FAILED))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -145,44 +145,109 @@ def update_user(
     return _user(row)
 
 
+# Advisory locks of login attempts on PostgreSQL: (this class, hashtext(key)).
+_LOGIN_LOCK_CLASS = 0x6879_6C61
+
+
+def lock_login_keys(*, session: Session, login: str, client_ip: str) -> None:
+    """Serialise the attempts of this login name and of this address until the transaction ends.
+
+    PostgreSQL: transaction-scoped advisory locks, the name's before the address's (one
+    order for everyone, so no deadlock). SQLite has one writer: the caller's first write
+    (:func:`record_login_attempt`) takes the database's write lock, and reads after it see
+    every committed attempt.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in (f"login:{login}", f"address:{client_ip}"):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:lock_class, hashtext(:key))"),
+            {"lock_class": _LOGIN_LOCK_CLASS, "key": key},
+        )
+
+
 def record_login_attempt(
     *, session: Session, login: str, client_ip: str, succeeded: bool, at: datetime
-) -> None:
-    session.add(
-        LoginAttemptRow(login=login, client_ip=client_ip, attempted_at=at, succeeded=succeeded)
-    )
-    session.flush()
-
-
-def count_login_failures(
-    *, session: Session, login: str | None = None, client_ip: str | None = None, since: datetime
 ) -> int:
-    """Failed attempts since ``since`` for a login name or a client address.
+    """Insert an attempt; returns its id."""
+    row = LoginAttemptRow(login=login, client_ip=client_ip, attempted_at=at, succeeded=succeeded)
+    session.add(row)
+    session.flush()
+    return row.id
 
-    For a login name only failures after its last success count: a user who got in is
-    not held back by earlier typing mistakes. An address's failures all count, so that
-    one valid account cannot be used to reset the count for guessing others.
+
+def mark_login_succeeded(*, session: Session, attempt_id: int) -> None:
+    session.execute(
+        update(LoginAttemptRow).where(LoginAttemptRow.id == attempt_id).values(succeeded=True)
+    )
+
+
+def login_failure_times(
+    *,
+    session: Session,
+    since: datetime,
+    limit: int,
+    login: str | None = None,
+    client_ip: str | None = None,
+    exclude_id: int | None = None,
+) -> list[datetime]:
+    """Times of the newest ``limit`` failed attempts since ``since``, newest first.
+
+    For a login name (with or without an address) only failures after the last success
+    of that name (at that address) count: whoever got in is not held back by earlier
+    typing mistakes. An address's failures alone all count, so that one valid account
+    cannot be used to reset the count for guessing others.
     """
-    query = select(func.count()).where(
+    query = select(LoginAttemptRow.attempted_at).where(
         LoginAttemptRow.succeeded.is_(False), LoginAttemptRow.attempted_at >= since
     )
     if login is not None:
-        last_success = (
-            select(func.max(LoginAttemptRow.attempted_at))
-            .where(LoginAttemptRow.login == login, LoginAttemptRow.succeeded.is_(True))
-            .scalar_subquery()
+        success = select(func.max(LoginAttemptRow.attempted_at)).where(
+            LoginAttemptRow.login == login, LoginAttemptRow.succeeded.is_(True)
         )
+        if client_ip is not None:
+            success = success.where(LoginAttemptRow.client_ip == client_ip)
+        last_success = success.scalar_subquery()
         query = query.where(
             LoginAttemptRow.login == login,
             (last_success.is_(None)) | (LoginAttemptRow.attempted_at > last_success),
         )
     if client_ip is not None:
         query = query.where(LoginAttemptRow.client_ip == client_ip)
-    return int(session.scalar(query) or 0)
+    if exclude_id is not None:
+        query = query.where(LoginAttemptRow.id != exclude_id)
+    query = query.order_by(LoginAttemptRow.attempted_at.desc()).limit(limit)
+    return list(session.scalars(query))
 
 
-def purge_login_attempts(*, session: Session, before: datetime) -> int:
-    result = session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.attempted_at < before))
+def has_logged_in_from(*, session: Session, login: str, client_ip: str, since: datetime) -> bool:
+    """Whether this login name logged in successfully from this address since ``since``."""
+    found = session.scalar(
+        select(LoginAttemptRow.id)
+        .where(
+            LoginAttemptRow.login == login,
+            LoginAttemptRow.client_ip == client_ip,
+            LoginAttemptRow.succeeded.is_(True),
+            LoginAttemptRow.attempted_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def purge_login_attempts(
+    *, session: Session, failures_before: datetime, successes_before: datetime
+) -> int:
+    """Delete failures older than ``failures_before`` and successes older than ``successes_before``."""
+    result = session.execute(
+        delete(LoginAttemptRow).where(
+            (
+                (LoginAttemptRow.succeeded.is_(False))
+                & (LoginAttemptRow.attempted_at < failures_before)
+            )
+            | (LoginAttemptRow.attempted_at < successes_before)
+        )
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
