@@ -105,6 +105,7 @@ class SheetPage:
     changes: list[FieldChange] = field(default_factory=list)
     notes: list[FieldNotes] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    comment_field: str = ""  # the item the comment form starts on (?field=indicators.②-1)
 
     def name(self, login: str | None) -> str:
         """The display name of an account, or the login when it has none."""
@@ -176,8 +177,11 @@ def sheet_page(
     notice = {"saved": "保存しました。", "done": "操作を記録しました。"}.get(
         request.query_params.get("notice", ""), ""
     )
-    if notice:
-        page = SheetPage(**{**page.__dict__, "notice": notice})
+    chosen = request.query_params.get("field", "")
+    if not any(key == chosen for key, _label in page.field_paths):
+        chosen = ""
+    if notice or chosen:
+        page = SheetPage(**{**page.__dict__, "notice": notice, "comment_field": chosen})
     return render(request, templates, "staff/sheet.html", page)
 
 
