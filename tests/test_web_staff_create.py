@@ -373,3 +373,26 @@ def test_an_editor_cannot_reach_the_account_pages(site: Site, method: str, path:
     assert "アカウント管理" not in editor.get("/staff").text
     with transaction(engine) as session:
         assert list_changes(session=session, action="user.", actor="editor") == []
+
+
+def test_an_upload_outside_the_editors_scope_is_refused(site: Site) -> None:
+    client, engine = site
+    with transaction(engine) as session:
+        add_user(
+            session=session,
+            login="outsider",
+            password=PASSWORD,
+            role=Role.EDITOR,
+            department="教育委員会",
+            actor="test",
+        )
+    outsider = login(client, "outsider")
+    refused = upload(outsider, new_program_workbook())
+    assert refused.status_code == 409
+    assert "このシート（産業労働部 産業政策課）を登録・編集する権限がありません" in refused.text
+    assert 'name="payload"' not in refused.text
+    # the sample sheet (07 01 01, published) cannot be replaced by an upload either
+    editor = login(client, "editor")
+    published = upload(editor, sheet_workbook(sample_sheet(), revision=1))
+    assert published.status_code == 409 and "承認済（公開中）" in published.text
+    assert drafts(engine) == {}
