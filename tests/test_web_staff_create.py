@@ -396,3 +396,15 @@ def test_an_upload_outside_the_editors_scope_is_refused(site: Site) -> None:
     published = upload(editor, sheet_workbook(sample_sheet(), revision=1))
     assert published.status_code == 409 and "承認済（公開中）" in published.text
     assert drafts(engine) == {}
+
+
+def test_my_sheets_links_each_prefecture_sheet_to_its_workbook(site: Site) -> None:
+    client, _engine = site
+    editor = login(client, "editor")
+    page = editor.get("/staff").text
+    assert 'href="/staff/sheets/1/workbook.xlsx"' in page
+    assert 'href="/staff/new"' in page and 'href="/staff/accounts"' not in page
+    admin = login(client, "admin").get("/staff").text
+    assert 'href="/staff/accounts"' in admin
+    reviewer = login(client, "reviewer").get("/staff").text
+    assert 'href="/staff/new"' not in reviewer and 'href="/staff/upload"' not in reviewer
