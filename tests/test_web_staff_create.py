@@ -408,3 +408,12 @@ def test_my_sheets_links_each_prefecture_sheet_to_its_workbook(site: Site) -> No
     assert 'href="/staff/accounts"' in admin
     reviewer = login(client, "reviewer").get("/staff").text
     assert 'href="/staff/new"' not in reviewer and 'href="/staff/upload"' not in reviewer
+
+
+def test_an_upload_without_a_file_or_not_a_workbook_says_so(site: Site) -> None:
+    client, _engine = site
+    editor = login(client, "editor")
+    missing = editor.post("/staff/upload", data={"csrf_token": token(editor)})
+    assert missing.status_code == 400 and "ファイルを選んでください" in missing.text
+    text = upload(editor, b"not a workbook", name="sheet.xlsx")
+    assert text.status_code == 400 and "Excel ブック(.xlsx)として読めません" in text.text

@@ -220,12 +220,12 @@ async def upload(
     session: SessionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Read the upload and show the preview; nothing is stored here."""
     ensure_can(user, Permission.CREATE, None)
-    name = file.filename or "アップロードされたファイル"
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    name = (file.filename if file else "") or "アップロードされたファイル"
+    data = await file.read(MAX_UPLOAD_BYTES + 1) if file else b""
     if len(data) > MAX_UPLOAD_BYTES:
         page = UploadPage(
             file_name=name,
