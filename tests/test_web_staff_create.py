@@ -417,3 +417,31 @@ def test_an_upload_without_a_file_or_not_a_workbook_says_so(site: Site) -> None:
     assert missing.status_code == 400 and "ファイルを選んでください" in missing.text
     text = upload(editor, b"not a workbook", name="sheet.xlsx")
     assert text.status_code == 400 and "Excel ブック(.xlsx)として読めません" in text.text
+
+
+def test_create_upload_and_stale_reupload_on_postgresql(postgres_url: str) -> None:
+    engine = create_engine_for(postgres_url)
+    migrate(engine)
+    store(engine, [sample_sheet()])
+    with transaction(engine) as session:
+        add_user(session=session, login="editor", password=PASSWORD, role=Role.EDITOR,
+                 department="産業労働部", actor="test")  # fmt: skip
+    engine.dispose()
+    app = create_app(Settings(database_url=postgres_url))
+    engine = app.state.engine
+    try:
+        with TestClient(app) as client:
+            editor = login(client, "editor")
+            created = editor.post("/staff/new", data=new_sheet_form(token(editor)))
+            assert created.status_code == 200 and "/staff/sheets/" in str(created.url)
+            again = editor.post("/staff/new", data=new_sheet_form(token(editor)))
+            assert again.status_code == 400 and "既にあります" in again.text
+            assert confirm(editor, upload(editor, new_program_workbook())).status_code == 303
+            sheet_id = drafts(engine)["07 09 02"]
+            downloaded = editor.get(f"/staff/sheets/{sheet_id}/workbook.xlsx").content
+            one = upload(editor, with_basic(downloaded, "事業名", "一つ目")[0])
+            assert confirm(editor, one).status_code == 303
+            stale = upload(editor, with_basic(downloaded, "事業名", "二つ目")[0])
+            assert stale.status_code == 409
+    finally:
+        engine.dispose()
