@@ -279,10 +279,9 @@ def test_an_admin_adds_and_disables_an_account_audited(site: Site) -> None:
     admin = login(client, "admin")
     listing = admin.get("/staff/accounts")
     assert listing.status_code == 200 and "editor" in listing.text and "編集者" in listing.text
-    form = admin.get("/staff/accounts/new")
-    assert '<label for="f-password">' in form.text
+    assert '<label for="f-password">' in listing.text
     mismatch = admin.post(
-        "/staff/accounts/new",
+        "/staff/accounts",
         data={
             "csrf_token": token(admin),
             "login": "sato",
@@ -296,7 +295,7 @@ def test_an_admin_adds_and_disables_an_account_audited(site: Site) -> None:
     assert mismatch.status_code == 400 and "確認のパスワードが一致しません" in mismatch.text
     assert 'value="佐藤 花子"' in mismatch.text and PASSWORD not in mismatch.text
     added = admin.post(
-        "/staff/accounts/new",
+        "/staff/accounts",
         data={
             "csrf_token": token(admin),
             "login": "sato",
@@ -356,9 +355,8 @@ def test_an_admin_cannot_disable_themselves(site: Site) -> None:
     ("method", "path"),
     [
         ("get", "/staff/accounts"),
-        ("get", "/staff/accounts/new"),
         ("get", "/staff/accounts/editor"),
-        ("post", "/staff/accounts/new"),
+        ("post", "/staff/accounts"),
         ("post", "/staff/accounts/editor/disabled"),
     ],
 )

@@ -62,7 +62,12 @@ class AccountRow:
 
 @dataclass(frozen=True)
 class AccountsPage:
+    """The list of accounts with the form that adds one (kept as typed after an error)."""
+
     accounts: list[AccountRow]
+    values: dict[str, str]
+    roles: list[tuple[str, str]]
+    errors: dict[str, str] = field(default_factory=dict)
     notice: str = ""
 
 
@@ -91,24 +96,32 @@ def _guard(user: User) -> None:
     ensure_can(user, Permission.MANAGE_USERS, None)
 
 
+def _list_page(
+    session: SessionDep,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+) -> AccountsPage:
+    rows = [AccountRow(item, _label(item.role)) for item in list_users(session=session)]
+    return AccountsPage(
+        accounts=rows,
+        values=values or {"role": Role.EDITOR.value},
+        roles=ROLE_CHOICES,
+        errors=errors or {},
+        notice=notice,
+    )
+
+
 @router.get("", name="staff_accounts")
 def accounts(
     request: Request, user: CurrentUser, session: SessionDep, templates: TemplatesDep
 ) -> Response:
     _guard(user)
-    rows = [AccountRow(item, _label(item.role)) for item in list_users(session=session)]
-    page = AccountsPage(rows, notice=NOTICES.get(request.query_params.get("notice", ""), ""))
-    return render(request, templates, "staff/accounts.html", page)
+    notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    return render(request, templates, "staff/accounts.html", _list_page(session, notice=notice))
 
 
-@router.get("/new", name="staff_account_new")
-def new_account_form(request: Request, user: CurrentUser, templates: TemplatesDep) -> Response:
-    _guard(user)
-    page = AccountFormPage(values={"role": Role.EDITOR.value}, roles=ROLE_CHOICES)
-    return render(request, templates, "staff/account_new.html", page)
-
-
-@router.post("/new", name="staff_account_add")
+@router.post("", name="staff_account_add")
 def add_account(
     request: Request,
     user: CurrentUser,
@@ -149,8 +162,8 @@ def add_account(
             errors["form"] = str(error)
         else:
             return RedirectResponse("/staff/accounts?notice=added", status_code=303)
-    page = AccountFormPage(values=values, roles=ROLE_CHOICES, errors=errors)
-    return render(request, templates, "staff/account_new.html", page, status_code=400)
+    page = _list_page(session, values, errors)
+    return render(request, templates, "staff/accounts.html", page, status_code=400)
 
 
 def _account_page(session: SessionDep, user: User, login: str, **extra: object) -> AccountFormPage:
