@@ -479,3 +479,17 @@ def test_the_reviewer_page_compares_with_the_sheet_once_approved_and_says_when_i
     approved = reviewer.get(f"/staff/sheets/{new_id}").text
     assert "令和6年度 当初要求 第1版（このシートの公開版）" in approved
     assert "公開版から変更はありません" in approved
+
+
+def test_each_item_of_the_review_links_to_the_comment_form_on_that_item(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    reviewer = login(client, "reviewer")
+    page = reviewer.get(f"/staff/sheets/{seed}").text
+    assert f'href="/staff/sheets/{seed}?field=costs.2021#comment-form"' in page
+    chosen = reviewer.get(f"/staff/sheets/{seed}?field=costs.2021").text
+    assert '<option value="costs.2021" selected>6 事業コスト 令和3年度</option>' in chosen
+    unknown = reviewer.get(f"/staff/sheets/{seed}?field=nothing").text
+    form = re.search(r'<select id="comment-field".*?</select>', unknown, re.S)
+    assert form and " selected>" not in form.group(0)
