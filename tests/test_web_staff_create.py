@@ -261,6 +261,7 @@ def test_a_stale_confirmation_is_refused(site: Site) -> None:
 def test_the_blank_template_downloads_and_uploads_are_bounded(site: Site) -> None:
     client, engine = site
     editor = login(client, "editor")
+    assert '<select id="t-year" name="fiscal_year">' in editor.get("/staff/upload").text
     blank = editor.get("/staff/template.xlsx?fiscal_year=2025&stage=当初要求")
     assert blank.status_code == 200 and blank.headers["content-type"] == XLSX
     assert load_workbook(BytesIO(blank.content)).sheetnames[0] == layout.BASIC

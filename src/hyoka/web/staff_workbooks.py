@@ -50,6 +50,7 @@ from hyoka.store.staff.workflow import (
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render
+from hyoka.web.staff_create import year_choices
 
 logger = logging.getLogger(__name__)
 router = protected_router(prefix="/staff", tags=["staff"], include_in_schema=False)
@@ -118,6 +119,8 @@ class UploadPage:
     payload: str = ""
     signature: str = ""
     max_megabytes: int = MAX_UPLOAD_BYTES // (1024 * 1024)
+    years: list[tuple[int, str]] = field(default_factory=year_choices)
+    stages: list[str] = field(default_factory=lambda: [stage.value for stage in Stage])
 
     @property
     def clean(self) -> bool:
