@@ -202,7 +202,9 @@ def correction_notes(
     return notes
 
 
-def _fragment(sheet: Sheet, corrections: Sequence[FigureCorrection]) -> Markup | None:
+def sheet_layout(sheet: Sheet, corrections: Sequence[FigureCorrection] = ()) -> Markup | None:
+    """The sheet in its official layout (an ``<article>``) for a page of the portal, or None
+    when it cannot be drawn: the page then shows a summary instead."""
     try:
         from hyoka.render.html import sheet_fragment
     except ImportError:  # the layout renderer is not installed: the page shows a summary
@@ -264,7 +266,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
     )
     return SheetContext(
         stored=stored,
-        fragment=_fragment(sheet, figures),
+        fragment=sheet_layout(sheet, figures),
         charts=charts,
         findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
         corrections=correction_notes(sheet, figures),

@@ -43,7 +43,7 @@ from hyoka.store.staff.workflow import (
 from hyoka.web import staff_forms, staff_review
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
-from hyoka.web.pages import _fragment as sheet_layout
+from hyoka.web.pages import sheet_layout
 from hyoka.web.staff_common import load_ref, render
 from hyoka.web.staff_notes import FieldNotes, field_choices, field_notes
 
