@@ -233,7 +233,10 @@ def test_the_draft_workbook_round_trips_and_a_stale_one_is_refused(site: Site) -
     assert confirm(editor, preview).status_code == 303
     with transaction(engine) as session:
         ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+        changes = list_changes(session=session, target_sheet_id=sheet_id)
     assert sheet.header.program_name == "名前を変えた事業" and ref.revision == 2
+    assert [c.action for c in changes] == ["sheet.upload", "sheet.upload"]
+    assert changes[0].after["事業名"] == "名前を変えた事業"
     stale, _address = with_basic(downloaded.content, "事業名", "古いブックからの変更")
     refused = upload(editor, stale)
     assert refused.status_code == 409

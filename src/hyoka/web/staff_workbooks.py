@@ -306,6 +306,7 @@ def confirm_upload(
                 sheet=sheet,
                 expected_revision=revision,
                 actor=user.login,
+                action="sheet.upload",
             )
             sheet_id = target.id
     except RevisionConflict as conflict:

@@ -187,6 +187,7 @@ def save_edit(
     expected_revision: int,
     actor: str,
     reason: str = "",
+    action: str = "",
 ) -> EditResult:
     """Save an edited sheet on top of ``expected_revision``.
 
@@ -195,7 +196,7 @@ def save_edit(
     based on an old revision (:class:`hyoka.store.sheets.writer.RevisionConflict`). On a
     published sheet every changed indicator figure gets a :class:`hyoka.model.Correction`
     (修正前/修正後 and the reason), which the public sheet shows. A returned sheet goes back
-    to 作成中.
+    to 作成中. ``action`` names the audit entry when it is not a form edit (``sheet.upload``).
     """
     ref, current = current_sheet(session=session, sheet_id=sheet_id)
     if sheet.key != current.key:
@@ -221,7 +222,7 @@ def save_edit(
     record_change(
         session=session,
         actor=actor,
-        action="sheet.correct" if state.published else "sheet.edit",
+        action=action or ("sheet.correct" if state.published else "sheet.edit"),
         target_sheet_id=sheet_id,
         before={"版": ref.revision, **{c.label: c.before_text for c in changes}},
         after={"版": saved.revision, **{c.label: c.after_text for c in changes}},
