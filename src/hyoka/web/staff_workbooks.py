@@ -16,7 +16,6 @@ import base64
 import hashlib
 import hmac
 import json
-import logging
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -49,10 +48,10 @@ from hyoka.store.staff.workflow import (
 )
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.pages import sheet_layout
 from hyoka.web.staff_common import load_ref, render
 from hyoka.web.staff_create import year_choices
 
-logger = logging.getLogger(__name__)
 router = protected_router(prefix="/staff", tags=["staff"], include_in_schema=False)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -186,16 +185,6 @@ def _scope_message(user: User, header: Header) -> str:
     return f"このシート（{where}）を登録・編集する権限がありません。"
 
 
-def _fragment(sheet: Sheet) -> Markup | None:
-    try:
-        from hyoka.render.html import sheet_fragment
-
-        return sheet_fragment(sheet)
-    except Exception:  # the preview falls back to the summary
-        logger.exception("sheet layout failed for the upload preview")
-        return None
-
-
 def _sign(secret: str, login: str, payload: str) -> str:
     message = f"upload:{login}:{payload}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
@@ -256,7 +245,7 @@ async def upload(
         file_name=name,
         error=refusal,
         sheet=sheet,
-        fragment=_fragment(sheet),
+        fragment=sheet_layout(sheet),
         findings=check_sheet(sheet, personnel_cost_per_person=settings.personnel_cost_per_person),
         target=target,
         changes=changes,
