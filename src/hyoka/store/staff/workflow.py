@@ -274,24 +274,13 @@ def create_sheet(
     Refused (:class:`WorkflowError`) when a sheet with the same 事業番号, year and stage exists.
     """
     _ensure_new(session, sheet, named=True)
-    saved = save_sheet(session=session, sheet=sheet, source=f"staff:{actor}")
-    _set_state(session, saved.sheet_id, WorkflowState.DRAFT, actor, row=None)
-    record_change(
-        session=session,
-        actor=actor,
-        action=action,
-        target_sheet_id=saved.sheet_id,
-        before=None,
-        after={
-            "事業番号": sheet.header.program_number,
-            "事業名": sheet.header.program_name,
-            "年度": sheet.header.fiscal_year,
-            "段階": sheet.header.stage.value,
-            "状態": WorkflowState.DRAFT.value,
-            "版": saved.revision,
-        },
+    after: dict[str, object] = {
+        "事業番号": sheet.header.program_number,
+        "事業名": sheet.header.program_name,
+    }
+    return _store_draft(
+        session, sheet, actor, source=f"staff:{actor}", action=action, before=None, after=after
     )
-    return saved.sheet_id
 
 
 def _ensure_new(session: Session, sheet: Sheet, *, named: bool = False) -> None:
@@ -309,16 +298,43 @@ def _ensure_new(session: Session, sheet: Sheet, *, named: bool = False) -> None:
 
 def _create(session: Session, sheet: Sheet, actor: str, *, action: str, origin: SheetRef) -> int:
     _ensure_new(session, sheet)
-    _program_number, fiscal_year, stage = sheet.key
-    saved = save_sheet(session=session, sheet=sheet, source=f"staff:{actor}:from:{origin.id}")
+    return _store_draft(
+        session,
+        sheet,
+        actor,
+        source=f"staff:{actor}:from:{origin.id}",
+        action=action,
+        before={"元のシート": origin.id, "年度": origin.fiscal_year, "段階": origin.stage.value},
+        after={},
+        note_revision=False,
+    )
+
+
+def _store_draft(
+    session: Session,
+    sheet: Sheet,
+    actor: str,
+    *,
+    source: str,
+    action: str,
+    before: dict[str, object] | None,
+    after: dict[str, object],
+    note_revision: bool = True,
+) -> int:
+    """Save a sheet that did not exist as a 作成中 draft and record it; its id."""
+    saved = save_sheet(session=session, sheet=sheet, source=source)
     _set_state(session, saved.sheet_id, WorkflowState.DRAFT, actor, row=None)
+    _program_number, fiscal_year, stage = sheet.key
+    noted = {**after, "年度": fiscal_year, "段階": stage.value, "状態": WorkflowState.DRAFT.value}
+    if note_revision:
+        noted["版"] = saved.revision
     record_change(
         session=session,
         actor=actor,
         action=action,
         target_sheet_id=saved.sheet_id,
-        before={"元のシート": origin.id, "年度": origin.fiscal_year, "段階": origin.stage.value},
-        after={"年度": fiscal_year, "段階": stage.value, "状態": WorkflowState.DRAFT.value},
+        before=before,
+        after=noted,
     )
     return saved.sheet_id
 
