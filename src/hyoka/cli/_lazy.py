@@ -62,7 +62,8 @@ COMMANDS: dict[str, LazyCommand] = {
         "hyoka.cli.web", "Serve the web portal (public pages, API, staff pages) over the store."
     ),
     "demo": LazyCommand(
-        "hyoka.cli.web", "Create a fresh SQLite store with the sample sheets and serve it."
+        "hyoka.cli.web",
+        "Serve a SQLite store with the sample sheets and three accounts whose passwords it prints.",
     ),
     "user": LazyCommand(
         "hyoka.cli.users", "職員アカウントの追加・一覧・役割変更・無効化・パスワード変更"
