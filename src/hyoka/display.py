@@ -18,11 +18,14 @@ imports more than :mod:`hyoka.eras`, so any module (CLI included) may use it che
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from hyoka.eras import era_label, era_short
 
 __all__ = [
+    "ACTION_LABELS",
     "COMPARISON_LABELS",
     "COMPARISON_PRINTED",
     "COST_LABELS",
@@ -44,6 +47,7 @@ __all__ = [
     "excel_decimal_format",
     "figure",
     "in_units",
+    "local_time",
     "money",
     "number",
     "percent",
@@ -128,6 +132,31 @@ COST_LABELS_WITH_UNITS: dict[str, str] = COST_LABELS_LONG | {"staff": "職員数
 
 SEVERITY_LABELS: dict[str, str] = {"error": "誤り", "warning": "要確認", "info": "参考"}
 """A finding's severity (``Severity``) as the pages show it."""
+
+ACTION_LABELS: dict[str, str] = {
+    "sheet.create": "作成",
+    "sheet.edit": "編集",
+    "sheet.upload": "Excelの取込み",
+    "sheet.submit": "提出",
+    "sheet.approve": "承認",
+    "sheet.return": "差戻し",
+    "sheet.reopen": "編集の再開",
+    "sheet.correct": "公開後の訂正",
+    "sheet.assign": "担当者の割当て",
+    "sheet.move": "部局・課の変更",
+    "sheet.comment": "コメント",
+    "sheet.resolve_comment": "コメントの解決",
+    "sheet.next_stage": "次の段階の作成",
+    "sheet.next_year": "次年度の作成",
+    "cycle.deadline": "期限の設定",
+    "user.add": "アカウントの作成",
+    "user.set_role": "役割・部局・課の変更",
+    "user.rename": "表示名の変更",
+    "user.disable": "アカウントの無効化",
+    "user.enable": "アカウントの有効化",
+    "user.passwd": "パスワードの再設定",
+}
+"""What the audit log's ``action`` of each change means, as the history pages show it."""
 
 # --- Figures -------------------------------------------------------------------------------
 
@@ -271,3 +300,13 @@ def excel_decimal_format(value: Decimal) -> str:
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     body = "#,##0" + ("." + "0" * places if places else "")
     return f"{body};{MINUS}{body}"
+
+
+def local_time(at: datetime | None, zone: ZoneInfo) -> str:
+    """A stored instant in ``zone``, as 2026年12月3日 22:05 (naive instants are UTC)."""
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    here = at.astimezone(zone)
+    return f"{here.year}年{here.month}月{here.day}日 {here:%H:%M}"

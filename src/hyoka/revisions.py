@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from hyoka.display import COST_LABELS_LONG, VALUE_KIND_LABELS, number
+from hyoka.display import (
+    COMPARISON_LABELS,
+    COST_LABELS_LONG,
+    DIRECTION_LABELS,
+    TREND_LABELS,
+    VALUE_KIND_LABELS,
+    number,
+)
 from hyoka.eras import era_label
 from hyoka.model import CostRow, Indicator, PlanLink, Sheet, SubProject
 
@@ -52,6 +59,9 @@ _TARGET_LABELS = {
     "start_year": "累計の開始年度",
     "end_year": "累計の終了年度",
 }
+# Fields holding a code of the model, shown with its Japanese label (the last path part).
+_VALUE_LABELS = {"direction": DIRECTION_LABELS, "comparison": COMPARISON_LABELS}
+_TREND_SHOWN = {arrow: f"{arrow}（{label}）" for arrow, label in TREND_LABELS.items()}
 # Sections compared field by field below; the national parts are compared as a whole.
 _DETAILED = {
     "header",
@@ -79,11 +89,18 @@ class FieldChange:
 
     @property
     def before_text(self) -> str:
-        return show(self.before)
+        return show(self.before, self._labels)
 
     @property
     def after_text(self) -> str:
-        return show(self.after)
+        return show(self.after, self._labels)
+
+    @property
+    def _labels(self) -> dict[str, str] | None:
+        """The label table of a coded field (direction, comparison, trend), else None."""
+        if len(self.path) >= 2 and self.path[-2] == "trends":
+            return _TREND_SHOWN
+        return _VALUE_LABELS.get(self.path[-1]) if isinstance(self.path[-1], str) else None
 
     def __str__(self) -> str:
         return f"{self.label}: {self.before_text} → {self.after_text}"
@@ -103,10 +120,15 @@ class _Fields(dict[Path, _Field]):
 _Put = Callable[[Path, str, Any], None]
 
 
-def show(value: Scalar) -> str:
-    """A value as the sheet prints it; （なし） for an absent or empty one."""
+def show(value: Scalar, labels: dict[str, str] | None = None) -> str:
+    """A value as the sheet prints it; （なし） for an absent or empty one.
+
+    ``labels`` names the codes of an enum field (``{"higher": "高いほど良い"}``).
+    """
     if value is None or value == "":
         return "（なし）"
+    if labels is not None and isinstance(value, str) and value in labels:
+        return labels[value]
     if isinstance(value, bool):
         return "はい" if value else "いいえ"
     if isinstance(value, Decimal | int):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_PATH = Path("var") / "hyoka.sqlite"
@@ -36,6 +37,12 @@ class Settings(BaseSettings):
     site_name: str = Field(
         default="hyoka 事業評価シート公開",
         description="Name of the site shown in the header and page titles of the web portal",
+    )
+    time_zone: str = Field(
+        default="Asia/Tokyo",
+        description=(
+            "IANA time zone (zoneinfo) in which the web pages show times; stored times are UTC"
+        ),
     )
     page_size: int = Field(
         default=20,
@@ -127,6 +134,20 @@ class Settings(BaseSettings):
             "per-name delay and ceiling (still limited per name and address, and per address)"
         ),
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """:attr:`time_zone` as a :class:`~zoneinfo.ZoneInfo`."""
+        return ZoneInfo(self.time_zone)
 
     def check_secret_for_host(self, host: str) -> None:
         """Refuse the default secret when serving on a non-local address (ValueError)."""

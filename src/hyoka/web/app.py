@@ -8,6 +8,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from hyoka.display import SHEET_KIND_LONG, year_label
+from hyoka.display import ACTION_LABELS, SHEET_KIND_LONG, local_time, year_label
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, index_missing, migrate, transaction
 
@@ -45,7 +46,15 @@ ERROR_MESSAGES = {
     403: ("この操作は許可されていません", "この操作を行う権限がありません。"),
     404: ("ページが見つかりません", "お探しのページは移動または削除された可能性があります。"),
     405: ("この方法では利用できません", "このページはこの方法では利用できません。"),
+    413: (
+        "送信された内容が大きすぎます",
+        "送信できる大きさを超えています。内容を減らして、もう一度送信してください。",
+    ),
     422: ("入力内容に誤りがあります", "入力内容をご確認ください。"),
+    429: (
+        "しばらくお待ちください",
+        "短い間に多くの操作がありました。時間をおいて再度お試しください。",
+    ),
     500: ("サーバーでエラーが発生しました", "時間をおいて再度お試しください。"),
 }
 
@@ -107,6 +116,12 @@ def _templates(settings: Settings) -> Jinja2Templates:
     templates.env.globals["site_name"] = settings.site_name
     templates.env.filters["era"] = year_label
     templates.env.globals["sheet_kind_long"] = SHEET_KIND_LONG
+    zone = settings.zone
+    templates.env.filters["when"] = lambda at: local_time(at, zone)
+    from hyoka.web.staff_common import person
+
+    templates.env.globals["person"] = person  # a login → the account's display name
+    templates.env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
     return templates
 
 
@@ -137,10 +152,29 @@ def error_response(request: Request, status: int, detail: str | None = None) -> 
     )
 
 
+# Starlette's form parsers refuse a field over max_part_size (1 MiB) or too many fields
+# with a 400 and an English message; FastAPI passes it on as the HTTPException's detail.
+_TOO_LARGE = re.compile(r"Field exceeded maximum size of (\d+)KB|Too many (fields|files)")
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    detail = error.detail if isinstance(error.detail, str) and error.status_code != 404 else None
-    response = error_response(request, error.status_code, detail)
+    status = error.status_code
+    detail = error.detail if isinstance(error.detail, str) and status != 404 else None
+    too_large = _TOO_LARGE.match(detail or "")
+    if too_large:
+        status = 413
+        size = too_large.group(1)
+        detail = (
+            f"入力された文章が長すぎます（1つの欄に入力できるのは{size}KB、"
+            f"全角でおよそ{int(size) * 1024 // 3:,}文字までです）。文章を短くして、"
+            "もう一度送信してください。ブラウザの「戻る」で入力した画面に戻れます。"
+            if size
+            else "入力欄が多すぎます。内容を減らして、もう一度送信してください。"
+        )
+    elif detail is not None and detail.isascii() and not _wants_json(request):
+        detail = None  # an English message of the framework: the Japanese default instead
+    response = error_response(request, status, detail)
     if error.headers:
         response.headers.update(error.headers)
     return response
