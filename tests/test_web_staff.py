@@ -20,7 +20,7 @@ from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.staff.accounts import update_user
 from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.review import add_comment
-from hyoka.store.staff.workflow import create_sheet, current_sheet, status
+from hyoka.store.staff.workflow import create_sheet, current_sheet, save_edit, status
 from hyoka.web.app import create_app
 from sheets import other_sheet, sample_sheet
 from web_support import store
@@ -184,6 +184,96 @@ def test_editor_edits_submits_and_the_reviewer_approves(
     assert str(target.value) == "9"
     public = client.get(f"/sheets/{new_id}.json").json()
     assert "2024" in str(public) and "9" in str(public)
+
+
+def _draft_with_errors(editor: TestClient, engine: Engine, seed: int) -> int:
+    """Next year's draft of ``seed`` with two 誤り in its first cost row; its id."""
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=new_id)
+        row = sheet.costs[0]
+        row.carried_over, row.initial_budget, row.supplementary = 0, 1_000, 0
+        row.total, row.general_revenue = 900, 950
+        save_edit(
+            session=session,
+            sheet_id=new_id,
+            sheet=sheet,
+            expected_revision=ref.revision,
+            actor="editor",
+        )
+    return new_id
+
+
+def test_submitting_with_errors_shows_the_findings_and_needs_a_reason(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    draft = _draft_with_errors(editor, engine, seed)
+    sheet_page = editor.get(f"/staff/sheets/{draft}")
+    assert f'action="/staff/sheets/{draft}/submit"' in sheet_page.text
+    confirmation = editor.get(f"/staff/sheets/{draft}/submit")
+    assert confirmation.status_code == 200
+    assert "提出の確認" in confirmation.text and "誤り 2件" in confirmation.text
+    assert "一般財源" in confirmation.text and "一致しません" in confirmation.text
+    assert 'name="reason"' in confirmation.text
+    assert login(client, "outsider").get(f"/staff/sheets/{draft}/submit").status_code == 403
+
+    refused = editor.post(
+        f"/staff/sheets/{draft}/actions/submit",
+        data={"csrf_token": token(editor), "reason": "  "},
+    )
+    assert refused.status_code == 409
+    assert "誤りが2件あります" in refused.text and "理由を入力してください" in refused.text
+    assert "一般財源" in refused.text  # the findings are listed again
+    with transaction(engine) as session:
+        assert status(session=session, sheet_id=draft).state is WorkflowState.DRAFT
+
+    reason = "補正予算の内訳は財政課の確定待ちです"
+    submitted = editor.post(
+        f"/staff/sheets/{draft}/actions/submit",
+        data={"csrf_token": token(editor), "reason": reason},
+        follow_redirects=False,
+    )
+    assert submitted.status_code == 303
+    with transaction(engine) as session:
+        assert status(session=session, sheet_id=draft).state is WorkflowState.SUBMITTED
+        [entry] = list_changes(session=session, target_sheet_id=draft, action="sheet.submit")
+    assert entry.reason == reason and len(entry.after["誤り"]) == 2
+    page = login(client, "reviewer").get(f"/staff/sheets/{draft}")
+    assert f"提出時の説明（誤り2件）：</strong>{reason}" in page.text
+    assert "承認" in page.text
+
+
+def test_a_sheet_without_errors_is_confirmed_and_submitted_without_a_reason(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    confirmation = editor.get(f"/staff/sheets/{new_id}/submit")
+    assert confirmation.status_code == 200 and 'name="reason"' not in confirmation.text
+    submitted = editor.post(
+        f"/staff/sheets/{new_id}/actions/submit",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    assert submitted.status_code == 303
+    page = login(client, "reviewer").get(f"/staff/sheets/{new_id}")
+    assert "提出済" in page.text and "提出時の説明" not in page.text
+    # Once submitted, the confirmation answers with the refusal on the sheet's page.
+    again = editor.get(f"/staff/sheets/{new_id}/submit")
+    assert again.status_code == 409 and "提出済のシートは「提出」できません" in again.text
 
 
 def test_correcting_a_published_figure_needs_a_reason_and_shows_the_note(

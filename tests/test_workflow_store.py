@@ -21,6 +21,7 @@ from hyoka.store.staff.review import (
     set_deadline,
 )
 from hyoka.store.staff.workflow import (
+    FindingsNeedReason,
     ReasonRequired,
     WorkflowError,
     create_next_year,
@@ -29,6 +30,7 @@ from hyoka.store.staff.workflow import (
     set_assignee,
     start_next_stage,
     status,
+    submission_note,
     transition,
 )
 from sheets import other_sheet, sample_sheet
@@ -159,6 +161,65 @@ def test_a_published_figure_changes_only_with_a_reason_and_notes_the_correction(
     assert (change.actor, change.reason) == ("sato", "集計誤り")
     assert change.before["事業コスト 令和5年度 決算額"] == "206,709"
     assert change.after["事業コスト 令和5年度 決算額"] == "206,000"
+
+
+def _with_errors(engine: Engine, sheet_id: int) -> None:
+    """Give the draft two 誤り: 合計 ≠ the sum of its parts, and 一般財源 above 合計."""
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+        row = sheet.costs[0]
+        row.carried_over, row.initial_budget, row.supplementary = 0, 1_000, 0
+        row.total, row.general_revenue = 900, 950
+        save_edit(
+            session=session,
+            sheet_id=sheet_id,
+            sheet=sheet,
+            expected_revision=ref.revision,
+            actor="sato",
+        )
+
+
+def test_a_sheet_with_errors_is_submitted_only_with_a_reason(engine: Engine) -> None:
+    sheet_id = _draft(engine)
+    _with_errors(engine, sheet_id)
+    with transaction(engine) as session:
+        with pytest.raises(FindingsNeedReason, match="誤りが2件") as refused:
+            transition(
+                session=session, sheet_id=sheet_id, action=Action.SUBMIT, actor="sato", reason=" "
+            )
+        assert {finding.code for finding in refused.value.errors} == {
+            "budget.total_mismatch",
+            "budget.general_revenue_exceeds_total",
+        }
+        assert status(session=session, sheet_id=sheet_id).state is WorkflowState.DRAFT
+        assert submission_note(session=session, sheet_id=sheet_id) is None
+    with transaction(engine) as session:
+        transition(
+            session=session,
+            sheet_id=sheet_id,
+            action=Action.SUBMIT,
+            actor="sato",
+            reason="補正予算の内訳は財政課の確定待ちです",
+        )
+        assert status(session=session, sheet_id=sheet_id).state is WorkflowState.SUBMITTED
+        [change] = list_changes(session=session, target_sheet_id=sheet_id, action="sheet.submit")
+        note = submission_note(session=session, sheet_id=sheet_id)
+    assert change.reason == "補正予算の内訳は財政課の確定待ちです"
+    assert [item["コード"] for item in change.after["誤り"]] == [
+        "budget.total_mismatch",
+        "budget.general_revenue_exceeds_total",
+    ]
+    assert all(item["内容"] and item["箇所"] for item in change.after["誤り"])
+    assert note is not None and note.reason == change.reason and len(note.errors) == 2
+
+
+def test_a_sheet_without_errors_is_submitted_without_a_reason(engine: Engine) -> None:
+    sheet_id = _draft(engine)
+    with transaction(engine) as session:
+        transition(session=session, sheet_id=sheet_id, action=Action.SUBMIT, actor="sato")
+        [change] = list_changes(session=session, target_sheet_id=sheet_id, action="sheet.submit")
+        assert status(session=session, sheet_id=sheet_id).state is WorkflowState.SUBMITTED
+    assert change.reason == "" and "誤り" not in change.after
 
 
 def test_next_year_and_next_stage_are_created_once_as_drafts(engine: Engine) -> None:

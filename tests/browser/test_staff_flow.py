@@ -104,6 +104,11 @@ def test_edit_submit_approve_then_public(
     page.get_by_role("button", name="保存する").click()
     page.wait_for_url(re.compile(r"notice=saved"))
     page.get_by_role("button", name="提出").click()
+    # Submitting shows the rules' findings first; 誤り would need a reason there.
+    page.wait_for_url(re.compile(rf"/staff/sheets/{new_id}/submit"))
+    expect(page.locator("#findings-summary")).to_contain_text("点検結果")
+    assert_no_axe_violations(page)  # the submit confirmation
+    page.get_by_role("button", name="提出する").click()
     assert page.locator("#workflow-state").inner_text() == "提出済"
 
     reviewer = new_page(browser)

@@ -1,5 +1,10 @@
 """Staff pages: 自分のシート, one sheet's review page, workflow buttons, comments.
 
+Submitting goes through a confirmation page (``/staff/sheets/{id}/submit``) that lists the
+rules' findings; with any 誤り the store refuses the submission without the editor's reason
+(:class:`hyoka.store.staff.workflow.FindingsNeedReason`) and the page is shown again with
+the message. The reviewer sees that reason next to the workflow state.
+
 Thin over :mod:`hyoka.store.staff.workflow` and :mod:`hyoka.store.staff.review`; who may do what is
 ``hyoka.accounts.can`` (via ``ensure_can``). Every route is on a router made by
 ``protected_router``, so every POST carries the CSRF check. The edit form is in
@@ -21,15 +26,24 @@ from starlette.responses import Response
 from hyoka.accounts import Permission, Role, can
 from hyoka.model import Sheet
 from hyoka.revisions import FieldChange, compare
-from hyoka.rules import Finding, check_sheet
-from hyoka.stages import PERMISSIONS, Action, TransitionError, available_actions
+from hyoka.rules import Finding, Severity, check_sheet
+from hyoka.stages import (
+    PERMISSIONS,
+    Action,
+    TransitionError,
+    WorkflowState,
+    available_actions,
+    next_state,
+)
 from hyoka.store.staff.accounts import User, list_users
 from hyoka.store.staff.baseline import Baseline, review_baseline
 from hyoka.store.staff.corrections import figure_corrections
 from hyoka.store.staff.review import Comment, list_comments, resolve_comment
 from hyoka.store.staff.review import add_comment as store_comment
 from hyoka.store.staff.workflow import (
+    FindingsNeedReason,
     SheetRef,
+    SubmissionNote,
     WorkflowError,
     WorkflowStatus,
     create_next_year,
@@ -38,6 +52,7 @@ from hyoka.store.staff.workflow import (
     set_assignee,
     start_next_stage,
     status,
+    submission_note,
     transition,
 )
 from hyoka.web import staff_forms, staff_review
@@ -106,6 +121,8 @@ class SheetPage:
     notes: list[FieldNotes] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     comment_field: str = ""  # the item the comment form starts on (?field=indicators.②-1)
+    # The editor's reason for submitting this revision with 誤り (for the reviewer).
+    submission: SubmissionNote | None = None
 
     def name(self, login: str | None) -> str:
         """The display name of an account, or the login when it has none."""
@@ -137,6 +154,7 @@ def sheet_page_context(
     baseline = review_baseline(session=session, sheet_id=sheet_id)
     changes = [] if baseline is None else compare(baseline.stored.sheet, sheet)
     names = {account.login: account.display_name for account in list_users(session=session)}
+    submitted = state.state in (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
     return SheetPage(
         ref=ref,
         status=state,
@@ -156,6 +174,7 @@ def sheet_page_context(
             sheet, findings=findings, changes=changes, comments=comments, names=names
         ),
         names=names,
+        submission=submission_note(session=session, sheet_id=sheet_id) if submitted else None,
     )
 
 
@@ -209,6 +228,67 @@ def _done(sheet_id: int, notice: str = "done") -> Response:
     return RedirectResponse(f"/staff/sheets/{sheet_id}?notice={notice}", status_code=303)
 
 
+# --- submitting: the findings first -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitPage:
+    """The confirmation before a submission: the open findings and, with 誤り, the reason."""
+
+    ref: SheetRef
+    status: WorkflowStatus
+    findings: list[Finding]
+    error: str = ""
+    reason: str = ""  # as typed, when the page is shown again
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity is Severity.ERROR]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for finding in self.findings if finding.severity.value == severity)
+
+
+def _submit_page(
+    request: Request,
+    templates: TemplatesDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    sheet_id: int,
+    *,
+    error: str = "",
+    reason: str = "",
+    status_code: int = 200,
+) -> Response:
+    ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    page = SubmitPage(
+        ref=ref,
+        status=status(session=session, sheet_id=sheet_id),
+        findings=check_sheet(sheet, personnel_cost_per_person=settings.personnel_cost_per_person),
+        error=error,
+        reason=reason,
+    )
+    return render(request, templates, "staff/submit.html", page, status_code=status_code)
+
+
+@router.get("/sheets/{sheet_id:int}/submit", name="staff_submit_confirm")
+def submit_confirmation(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    """What the editor sees before submitting: every finding, 誤り first asking for a reason."""
+    ensure_can(user, PERMISSIONS[Action.SUBMIT], load_ref(session, sheet_id))
+    try:
+        next_state(status(session=session, sheet_id=sheet_id).state, Action.SUBMIT)
+    except TransitionError as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _submit_page(request, templates, session, settings, sheet_id)
+
+
 @router.post("/sheets/{sheet_id:int}/actions/{action}", name="staff_action")
 def workflow_action(
     request: Request,
@@ -219,6 +299,7 @@ def workflow_action(
     settings: SettingsDep,
     templates: TemplatesDep,
     comment: Annotated[str, Form(max_length=5000)] = "",
+    reason: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     ref = load_ref(session, sheet_id)
     ensure_can(user, PERMISSIONS[action], ref)
@@ -230,6 +311,20 @@ def workflow_action(
             actor=user.login,
             comment=comment,
             role=user.role,
+            reason=reason,
+            personnel_cost_per_person=settings.personnel_cost_per_person,
+        )
+    except FindingsNeedReason as error:
+        # Refused before any write: the confirmation again, with the message and the input.
+        return _submit_page(
+            request,
+            templates,
+            session,
+            settings,
+            sheet_id,
+            error=str(error),
+            reason=reason,
+            status_code=409,
         )
     except (TransitionError, WorkflowError) as error:
         return _refused(request, templates, session, settings, user, sheet_id, str(error))

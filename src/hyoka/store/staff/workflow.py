@@ -10,6 +10,10 @@ Example::
     with transaction(engine) as session:
         save_edit(session=session, sheet_id=3, sheet=edited, expected_revision=2, actor="sato")
         transition(session=session, sheet_id=3, action=Action.SUBMIT, actor="sato")
+
+A submission of a sheet with a 誤り finding (``hyoka.rules.check_sheet``, severity ERROR)
+needs the editor's reason (:class:`FindingsNeedReason`); the reason and the 誤り are
+recorded in the audit entry and read back by :func:`submission_note` for the reviewer.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from hyoka.corrections import with_value_corrections
 from hyoka.display import year_short
 from hyoka.model import STAGE_ORDER, Sheet, Stage
 from hyoka.revisions import FieldChange, compare
+from hyoka.rules import DEFAULT_PERSONNEL_COST_PER_PERSON, Finding, Severity, check_sheet
 from hyoka.stages import (
     COMMENT_REQUIRED,
     DEFAULT_STATE,
@@ -37,7 +42,7 @@ from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.schema.workflow import CommentRow, WorkflowRow
 from hyoka.store.sheets.reader import load_sheets
 from hyoka.store.sheets.writer import SaveResult, save_sheet
-from hyoka.store.staff.audit import record_change
+from hyoka.store.staff.audit import list_changes, record_change
 
 
 class WorkflowError(ValueError):
@@ -56,6 +61,28 @@ class ReasonRequired(WorkflowError):
     def __init__(self, changes: list[FieldChange]) -> None:
         super().__init__("公開済みのシートを修正するには、修正の理由を入力してください")
         self.changes = changes
+
+
+class FindingsNeedReason(WorkflowError):
+    """A submission of a sheet with 誤り findings without the editor's reason."""
+
+    def __init__(self, errors: list[Finding]) -> None:
+        super().__init__(
+            f"このシートには誤りが{len(errors)}件あります。"
+            "誤りを直すか、誤りのまま提出する理由を入力してください"
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SubmissionNote:
+    """What the editor said when submitting a revision: the reason and the 誤り it had."""
+
+    revision: int
+    actor: str
+    at: datetime
+    reason: str
+    errors: list[dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -145,14 +172,31 @@ def transition(
     actor: str,
     comment: str = "",
     role: str = "",
+    reason: str = "",
+    personnel_cost_per_person: int = DEFAULT_PERSONNEL_COST_PER_PERSON,
 ) -> WorkflowState:
-    """Make one workflow move; a return needs a comment, which opens a thread."""
+    """Make one workflow move; a return needs a comment, which opens a thread.
+
+    A submission checks the sheet (``hyoka.rules.check_sheet``): with any 誤り it is refused
+    (:class:`FindingsNeedReason`) unless ``reason`` says why it goes as it is. The reason is
+    the audit entry's reason and the 誤り are listed in its ``after`` (``誤り``).
+    """
     ref = sheet_ref(session=session, sheet_id=sheet_id)
     row = workflow_row(session, sheet_id)
     before = DEFAULT_STATE if row is None else WorkflowState(row.state)
     after = next_state(before, action)
     if action in COMMENT_REQUIRED and not comment.strip():
         raise WorkflowError(f"「{action.label}」には理由（コメント）が必要です")
+    reason = reason.strip()
+    noted: dict[str, object] = {}
+    if action is Action.SUBMIT:
+        errors = submission_errors(
+            session=session, sheet_id=sheet_id, personnel_cost_per_person=personnel_cost_per_person
+        )
+        if errors and not reason:
+            raise FindingsNeedReason(errors)
+        if errors:
+            noted["誤り"] = [_error_entry(finding) for finding in errors]
     _set_state(session, sheet_id, after, actor, row=row)
     if comment.strip():
         session.add(
@@ -173,10 +217,52 @@ def transition(
         action=f"sheet.{action.value}",
         target_sheet_id=sheet_id,
         before={"状態": before.value, "版": ref.revision},
-        after={"状態": after.value, "版": ref.revision},
-        reason=comment.strip(),
+        after={"状態": after.value, "版": ref.revision, **noted},
+        reason=reason or comment.strip(),
     )
     return after
+
+
+def submission_errors(
+    *,
+    session: Session,
+    sheet_id: int,
+    personnel_cost_per_person: int = DEFAULT_PERSONNEL_COST_PER_PERSON,
+) -> list[Finding]:
+    """The 誤り (ERROR) findings of the sheet's current version: what a submission must explain."""
+    _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    findings = check_sheet(sheet, personnel_cost_per_person=personnel_cost_per_person)
+    return [finding for finding in findings if finding.severity is Severity.ERROR]
+
+
+def submission_note(*, session: Session, sheet_id: int) -> SubmissionNote | None:
+    """The editor's reason for submitting the current revision with 誤り, if one was given."""
+    ref = sheet_ref(session=session, sheet_id=sheet_id)
+    latest = list_changes(
+        session=session, target_sheet_id=sheet_id, action=f"sheet.{Action.SUBMIT.value}", limit=1
+    )
+    if not latest:
+        return None
+    (change,) = latest
+    after = change.after if isinstance(change.after, dict) else {}
+    if after.get("版") != ref.revision or not change.reason:
+        return None
+    errors = after.get("誤り") or []
+    return SubmissionNote(
+        revision=ref.revision,
+        actor=change.actor,
+        at=change.at,
+        reason=change.reason,
+        errors=[dict(item) for item in errors if isinstance(item, dict)],
+    )
+
+
+def _error_entry(finding: Finding) -> dict[str, str]:
+    return {
+        "コード": finding.code,
+        "箇所": finding.location.label,
+        "内容": finding.message,
+    }
 
 
 def save_edit(
