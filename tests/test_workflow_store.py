@@ -14,6 +14,7 @@ from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.review import (
+    NotAllowed,
     add_comment,
     list_comments,
     resolve_comment,
@@ -22,6 +23,7 @@ from hyoka.store.staff.review import (
 )
 from hyoka.store.staff.workflow import (
     FindingsNeedReason,
+    MoveRefused,
     ReasonRequired,
     WorkflowError,
     create_next_year,
@@ -256,7 +258,7 @@ def test_comments_open_and_resolve(engine: Engine) -> None:
         )
         with pytest.raises(WorkflowError):
             add_comment(session=session, sheet_id=sheet_id, author="x", role="expert", body=" ")
-        resolve_comment(session=session, comment_id=first.id, actor="sato")
+        resolve_comment(session=session, comment_id=first.id, actor="sato", role="reviewer")
         [stored] = list_comments(session=session, sheet_id=sheet_id)
     assert stored.resolved and stored.resolved_by == "sato"
     assert stored.field_path == "indicators.②-2" and stored.revision == 1
@@ -292,3 +294,100 @@ def test_dashboard_shows_missing_states_assignees_and_overdue(engine: Engine) ->
         ("07 06 01", True, None, None, True),
         ("07 07 01", False, WorkflowState.SUBMITTED, None, False),
     ]
+
+
+def test_only_an_admin_moves_a_sheet_to_another_department_and_the_move_is_audited(
+    engine: Engine,
+) -> None:
+    sheet_id = _draft(engine)
+    with transaction(engine) as session:
+        _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+        old = (sheet.header.department, sheet.header.section)
+        moved = sheet.model_copy(
+            update={"header": sheet.header.model_copy(update={"department": "教育委員会"})}
+        )
+        with pytest.raises(MoveRefused) as refused:
+            save_edit(
+                session=session,
+                sheet_id=sheet_id,
+                sheet=moved,
+                expected_revision=1,
+                actor="sato",
+                role="editor",
+            )
+        assert refused.value.field == "department"
+        with pytest.raises(MoveRefused):  # no account (an unchecked caller) moves nothing
+            save_edit(
+                session=session, sheet_id=sheet_id, sheet=moved, expected_revision=1, actor="x"
+            )
+        other_section = sheet.model_copy(
+            update={"header": sheet.header.model_copy(update={"section": "別の課"})}
+        )
+        with pytest.raises(MoveRefused) as refused:
+            save_edit(
+                session=session,
+                sheet_id=sheet_id,
+                sheet=other_section,
+                expected_revision=1,
+                actor="sato",
+                role="editor",
+            )
+        assert refused.value.field == "section"
+    with transaction(engine) as session:
+        _ref, kept = current_sheet(session=session, sheet_id=sheet_id)
+        assert (kept.header.department, kept.header.section) == old
+        save_edit(
+            session=session,
+            sheet_id=sheet_id,
+            sheet=moved,
+            expected_revision=1,
+            actor="admin",
+            role="admin",
+        )
+    with transaction(engine) as session:
+        _ref, stored = current_sheet(session=session, sheet_id=sheet_id)
+        [move] = list_changes(session=session, target_sheet_id=sheet_id, action="sheet.move")
+    assert stored.header.department == "教育委員会"
+    assert move.actor == "admin"
+    assert move.before == {"部局": old[0], "課・室": old[1]}
+    assert move.after == {"部局": "教育委員会", "課・室": old[1]}
+
+
+def test_a_department_scoped_reviewer_cannot_set_the_shared_deadline(engine: Engine) -> None:
+    with transaction(engine) as session:
+        with pytest.raises(NotAllowed, match="部局を限定された審査者"):
+            set_deadline(
+                session=session,
+                fiscal_year=2024,
+                stage=Stage.INITIAL_REQUEST,
+                due_date=date(2024, 4, 30),
+                actor="bucho",
+                role="reviewer",
+                department="産業労働部",
+            )
+        cycle = set_deadline(
+            session=session,
+            fiscal_year=2024,
+            stage=Stage.INITIAL_REQUEST,
+            due_date=date(2024, 4, 30),
+            actor="kaikaku",
+            role="reviewer",
+        )
+    assert cycle.due_date == date(2024, 4, 30)
+
+
+def test_an_expert_resolves_only_their_own_comments(engine: Engine) -> None:
+    sheet_id = _draft(engine)
+    with transaction(engine) as session:
+        theirs = add_comment(
+            session=session, sheet_id=sheet_id, author="kato", role="reviewer", body="根拠は？"
+        )
+        mine = add_comment(
+            session=session, sheet_id=sheet_id, author="yamada", role="expert", body="出典は？"
+        )
+        with pytest.raises(NotAllowed, match="自分のコメントだけ"):
+            resolve_comment(session=session, comment_id=theirs.id, actor="yamada", role="expert")
+        resolve_comment(session=session, comment_id=mine.id, actor="yamada", role="expert")
+        resolve_comment(session=session, comment_id=theirs.id, actor="sato", role="editor")
+        resolved = {c.id: c.resolved_by for c in list_comments(session=session, sheet_id=sheet_id)}
+    assert resolved == {theirs.id: "sato", mine.id: "yamada"}

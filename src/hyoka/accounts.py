@@ -154,6 +154,39 @@ def can(user: Account | None, action: Permission | str, sheet_header: SheetScope
     return not user.section or sheet_header.section == user.section
 
 
+def may_set_deadline(user: Account | None) -> bool:
+    """Whether ``user`` may set a cycle's due date.
+
+    Due dates are per fiscal year and stage, for every 部局 at once, so only reviewers
+    without a 部局 scope (the 行政改革課) and administrators may set them; a reviewer
+    limited to a 部局 would otherwise move every other 部局's deadline.
+    """
+    if not can(user, Permission.VIEW_DASHBOARD, None):
+        return False
+    assert user is not None
+    return user.role == Role.ADMIN.value or not user.department
+
+
+def may_resolve(user: Account | None, author: str, login: str, sheet: SheetScope) -> bool:
+    """Whether ``user`` (logged in as ``login``) may resolve a comment written by ``author``.
+
+    Reviewers and administrators resolve any comment they may comment on, editors the
+    comments on their sheets; an expert resolves only the comments they wrote.
+    """
+    if not can(user, Permission.COMMENT, sheet):
+        return False
+    assert user is not None
+    return user.role != Role.EXPERT.value or author == login
+
+
+def may_be_assigned(user: Account | None, sheet: SheetScope) -> bool:
+    """Whether an account can be a sheet's 担当: an active editor within the sheet's
+    部局/課, or an active administrator."""
+    if user is None or user.disabled or user.role not in (Role.ADMIN.value, Role.EDITOR.value):
+        return False
+    return can(user, Permission.EDIT, sheet)
+
+
 def password_problems(login: str, password: str) -> list[str]:
     """What is wrong with a new password (Japanese, empty when it is acceptable)."""
     problems = []

@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
-from hyoka.accounts import Permission, Role, can
+from hyoka.accounts import Permission, Role, can, may_be_assigned, may_resolve
 from hyoka.model import Sheet
 from hyoka.revisions import FieldChange, compare
 from hyoka.rules import Finding, Severity, check_sheet
@@ -38,7 +38,7 @@ from hyoka.stages import (
 from hyoka.store.staff.accounts import User, list_users
 from hyoka.store.staff.baseline import Baseline, review_baseline
 from hyoka.store.staff.corrections import figure_corrections
-from hyoka.store.staff.review import Comment, list_comments, resolve_comment
+from hyoka.store.staff.review import Comment, NotAllowed, list_comments, resolve_comment
 from hyoka.store.staff.review import add_comment as store_comment
 from hyoka.store.staff.workflow import (
     FindingsNeedReason,
@@ -123,6 +123,10 @@ class SheetPage:
     comment_field: str = ""  # the item the comment form starts on (?field=indicators.②-1)
     # The editor's reason for submitting this revision with 誤り (for the reviewer).
     submission: SubmissionNote | None = None
+    # Who can be the 担当 (login, display name); empty when the user may not assign.
+    assignees: list[tuple[str, str]] = field(default_factory=list)
+    login: str = ""  # the user's login (which comments they may resolve)
+    may_resolve_any: bool = False  # reviewers, editors, admins; experts only their own
 
     def name(self, login: str | None) -> str:
         """The display name of an account, or the login when it has none."""
@@ -175,6 +179,14 @@ def sheet_page_context(
         ),
         names=names,
         submission=submission_note(session=session, sheet_id=sheet_id) if submitted else None,
+        assignees=[
+            (account.login, account.display_name or account.login)
+            for account in assignable(session, ref)
+        ]
+        if can(user, Permission.EDIT, ref) or can(user, Permission.APPROVE, ref)
+        else [],
+        login=user.login,
+        may_resolve_any=user.role != Role.EXPERT.value,
     )
 
 
@@ -359,10 +371,18 @@ def add_comment(
 
 @router.post("/sheets/{sheet_id:int}/comments/{comment_id:int}/resolve", name="staff_resolve")
 def resolve(sheet_id: int, comment_id: int, user: CurrentUser, session: SessionDep) -> Response:
-    ensure_can(user, Permission.COMMENT, load_ref(session, sheet_id))
-    if not any(item.id == comment_id for item in list_comments(session=session, sheet_id=sheet_id)):
+    ref = load_ref(session, sheet_id)
+    ensure_can(user, Permission.COMMENT, ref)
+    comments = list_comments(session=session, sheet_id=sheet_id)
+    comment = next((item for item in comments if item.id == comment_id), None)
+    if comment is None:
         raise HTTPException(status_code=404)
-    resolve_comment(session=session, comment_id=comment_id, actor=user.login)
+    if not may_resolve(user, comment.author, user.login, ref):
+        raise forbidden("外部有識者は自分のコメントだけを解決済みにできます")
+    try:
+        resolve_comment(session=session, comment_id=comment_id, actor=user.login, role=user.role)
+    except NotAllowed as error:
+        raise forbidden(str(error)) from None
     return _done(sheet_id)
 
 
@@ -418,8 +438,20 @@ def assign(
     ref = load_ref(session, sheet_id)
     if not (can(user, Permission.EDIT, ref) or can(user, Permission.APPROVE, ref)):
         raise forbidden()
-    set_assignee(session=session, sheet_id=sheet_id, assignee=assignee.strip(), actor=user.login)
+    login = assignee.strip()
+    if login and login not in {account.login for account in assignable(session, ref)}:
+        raise forbidden(
+            f"「{login}」はこのシートの担当にできません"
+            "（このシートを編集できる有効なアカウントから選んでください）"
+        )
+    set_assignee(session=session, sheet_id=sheet_id, assignee=login, actor=user.login)
     return _done(sheet_id)
+
+
+def assignable(session: SessionDep, ref: SheetRef) -> list[User]:
+    """The accounts that can be the sheet's 担当: active editors within its 部局/課 and
+    active administrators (:func:`hyoka.accounts.may_be_assigned`)."""
+    return [account for account in list_users(session=session) if may_be_assigned(account, ref)]
 
 
 router.include_router(staff_forms.router)

@@ -29,6 +29,7 @@ from hyoka.stages import WorkflowState
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.accounts import User
 from hyoka.store.staff.workflow import (
+    MoveRefused,
     ReasonRequired,
     SheetRef,
     WorkflowError,
@@ -198,6 +199,7 @@ async def save(
             expected_revision=expected_revision,
             actor=user.login,
             reason=reason,
+            role=user.role,
         )
     except RevisionConflict as conflict:
         return _again(
@@ -211,6 +213,8 @@ async def save(
         )
     except ReasonRequired as error:
         return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
+    except MoveRefused as error:
+        return _again(request, templates, page, errors={error.field: str(error)}, status_code=403)
     except WorkflowError as error:
         return _again(request, templates, page, errors={"form": str(error)}, status_code=409)
     return RedirectResponse(f"/staff/sheets/{sheet_id}?notice=saved", status_code=303)

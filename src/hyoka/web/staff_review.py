@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from hyoka.accounts import Permission, can
+from hyoka.accounts import Permission, can, may_set_deadline
 from hyoka.model import Stage
 from hyoka.revisions import FieldChange, compare
 from hyoka.store.sheets.reader import StoredSheet, load_sheets, sheet_history
@@ -26,12 +26,13 @@ from hyoka.store.staff.audit import Change, list_changes
 from hyoka.store.staff.review import (
     Cycle,
     DashboardRow,
+    NotAllowed,
     list_cycles,
     review_dashboard,
     set_deadline,
 )
 from hyoka.store.staff.workflow import SheetRef, program_sheets
-from hyoka.web.auth import CurrentUser, ensure_can, require_permission
+from hyoka.web.auth import CurrentUser, ensure_can, forbidden, require_permission
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render
 
@@ -121,6 +122,7 @@ class DashboardPage:
     due: date | None
     today: date
     years: list[int]
+    can_set_deadline: bool = False
 
     @property
     def missing(self) -> int:
@@ -160,6 +162,7 @@ def dashboard(
         due=due,
         today=today,
         years=list(range(fiscal_year + 1, fiscal_year - 5, -1)),
+        can_set_deadline=may_set_deadline(user),
     )
     return render(request, templates, "staff/dashboard.html", page)
 
@@ -172,9 +175,18 @@ def deadline(
     stage: Annotated[Stage, Form()],
     due_date: Annotated[date, Form()],
 ) -> Response:
-    set_deadline(
-        session=session, fiscal_year=fiscal_year, stage=stage, due_date=due_date, actor=user.login
-    )
+    try:
+        set_deadline(
+            session=session,
+            fiscal_year=fiscal_year,
+            stage=stage,
+            due_date=due_date,
+            actor=user.login,
+            role=user.role,
+            department=user.department,
+        )
+    except NotAllowed as error:
+        raise forbidden(str(error)) from None
     return RedirectResponse(
         f"/staff/dashboard?year={fiscal_year}&stage={stage.value}", status_code=303
     )

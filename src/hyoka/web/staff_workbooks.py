@@ -296,6 +296,7 @@ def confirm_upload(
                 expected_revision=revision,
                 actor=user.login,
                 action="sheet.upload",
+                role=user.role,
             )
             sheet_id = target.id
     except RevisionConflict as conflict:

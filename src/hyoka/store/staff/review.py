@@ -20,7 +20,10 @@ from hyoka.stages import DEFAULT_STATE, WorkflowState
 from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.schema.workflow import CommentRow, CycleRow, WorkflowRow
 from hyoka.store.staff.audit import record_change
-from hyoka.store.staff.workflow import WorkflowError, sheet_ref
+from hyoka.store.staff.workflow import ADMIN_ROLE, WorkflowError, sheet_ref
+
+EXPERT_ROLE = "expert"
+"""``hyoka.accounts.Role.EXPERT`` (the store sits below the accounts)."""
 
 DONE_STATES = frozenset({WorkflowState.SUBMITTED, WorkflowState.APPROVED})
 """States that meet a cycle's deadline."""
@@ -77,10 +80,19 @@ def add_comment(
     return _comment(row)
 
 
-def resolve_comment(*, session: Session, comment_id: int, actor: str) -> Comment:
+class NotAllowed(WorkflowError):
+    """A review request the actor's role or scope does not allow (the web answers 403)."""
+
+
+def resolve_comment(*, session: Session, comment_id: int, actor: str, role: str) -> Comment:
+    """Mark a comment resolved. An expert (``role`` 外部有識者) resolves only the comments
+    they wrote (:class:`NotAllowed` otherwise); reviewers, editors and admins any comment
+    of a sheet they may comment on (the caller checks that with ``hyoka.accounts.can``)."""
     row = session.get(CommentRow, comment_id)
     if row is None:
         raise WorkflowError(f"コメント {comment_id} はありません")
+    if role == EXPERT_ROLE and row.author != actor:
+        raise NotAllowed("外部有識者は自分のコメントだけを解決済みにできます")
     row.resolved = True
     row.resolved_by = actor
     row.resolved_at = datetime.now(UTC)
@@ -126,9 +138,28 @@ class Cycle:
 
 
 def set_deadline(
-    *, session: Session, fiscal_year: int, stage: Stage, due_date: date, actor: str
+    *,
+    session: Session,
+    fiscal_year: int,
+    stage: Stage,
+    due_date: date,
+    actor: str,
+    role: str | None = None,
+    department: str = "",
 ) -> Cycle:
-    """Set (or move) the due date of one stage of one fiscal year's cycle."""
+    """Set (or move) the due date of one stage of one fiscal year's cycle.
+
+    A due date holds for every 部局 (the ``cycles`` table is keyed by year and stage
+    only), so the account setting it (``role`` and its ``department``; ``role=None`` for
+    the server's command line) must be an administrator or have no 部局 scope
+    (:func:`hyoka.accounts.may_set_deadline` says the same); a reviewer limited to a 部局
+    gets :class:`NotAllowed`.
+    """
+    if role is not None and role != ADMIN_ROLE and department:
+        raise NotAllowed(
+            "期限は全部局共通のため、部局を限定された審査者は設定できません"
+            "（行政改革課の審査者または管理者に依頼してください）"
+        )
     row = session.scalars(
         select(CycleRow).where(CycleRow.fiscal_year == fiscal_year, CycleRow.stage == stage.value)
     ).one_or_none()

@@ -44,9 +44,26 @@ from hyoka.store.sheets.reader import load_sheets
 from hyoka.store.sheets.writer import SaveResult, save_sheet
 from hyoka.store.staff.audit import list_changes, record_change
 
+ADMIN_ROLE = "admin"
+"""``hyoka.accounts.Role.ADMIN`` (the store sits below the accounts): who moves sheets."""
+
 
 class WorkflowError(ValueError):
     """A workflow request the rules refuse; the message is for people (Japanese)."""
+
+
+class MoveRefused(WorkflowError):
+    """A save that would move the sheet to another 部局/課 by someone who may not.
+
+    ``field`` is the form field it concerns (``department`` or ``section``).
+    """
+
+    def __init__(self, field: str) -> None:
+        label = "部局" if field == "department" else "課・室"
+        super().__init__(
+            f"{label}を変更できるのは管理者だけです（元の{label}のまま保存してください）"
+        )
+        self.field = field
 
 
 class SheetNotFound(LookupError):
@@ -274,6 +291,7 @@ def save_edit(
     actor: str,
     reason: str = "",
     action: str = "",
+    role: str = "",
 ) -> EditResult:
     """Save an edited sheet on top of ``expected_revision``.
 
@@ -283,10 +301,20 @@ def save_edit(
     published sheet every changed indicator figure gets a :class:`hyoka.model.Correction`
     (修正前/修正後 and the reason), which the public sheet shows. A returned sheet goes back
     to 作成中. ``action`` names the audit entry when it is not a form edit (``sheet.upload``).
+    A change of 部局 or 課 is refused (:class:`MoveRefused`) unless ``role`` — the saving
+    account's role — is ``admin``, so no caller moves a sheet out of an editor's scope;
+    the move gets its own audit entry ``sheet.move`` with the 部局・課 before and after.
     """
     ref, current = current_sheet(session=session, sheet_id=sheet_id)
     if sheet.key != current.key:
         raise WorkflowError("事業番号・年度・段階は編集では変更できません")
+    moved = (sheet.header.department, sheet.header.section) != (
+        current.header.department,
+        current.header.section,
+    )
+    if moved and role != ADMIN_ROLE:
+        same = sheet.header.department == current.header.department
+        raise MoveRefused("section" if same else "department")
     row = workflow_row(session, sheet_id)
     state = DEFAULT_STATE if row is None else WorkflowState(row.state)
     if not state.editable:
@@ -314,6 +342,16 @@ def save_edit(
         after={"版": saved.revision, **{c.label: c.after_text for c in changes}},
         reason=reason,
     )
+    if moved:
+        record_change(
+            session=session,
+            actor=actor,
+            action="sheet.move",
+            target_sheet_id=sheet_id,
+            before={"部局": current.header.department, "課・室": current.header.section},
+            after={"部局": sheet.header.department, "課・室": sheet.header.section},
+            reason=reason,
+        )
     return EditResult(saved=saved, changes=changes, state=state)
 
 
