@@ -126,7 +126,7 @@ def test_an_over_large_form_answers_413_in_japanese(site: Site) -> None:
 
 
 def test_405_and_422_answer_with_the_japanese_page(site: Site) -> None:
-    client, _engine, _ids = site
+    client, _engine, ids = site
     reviewer = login(client, "reviewer")
     wrong_method = reviewer.get("/staff/cycles")
     assert wrong_method.status_code == 405
@@ -135,5 +135,13 @@ def test_405_and_422_answer_with_the_japanese_page(site: Site) -> None:
     invalid = reviewer.get("/staff/compare")
     assert invalid.status_code == 422
     assert "入力内容に誤りがあります" in invalid.text and "<html" in invalid.text
+    assert "（a、b）" not in invalid.text  # no parameter names of the code
+    seed = ids[0]
+    too_long = reviewer.post(
+        f"/staff/sheets/{seed}/actions/return",
+        data={"csrf_token": token(reviewer), "comment": "あ" * 6000},
+    )
+    assert too_long.status_code == 422
+    assert "5,000文字まで" in too_long.text and "comment" not in too_long.text.split("<main")[-1]
     api = client.post("/api/sheets")
     assert api.headers["content-type"].startswith("application/json")

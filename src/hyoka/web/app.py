@@ -184,8 +184,23 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     if _wants_json(request):
         return JSONResponse({"detail": error.errors()}, status_code=422)
-    fields = "、".join(str(item["loc"][-1]) for item in error.errors())
-    return error_response(request, 422, f"入力内容に誤りがあります（{fields}）。")
+    # The names of the fields (loc) are the code's words: the page says what to do instead.
+    limits = [
+        item["ctx"]["max_length"]
+        for item in error.errors()
+        if item.get("type") == "string_too_long" and "max_length" in item.get("ctx", {})
+    ]
+    if limits:
+        message = (
+            f"入力された文章が長すぎます（{min(limits):,}文字まで）。文章を短くして、"
+            "もう一度送信してください。ブラウザの「戻る」で入力した画面に戻れます。"
+        )
+    else:
+        message = (
+            "送信された内容に、足りない項目か正しくない値があります。"
+            "入力した内容を確かめて、もう一度送信してください。"
+        )
+    return error_response(request, 422, message)
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
