@@ -595,6 +595,8 @@ def test_an_editor_cannot_move_a_sheet_to_another_department_but_an_admin_can(
 ) -> None:
     client, engine, (seed, _other) = site
     editor = login(client, "editor")
+    form = editor.get(f"/staff/sheets/{seed}/edit").text
+    assert re.search(r'name="department" value="産業労働部"[^>]* readonly', form)
     fields = edit_form(editor, seed)
     old_section = fields["section"]
     fields["department"], fields["reason"] = "教育委員会", "所管替え"
@@ -612,6 +614,8 @@ def test_an_editor_cannot_move_a_sheet_to_another_department_but_an_admin_can(
 
     _change_account(engine, "editor2", role="admin", department="", section="")
     admin = login(client, "editor2")
+    form = admin.get(f"/staff/sheets/{seed}/edit").text
+    assert not re.search(r'name="department"[^>]* readonly', form)
     fields = edit_form(admin, seed)
     fields["department"], fields["reason"] = "教育委員会", "所管替え"
     moved = admin.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
-from hyoka.accounts import Permission
+from hyoka.accounts import Permission, Role
 from hyoka.display import (
     COMPARISON_LABELS,
     COST_LABELS_WITH_UNITS,
@@ -75,6 +75,7 @@ class EditPage:
     conflict_revision: int | None = None
     reason: str = ""
     cost_fields: tuple[str, ...] = (*COST_FIELDS, "staff")
+    can_move: bool = False  # 部局・課 editable (admins); others see them read-only
 
     @property
     def choices(self) -> dict[str, list[tuple[str, str]]]:
@@ -161,6 +162,7 @@ def edit_form(
         values=values,
         expected_revision=ref.revision,
         findings=field_findings(findings, values),
+        can_move=user.role == Role.ADMIN.value,
     )
     return render(request, templates, "staff/edit.html", page)
 
@@ -187,7 +189,12 @@ async def save(
     _ref, base = current_sheet(session=session, sheet_id=sheet_id)
     parsed = sheet_from_form(values, base)
     page = EditPage(
-        ref=ref, state=state, values=values, expected_revision=expected_revision, reason=reason
+        ref=ref,
+        state=state,
+        values=values,
+        expected_revision=expected_revision,
+        reason=reason,
+        can_move=user.role == Role.ADMIN.value,
     )
     if parsed.sheet is None:
         return _again(request, templates, page, errors=parsed.errors, status_code=400)
@@ -239,6 +246,7 @@ def _again(
         conflict=conflict or [],
         conflict_revision=conflict_revision,
         reason=page.reason,
+        can_move=page.can_move,
     )
     return render(request, templates, "staff/edit.html", shown, status_code=status_code)
 
