@@ -720,3 +720,37 @@ def test_the_assignee_is_chosen_from_active_accounts_that_may_edit_the_sheet(
     assert chosen.status_code == 303
     with transaction(engine) as session:
         assert status(session=session, sheet_id=seed).assignee == "expert"
+
+
+def _act(client: TestClient, sheet_id: int, action: str, **data: str) -> str:
+    """Post a workflow action and follow it; the notice shown on the sheet's page."""
+    done = client.post(
+        f"/staff/sheets/{sheet_id}/actions/{action}",
+        data={"csrf_token": token(client), **data},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    notice = re.search(r'<div class="notice" role="status"><p>([^<]*)</p>', page.text)
+    assert notice, page.text
+    return notice.group(1)
+
+
+def test_the_notice_says_what_happened(site: tuple[TestClient, Engine, list[int]]) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    assert "作成しました" in editor.get(created.headers["location"]).text
+    reviewer = login(client, "reviewer")
+    assert _act(editor, new_id, "submit") == "提出しました。"
+    assert _act(reviewer, new_id, "return", comment="指標の説明を補ってください") == (
+        "差し戻しました。"
+    )
+    assert _act(editor, new_id, "submit") == "提出しました。"
+    assert _act(reviewer, new_id, "approve") == "承認しました。"
+    assert "操作を記録しました" not in editor.get(f"/staff/sheets/{new_id}").text

@@ -88,7 +88,7 @@ def test_edit_submit_approve_then_public(
     open_seed(page, staff_server)
     assert_no_axe_violations(page)  # the sheet's staff page
     page.get_by_role("button", name="翌年度のシートを作成する").click()
-    page.wait_for_url(re.compile(r"/staff/sheets/\d+\?notice=done"))
+    page.wait_for_url(re.compile(r"/staff/sheets/\d+\?notice=created"))
     new_id = int(re.search(r"/staff/sheets/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     page.get_by_role("link", name="編集する").click()
     assert_no_axe_violations(page)  # the edit form

@@ -205,9 +205,7 @@ def sheet_page(
         sheet_id=sheet_id,
         personnel_cost=settings.personnel_cost_per_person,
     )
-    notice = {"saved": "保存しました。", "done": "操作を記録しました。"}.get(
-        request.query_params.get("notice", ""), ""
-    )
+    notice = NOTICES.get(request.query_params.get("notice", ""), "")
     chosen = request.query_params.get("field", "")
     if not any(key == chosen for key, _label in page.field_paths):
         chosen = ""
@@ -234,6 +232,21 @@ def _refused(
         error=message,
     )
     return render(request, templates, "staff/sheet.html", page, status_code=409)
+
+
+NOTICES: dict[str, str] = {
+    "saved": "保存しました。",
+    Action.SUBMIT.value: "提出しました。",
+    Action.RETURN.value: "差し戻しました。",
+    Action.APPROVE.value: "承認しました。",
+    Action.REOPEN.value: "作成中に戻しました。",
+    "comment": "コメントを追加しました。",
+    "resolved": "コメントを解決済みにしました。",
+    "created": "新しいシートを作成しました。",
+    "assigned": "担当を設定しました。",
+    "done": "操作を記録しました。",
+}
+"""The notice after a redirect (``?notice=``), saying what just happened."""
 
 
 def _done(sheet_id: int, notice: str = "done") -> Response:
@@ -340,7 +353,7 @@ def workflow_action(
         )
     except (TransitionError, WorkflowError) as error:
         return _refused(request, templates, session, settings, user, sheet_id, str(error))
-    return _done(sheet_id)
+    return _done(sheet_id, action.value)
 
 
 @router.post("/sheets/{sheet_id:int}/comments", name="staff_comment")
@@ -366,7 +379,7 @@ def add_comment(
         )
     except WorkflowError as error:
         return _refused(request, templates, session, settings, user, sheet_id, str(error))
-    return _done(sheet_id)
+    return _done(sheet_id, "comment")
 
 
 @router.post("/sheets/{sheet_id:int}/comments/{comment_id:int}/resolve", name="staff_resolve")
@@ -383,7 +396,7 @@ def resolve(sheet_id: int, comment_id: int, user: CurrentUser, session: SessionD
         resolve_comment(session=session, comment_id=comment_id, actor=user.login, role=user.role)
     except NotAllowed as error:
         raise forbidden(str(error)) from None
-    return _done(sheet_id)
+    return _done(sheet_id, "resolved")
 
 
 def _create_from(
@@ -401,7 +414,7 @@ def _create_from(
         created = create(session=session, sheet_id=sheet_id, actor=user.login)
     except WorkflowError as error:
         return _refused(request, templates, session, settings, user, sheet_id, str(error))
-    return _done(created)
+    return _done(created, "created")
 
 
 @router.post("/sheets/{sheet_id:int}/next-year", name="staff_next_year")
@@ -445,7 +458,7 @@ def assign(
             "（このシートを編集できる有効なアカウントから選んでください）"
         )
     set_assignee(session=session, sheet_id=sheet_id, assignee=login, actor=user.login)
-    return _done(sheet_id)
+    return _done(sheet_id, "assigned")
 
 
 def assignable(session: SessionDep, ref: SheetRef) -> list[User]:
