@@ -754,3 +754,24 @@ def test_the_notice_says_what_happened(site: tuple[TestClient, Engine, list[int]
     assert _act(editor, new_id, "submit") == "提出しました。"
     assert _act(reviewer, new_id, "approve") == "承認しました。"
     assert "操作を記録しました" not in editor.get(f"/staff/sheets/{new_id}").text
+
+
+def test_the_menu_links_only_to_pages_the_account_can_open(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    home = editor.get("/staff").text
+    assert 'href="/staff/dashboard"' not in home and "審査ダッシュボード" not in home
+    assert 'href="/staff/new"' in home
+    assert editor.get("/staff/dashboard").status_code == 403
+    reviewer = login(client, "reviewer")
+    home = reviewer.get("/staff").text
+    assert 'href="/staff/dashboard"' in home and 'href="/staff/new"' not in home
+    assert 'href="/staff/accounts"' not in home
+    # An expert may read and comment on a sheet, not open its history.
+    expert = login(client, "expert")
+    page = expert.get(f"/staff/sheets/{seed}").text
+    assert f'href="/staff/sheets/{seed}/history"' not in page
+    assert expert.get(f"/staff/sheets/{seed}/history").status_code == 403
+    assert f'href="/staff/sheets/{seed}/history"' in editor.get(f"/staff/sheets/{seed}").text

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from hyoka.accounts import can
 from hyoka.display import ACTION_LABELS, SHEET_KIND_LONG, local_time, year_label
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, index_missing, migrate, transaction
@@ -122,6 +123,8 @@ def _templates(settings: Settings) -> Jinja2Templates:
 
     templates.env.globals["person"] = person  # a login → the account's display name
     templates.env.filters["action_label"] = lambda action: ACTION_LABELS.get(action, action)
+    # Whether an account may do something on some sheet: menus show only what it can open.
+    templates.env.globals["may"] = lambda user, permission: can(user, permission, None)
     return templates
 
 

@@ -110,6 +110,7 @@ class SheetPage:
     can_edit: bool
     can_comment: bool
     can_create: bool
+    can_view_history: bool
     error: str = ""
     notice: str = ""
     field_paths: list[tuple[str, str]] = field(default_factory=list)
@@ -169,6 +170,7 @@ def sheet_page_context(
         can_edit=state.state.editable and can(user, edit, ref),
         can_comment=can(user, Permission.COMMENT, ref),
         can_create=can(user, Permission.CREATE, ref),
+        can_view_history=can(user, Permission.VIEW_HISTORY, ref),
         error=error,
         field_paths=field_choices(sheet),
         layout=sheet_layout(sheet, figure_corrections(session=session, sheet_id=sheet_id)),
