@@ -775,3 +775,27 @@ def test_the_menu_links_only_to_pages_the_account_can_open(
     assert f'href="/staff/sheets/{seed}/history"' not in page
     assert expert.get(f"/staff/sheets/{seed}/history").status_code == 403
     assert f'href="/staff/sheets/{seed}/history"' in editor.get(f"/staff/sheets/{seed}").text
+
+
+def test_the_editor_sees_the_return_reason_until_the_sheet_is_resubmitted(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    created = editor.post(
+        f"/staff/sheets/{seed}/next-year",
+        data={"csrf_token": token(editor)},
+        follow_redirects=False,
+    )
+    new_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    assert 'id="return-note"' not in editor.get(f"/staff/sheets/{new_id}").text
+    reviewer = login(client, "reviewer")
+    _act(editor, new_id, "submit")
+    reason = "成果指標②-1の目標値の根拠を補ってください"
+    _act(reviewer, new_id, "return", comment=reason)
+    page = editor.get(f"/staff/sheets/{new_id}").text
+    assert f"差戻しの理由：</strong>{reason}" in page
+    _act(editor, new_id, "reopen")  # back to 作成中: still unresolved
+    assert f"差戻しの理由：</strong>{reason}" in editor.get(f"/staff/sheets/{new_id}").text
+    _act(editor, new_id, "submit")
+    assert 'id="return-note"' not in editor.get(f"/staff/sheets/{new_id}").text

@@ -42,6 +42,7 @@ from hyoka.store.staff.review import Comment, NotAllowed, list_comments, resolve
 from hyoka.store.staff.review import add_comment as store_comment
 from hyoka.store.staff.workflow import (
     FindingsNeedReason,
+    ReturnNote,
     SheetRef,
     SubmissionNote,
     WorkflowError,
@@ -49,6 +50,7 @@ from hyoka.store.staff.workflow import (
     create_next_year,
     current_sheet,
     list_statuses,
+    return_note,
     set_assignee,
     start_next_stage,
     status,
@@ -124,6 +126,7 @@ class SheetPage:
     comment_field: str = ""  # the item the comment form starts on (?field=indicators.②-1)
     # The editor's reason for submitting this revision with 誤り (for the reviewer).
     submission: SubmissionNote | None = None
+    returned: ReturnNote | None = None  # the 差戻し's reason until the sheet is resubmitted
     # Who can be the 担当 (login, display name); empty when the user may not assign.
     assignees: list[tuple[str, str]] = field(default_factory=list)
     login: str = ""  # the user's login (which comments they may resolve)
@@ -181,6 +184,7 @@ def sheet_page_context(
         ),
         names=names,
         submission=submission_note(session=session, sheet_id=sheet_id) if submitted else None,
+        returned=None if submitted else return_note(session=session, sheet_id=sheet_id),
         assignees=[
             (account.login, account.display_name or account.login)
             for account in assignable(session, ref)

@@ -274,6 +274,30 @@ def submission_note(*, session: Session, sheet_id: int) -> SubmissionNote | None
     )
 
 
+@dataclass(frozen=True)
+class ReturnNote:
+    """Why the sheet was sent back: the reviewer's reason, shown until it is resubmitted."""
+
+    actor: str
+    at: datetime
+    reason: str
+
+
+def return_note(*, session: Session, sheet_id: int) -> ReturnNote | None:
+    """The latest 差戻し's reason while it is unresolved: the sheet is 差戻し (or reopened
+    to 作成中 after it) and has not been submitted since. None otherwise."""
+    state = status(session=session, sheet_id=sheet_id).state
+    if state not in (WorkflowState.RETURNED, WorkflowState.DRAFT):
+        return None
+    moves = {f"sheet.{Action.RETURN.value}", f"sheet.{Action.SUBMIT.value}"}
+    for change in list_changes(session=session, target_sheet_id=sheet_id, action="sheet."):
+        if change.action in moves:
+            if change.action != f"sheet.{Action.RETURN.value}":
+                return None
+            return ReturnNote(actor=change.actor, at=change.at, reason=change.reason)
+    return None
+
+
 def _error_entry(finding: Finding) -> dict[str, str]:
     return {
         "コード": finding.code,
