@@ -8,7 +8,8 @@ arrows, recorded corrections, quantities parsed from outputs) is carried over fr
 sheet being edited, matched by indicator number, year and kind.
 
 Field names: ``program_name``…, ``situation`` (one bullet a line), ``ini-0-title``,
-``ind-1-val-2-value``, ``cost-0-settlement``, ``sub-0-comp-1-methods`` …
+``ind-1-val-2-value``, ``cost-0-settlement``, ``sub-0-set-1-amount``,
+``sub-0-comp-1-methods`` …
 """
 
 from __future__ import annotations
@@ -121,13 +122,14 @@ def form_from_sheet(sheet: Sheet) -> FormValues:
         base = f"sub-{i}"
         values[f"{base}-number"] = "" if sub is None else str(sub.number)
         values[f"{base}-name"] = "" if sub is None else sub.name
-        settlements = {} if sub is None else sub.settlements
-        values[f"{base}-settlements"] = _lines(
-            [
-                f"{year}={MISSING if amount is None else amount}"
-                for year, amount in settlements.items()
-            ]
-        )
+        # One row per fiscal year (year, 決算額; ー where the sheet prints none), one blank.
+        settlements = [] if sub is None else list(sub.settlements.items())
+        for k, (year, amount) in enumerate(settlements):
+            values[f"{base}-set-{k}-year"] = str(year)
+            values[f"{base}-set-{k}-amount"] = MISSING if amount is None else str(amount)
+        values[f"{base}-set-{len(settlements)}-year"] = ""
+        values[f"{base}-set-{len(settlements)}-amount"] = ""
+        values[f"{base}-set-count"] = str(len(settlements) + 1)
         components = [*([] if sub is None else sub.components), None]
         for j, component in enumerate(components):
             row = f"{base}-comp-{j}"

@@ -345,23 +345,31 @@ def _sub_projects(read: _Reader, base: Sheet) -> list[SubProject]:
         if number is None:
             read.errors.setdefault(f"{prefix}-number", "細事業の番号（整数）を入力してください")
             continue
-        settlements: dict[int, int | None] = {}
-        for left, right in _pairs(read, f"{prefix}-settlements"):
-            probe = _Reader({"year": left, "amount": right})
-            year, amount = probe.year("year"), probe.integer("amount")
-            if probe.errors or year is None:
-                read.errors[f"{prefix}-settlements"] = "「年度=決算額（千円）」が読めません"
-                continue
-            settlements[year] = amount
         old = next((item for item in base.sub_projects if item.number == number), None)
         found.append(
             SubProject(
                 number=number,
                 name=name,
-                settlements=settlements,
+                settlements=_settlements(read, prefix),
                 components=_components(read, prefix, old),
             )
         )
+    return found
+
+
+def _settlements(read: _Reader, prefix: str) -> dict[int, int | None]:
+    """A 細事業's 決算額 by fiscal year: one row each; a year with ー (or blank) prints none."""
+    found: dict[int, int | None] = {}
+    for k in range(read.count(f"{prefix}-set-count")):
+        row = f"{prefix}-set-{k}"
+        year, amount = read.year(f"{row}-year"), read.integer(f"{row}-amount")
+        if year is None:
+            if amount is not None:
+                read.errors.setdefault(f"{row}-year", "年度を入力してください")
+            continue
+        if year in found:
+            read.errors[f"{row}-year"] = "同じ年度の行が重複しています"
+        found[year] = amount
     return found
 
 
