@@ -80,10 +80,16 @@ def test_a_corrected_settlement_shows_its_note_on_the_public_page_layout_api_and
     sub = sheet.sub_projects[0]
     old_amount = sub.settlements[sheet.header.fiscal_year]
     assert old_amount is not None
-    settlements = _field(fields, "sub-", "settlements", str(sub.number))
-    fields[settlements] = fields[settlements].replace(
-        f"{sheet.header.fiscal_year}={old_amount}", f"{sheet.header.fiscal_year}={old_amount + 8}"
-    )
+    base = _field(fields, "sub-", "set", str(sub.number))  # sub-N-set: its 決算額 by year
+    [year] = [
+        key.removesuffix("-year") + "-amount"
+        for key, found in fields.items()
+        if key.startswith(f"{base}-")
+        and key.endswith("-year")
+        and found == str(sheet.header.fiscal_year)
+    ]
+    assert fields[year] == str(old_amount)
+    fields[year] = str(old_amount + 8)
     refused = editor.post("/staff/sheets/1/edit", data=fields)
     assert refused.status_code == 400 and "修正の理由を入力してください" in refused.text
     fields["reason"] = REASON
