@@ -25,26 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from hyoka.cli._lazy import HEAVY_MODULES as HEAVY
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "data" / "seeds" / "000_8759d722d40dd0bd.txt"
-HEAVY = (
-    "sqlalchemy",
-    "alembic",
-    "psycopg",
-    "weasyprint",
-    "fastapi",
-    "starlette",
-    "uvicorn",
-    "jinja2",
-    "openpyxl",
-    "pdfplumber",
-    "argon2",
-    "pydantic_settings",
-    "hyoka.store",
-    "hyoka.web",
-    "hyoka.render",
-    "hyoka.analytics",
-)
 
 # Runs the real entry point and writes the top-level packages it loaded to a file.
 TRACE = """

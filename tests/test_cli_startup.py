@@ -18,28 +18,12 @@ import pytest
 import typer.main
 
 from hyoka.cli import COMMANDS, app, load_all
+from hyoka.cli._lazy import HEAVY_MODULES as HEAVY
 
 if TYPE_CHECKING:
     from typer._click import Command
 
 SEED = Path(__file__).parent / "data" / "seeds" / "000_8759d722d40dd0bd.txt"
-HEAVY = (
-    "sqlalchemy",
-    "alembic",
-    "psycopg",
-    "weasyprint",
-    "fastapi",
-    "starlette",
-    "uvicorn",
-    "openpyxl",
-    "pdfplumber",
-    "argon2",
-    "pydantic_settings",
-    "hyoka.store",
-    "hyoka.web",
-    "hyoka.render",
-    "hyoka.analytics",
-)
 
 # Runs ``hyoka ARGS…`` as the console script does, then prints the modules it imported.
 TRACE = """

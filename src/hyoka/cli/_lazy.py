@@ -22,6 +22,28 @@ if TYPE_CHECKING:
     from typer import _click as click
 
 
+# What `hyoka --help` and `hyoka parse` must not load (tests/test_cli_startup.py checks,
+# bench/cli_startup.py reports): the store, the web stack, the renderers and their libraries.
+HEAVY_MODULES = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "weasyprint",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "openpyxl",
+    "pdfplumber",
+    "argon2",
+    "pydantic_settings",
+    "hyoka.store",
+    "hyoka.web",
+    "hyoka.render",
+    "hyoka.analytics",
+)
+
+
 class LazyCommand(NamedTuple):
     module: str
     help: str  # the first paragraph of the command's help, shown in ``hyoka --help``
