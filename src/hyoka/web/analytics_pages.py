@@ -26,7 +26,7 @@ from hyoka.analytics import FILTERS, REPORTS, Filters, Report, Result
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
 from hyoka.render.charts import Chart
-from hyoka.web.deps import SessionDep, TemplatesDep
+from hyoka.web.deps import SessionDep, TemplatesDep, error_responses, query_integer
 from hyoka.web.downloads import attachment
 
 router = APIRouter(include_in_schema=False)
@@ -52,15 +52,6 @@ def _text(name: str, value: str | None) -> str | None:
     if len(value) > TEXT_MAX:
         raise HTTPException(400, f"{name} は{TEXT_MAX}文字以内で指定してください")
     return value or None
-
-
-def _integer(name: str, value: str | None, low: int, high: int, what: str) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
-        raise HTTPException(400, f"{name} は{what}（{low}〜{high} の整数）で指定してください")
-    return int(value)
 
 
 def _flag(name: str, value: str | None) -> bool:
@@ -90,8 +81,8 @@ def analytics_filters(
     return Filters(
         kind=KINDS[kind_value],
         organisation=_text("organisation", organisation),
-        year=_integer("year", year, 1900, 2200, "西暦の年度"),
-        limit=_integer("limit", limit, 1, LIMIT_MAX, "行数"),
+        year=query_integer("year", year, 1900, 2200, "西暦の年度"),
+        limit=query_integer("limit", limit, 1, LIMIT_MAX, "行数"),
         program=_text("program", program),
         policy=_text("policy", policy),
         by_bureau=_flag("by_bureau", by_bureau),
@@ -290,6 +281,7 @@ def _api_route(info: Report[Any]) -> None:
         description=f"{info.summary} year は{info.year_help}。",
         name=f"api_analytics_{info.slug.replace('-', '_')}",
         response_model=AnalyticsReportPublic,
+        responses=error_responses(400),
     )
 
 

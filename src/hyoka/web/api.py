@@ -16,7 +16,13 @@ from starlette.responses import Response
 from hyoka.rules import Finding, SheetDerived, check_sheet, derive
 from hyoka.store.search.listing import SheetPage, list_policy_areas, list_summaries
 from hyoka.web import downloads, pages
-from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.deps import (
+    FiltersDep,
+    SessionDep,
+    SettingsDep,
+    TemplatesDep,
+    error_responses,
+)
 
 router = APIRouter(prefix="/api", tags=["公開API"])
 
@@ -161,19 +167,27 @@ def _list(result: SheetPage) -> SheetListPublic:
     )
 
 
-@router.get("/sheets", summary="シートの一覧（絞り込み・並べ替え・ページ送り）")
+@router.get(
+    "/sheets",
+    summary="シートの一覧（絞り込み・並べ替え・ページ送り）",
+    responses=error_responses(400),
+)
 def api_sheets(session: SessionDep, filters: FiltersDep) -> SheetListPublic:
     return _list(list_summaries(session=session, filters=filters))
 
 
-@router.get("/search", summary="全文検索（関連度順、該当箇所つき）")
+@router.get("/search", summary="全文検索（関連度順、該当箇所つき）", responses=error_responses(400))
 def api_search(session: SessionDep, filters: FiltersDep) -> SheetListPublic:
     if not filters.terms:
         raise HTTPException(400, "検索語 q を指定してください")
     return _list(list_summaries(session=session, filters=filters))
 
 
-@router.get("/sheets/{sheet_id}", summary="シート1件（本体・計算値・点検結果・修正・履歴）")
+@router.get(
+    "/sheets/{sheet_id}",
+    summary="シート1件（本体・計算値・点検結果・修正・履歴）",
+    responses=error_responses(404),
+)
 def api_sheet(sheet_id: int, session: SessionDep, settings: SettingsDep) -> SheetDetailPublic:
     context = pages.sheet_context(
         session=session, sheet_id=sheet_id, personnel_cost=settings.personnel_cost_per_person
@@ -190,7 +204,7 @@ def api_sheet(sheet_id: int, session: SessionDep, settings: SettingsDep) -> Shee
         corrections=[CorrectionPublic(**vars(note)) for note in context.corrections],
         history=[RevisionPublic(**vars(entry)) for entry in context.history],
         downloads={
-            suffix: f"/sheets/{sheet_id}.{suffix}" for suffix in ("pdf", "xlsx", "json", "csv")
+            suffix: f"/sheets/{sheet_id}.{suffix}" for suffix, _label in downloads.formats(sheet)
         },
     )
 
@@ -208,7 +222,11 @@ def api_policies(session: SessionDep) -> list[PolicyAreaPublic]:
     ]
 
 
-@router.get("/policies/{code}", summary="施策分野1件（事業と成果指標の達成状況）")
+@router.get(
+    "/policies/{code}",
+    summary="施策分野1件（事業と成果指標の達成状況）",
+    responses=error_responses(404),
+)
 def api_policy(code: str, session: SessionDep) -> PolicyDetailPublic:
     context = pages.policy_context(session=session, code=code)
     return PolicyDetailPublic(

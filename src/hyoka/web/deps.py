@@ -1,5 +1,5 @@
 """Typed dependencies of the routes: one session (one transaction) per request, settings,
-templates.
+templates, and the parsing of query-string numbers that every route shares.
 
 Example::
 
@@ -10,10 +10,11 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,56 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
 
+SHEET_ID_MAX = 2**31 - 1
+"""The largest sheet id a URL may carry: PostgreSQL's ``integer`` (a larger one overflowed
+the driver, a 500, before it could be "not found")."""
+
+
+class ErrorPublic(BaseModel):
+    """An error of the API: a Japanese message, or for 422 the framework's list of problems."""
+
+    detail: str | list[dict[str, Any]]
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "クエリ文字列の値が正しくない（detail がどの値か述べる）",
+    404: "そのシート・施策分野はない（または公開されていない）",
+    422: "パラメータの形が正しくない（整数でない番号など）",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route declaration: the error statuses it can answer, so that
+    the OpenAPI document lists every status the API answers with."""
+    return {
+        status: {"model": ErrorPublic, "description": _ERROR_DESCRIPTIONS[status]}
+        for status in statuses
+    }
+
+
+def query_integer(name: str, value: str | None, low: int, high: int, what: str = "") -> int | None:
+    """An integer of the query string in ``low``–``high``; ``None`` when empty or absent.
+
+    Only ASCII digits: ``str.isdigit`` also accepts ``²`` or ``①``, which ``int`` refuses
+    (a 500 before), and the length is checked before ``int`` ever sees a long string.
+    Anything else is a 400 naming the parameter.
+
+    >>> query_integer("page", " 2 ", 1, 100)
+    2
+    """
+    value = _optional(value)
+    if value is None:
+        return None
+    if not (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= len(str(high))
+        and low <= int(value) <= high
+    ):
+        raise HTTPException(400, f"{name} は{what}（{low}〜{high} の整数）で指定してください")
+    return int(value)
+
+
 def _optional(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -76,18 +127,9 @@ def sheet_filters(
 ) -> SheetFilters:
     """The list filters of the query string, shared by the pages and the API.
 
-    Empty values mean "no filter" (what a form submits for 「すべて」); malformed numbers
+    Empty values mean "no filter" (what a form submits for 「すべて」); malformed values
     are a 400 naming the parameter.
     """
-
-    def number(name: str, value: str | None, low: int, high: int) -> int | None:
-        value = _optional(value)
-        if value is None:
-            return None
-        if not value.isdigit() or not low <= int(value) <= high:
-            raise HTTPException(400, f"{name} は {low}〜{high} の整数で指定してください")
-        return int(value)
-
     risk = _optional(at_risk)
     if risk not in (None, "1", "0", "true", "false"):
         raise HTTPException(400, "at_risk は 1 または 0 で指定してください")
@@ -99,7 +141,7 @@ def sheet_filters(
     return SheetFilters(
         q=q.strip(),
         kind=_optional(kind),
-        fiscal_year=number("year", year, 1900, 2200),
+        fiscal_year=query_integer("year", year, 1900, 2200, "西暦の年度"),
         department=_optional(department),
         section=_optional(section),
         policy=_optional(policy),
@@ -107,8 +149,8 @@ def sheet_filters(
         achievement=_optional(achievement),
         at_risk=None if risk is None else risk in ("1", "true"),
         sort=None if sort_value is None else Sort(sort_value),
-        page=number("page", page, 1, 100_000) or 1,
-        per_page=number("per_page", per_page, 1, 200) or settings.page_size,
+        page=query_integer("page", page, 1, 100_000, "ページ番号") or 1,
+        per_page=query_integer("per_page", per_page, 1, 200, "1ページの件数") or settings.page_size,
     )
 
 

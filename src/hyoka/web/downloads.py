@@ -152,7 +152,24 @@ def sheet_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> 
     return RENDERED_PDFS.pdf(sheet, corrections)
 
 
+def formats(sheet: Sheet) -> list[tuple[str, str]]:
+    """The files a sheet is offered as, by suffix, with their labels for the page.
+
+    The workbook in the official layout exists for the prefecture's 事業改善シート only:
+    a national sheet is not offered one (and its URL answers 404).
+    """
+    offered = [("pdf", "PDF（様式どおり）")]
+    if has_workbook(sheet):
+        offered.append(("xlsx", "Excel（様式どおり）"))
+    return [*offered, ("json", "JSON"), ("csv", "CSV（数値）")]
+
+
+def has_workbook(sheet: Sheet) -> bool:
+    return sheet.header.kind is SheetKind.PREFECTURE
+
+
 def sheet_xlsx(sheet: Sheet) -> bytes:
+    """The sheet's workbook in the official layout (:func:`has_workbook` sheets only)."""
     from hyoka.render.workbook import sheet_workbook
 
     return sheet_workbook(sheet)

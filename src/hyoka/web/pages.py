@@ -38,7 +38,7 @@ from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.baseline import published_revisions
 from hyoka.store.staff.corrections import figure_corrections
 from hyoka.web import downloads
-from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.deps import SHEET_ID_MAX, FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
@@ -151,6 +151,8 @@ class SheetContext:
 
 
 def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
+    if not 1 <= sheet_id <= SHEET_ID_MAX:
+        raise HTTPException(404)  # no such sheet, and the driver cannot carry the number
     found = load_sheets(session=session, sheet_ids=[sheet_id], public=True)
     if not found:
         raise HTTPException(404)
@@ -273,10 +275,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
         figure_corrections=figures,
         history=published_history(session=session, sheet_id=sheet_id, versions=revisions),
         downloads=[
-            (f"/sheets/{sheet_id}.pdf", "PDF（様式どおり）"),
-            (f"/sheets/{sheet_id}.xlsx", "Excel（様式どおり）"),
-            (f"/sheets/{sheet_id}.json", "JSON"),
-            (f"/sheets/{sheet_id}.csv", "CSV（数値）"),
+            (f"/sheets/{sheet_id}.{suffix}", label) for suffix, label in downloads.formats(sheet)
         ],
     )
 
@@ -327,6 +326,8 @@ def sheet_pdf(sheet_id: int, session: SessionDep) -> Response:
 @router.get("/sheets/{sheet_id:int}.xlsx", name="sheet_xlsx")
 def sheet_xlsx(sheet_id: int, session: SessionDep) -> Response:
     sheet = _load(session, sheet_id).sheet
+    if not downloads.has_workbook(sheet):
+        raise HTTPException(404)  # the layout is the prefecture's; the page offers no link
     return _download(
         downloads.sheet_xlsx(sheet),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
