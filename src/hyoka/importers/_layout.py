@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise, permutations
 
 from hyoka.importers._normalize import normalize_text
@@ -83,13 +84,14 @@ def bullets(lines: Sequence[str]) -> list[str]:
 _CONTENT_CHAR = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9]")
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=4096)  # the matchers compare each text with many others
+def _bigrams(text: str) -> frozenset[str]:
     chars = [c for c in text if not c.isspace()]
     grams = set()
     for a, b in pairwise(chars):
         if _CONTENT_CHAR.match(a) or _CONTENT_CHAR.match(b):
             grams.add(a + b)
-    return grams
+    return frozenset(grams)
 
 
 def similarity(left: str, right: str) -> float:

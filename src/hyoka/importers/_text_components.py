@@ -156,32 +156,42 @@ def _add_line(parts: list[Part], line: Line, box: int, page: int) -> None:
     parts[-1].open = len(text) >= DESC_WIDTH
 
 
-def _adjacent(parts: Sequence[Part], before: Part, after: Part) -> float:
-    """2 when ``after`` follows ``before`` in its box, 1 in the next box, else 0."""
-    start, end = parts.index(before), parts.index(after)
-    if end <= start or any(p.kind != "method" for p in parts[start + 1 : end]):
-        return 0.0
-    return 2.0 if before.box == after.box else 1.0
+class _Adjacency:
+    """Whether one part follows another with only method words between (O(1) a pair)."""
+
+    def __init__(self, parts: Sequence[Part]) -> None:
+        self.index = {id(part): k for k, part in enumerate(parts)}
+        # The next part after each that is not a method word.
+        self.next_content = [len(parts)] * len(parts)
+        following = len(parts)
+        for k in range(len(parts) - 1, -1, -1):
+            self.next_content[k] = following
+            if parts[k].kind != "method":
+                following = k
+
+    def __call__(self, before: Part, after: Part) -> float:
+        """2 when ``after`` follows ``before`` in its box, 1 in the next box, else 0."""
+        start, end = self.index[id(before)], self.index[id(after)]
+        if end <= start or self.next_content[start] < end:
+            return 0.0
+        return 2.0 if before.box == after.box else 1.0
 
 
 def tie_descriptions(parts: Sequence[Part], drafts: list[Draft], notes: ImportNotes) -> list[Part]:
     """Each description to one name: the one it follows, or the one it speaks of."""
     descs = [part for part in parts if part.kind == "desc"]
+    adjacent = _Adjacency(parts)
 
     def score(desc: int, draft: int) -> float:
         name = drafts[draft].name
         # A box's name comes out before its description more often than after.
         ahead = 0.5 if name.first < descs[desc].first else 0.0
-        return (
-            _adjacent(parts, name, descs[desc])
-            + ahead
-            + 3 * similarity(name.text, descs[desc].text)
-        )
+        return adjacent(name, descs[desc]) + ahead + 3 * similarity(name.text, descs[desc].text)
 
     pairs = max_matching(len(descs), len(drafts), score)
     for desc, draft in pairs:
         drafts[draft].descs.append(descs[desc])
-        if _adjacent(parts, drafts[draft].name, descs[desc]) < 2:
+        if adjacent(drafts[draft].name, descs[desc]) < 2:
             notes.inferred_in(
                 SECTION,
                 f"事業概要「{short(descs[desc].text)}」を取組「{drafts[draft].name.text}」に"

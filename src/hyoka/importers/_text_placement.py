@@ -56,7 +56,6 @@ def place(
     lone = Counter(lone_numbers)
 
     order = sorted(range(len(drafts)), key=lambda i: drafts[i].position)
-    ordered_pairs = [(a, b) for x, a in enumerate(order) for b in order[x + 1 :]]
     numbers = [d.number for d in drafts]
 
     def score(homes: Sequence[int]) -> float:
@@ -70,7 +69,7 @@ def place(
             value -= 5.0 * sum(1 for group in groups if not group)
         for i, home in enumerate(homes):
             value += 3 * affinity[i][home] + max(alike[i][j] for j in members[home])
-        return value - 0.5 * sum(homes[a] > homes[b] for a, b in ordered_pairs)
+        return value - 0.5 * _inversions(homes, order, count)
 
     best_affinity = [3 * max(affinity[i][j] for j in candidates[i]) for i in range(len(drafts))]
     alike_cap = sum(max(row, default=0.0) for row in alike)
@@ -91,10 +90,7 @@ def place(
                 if number in known[home]:
                     value -= 10.0
                 known[home].add(number)
-        inversions = sum(
-            homes[a] > homes[b] for a, b in ordered_pairs if homes[a] >= 0 and homes[b] >= 0
-        )
-        return value - 0.5 * inversions
+        return value - 0.5 * _inversions(homes, order, count)
 
     free = [i for i in range(len(drafts)) if i not in pinned]
     homes = [pinned.get(i, candidates[i][0]) for i in range(len(drafts))]
@@ -119,6 +115,39 @@ def place(
 
 _PIN = 0.5  # name similarity that settles a component's sub-project
 _NODES = 50_000  # partial placements the exact search may visit before it settles
+# Work that the search and the climb may each do, in steps of a score (which costs up to
+# the square of the components: likeness within each group). A real sheet (a dozen
+# components; < 1,000 visits) stays far inside it and gets the exact answer; text of many
+# sheets run together is settled by the best placement found so far instead of running
+# for minutes.
+_WORK = 5_000_000
+
+
+def _budget(components: int) -> int:
+    """Visits (search) or tries (climb) allowed for this many components."""
+    return max(1, min(_NODES, _WORK // max(1, components) ** 2))
+
+
+def _inversions(homes: Sequence[int], order: Sequence[int], count: int) -> int:
+    """Pairs of placed components (home >= 0) that come out in the text in the opposite
+    order of their sub-projects: O(n log k) with a Fenwick tree over the k homes."""
+    tree = [0] * (count + 1)
+    placed = inversions = 0
+    for index in order:
+        home = homes[index]
+        if home < 0:
+            continue
+        position, not_after = home + 1, 0
+        while position > 0:
+            not_after += tree[position]
+            position -= position & -position
+        inversions += placed - not_after
+        placed += 1
+        position = home + 1
+        while position <= count:
+            tree[position] += 1
+            position += position & -position
+    return inversions
 
 
 def _search(
@@ -133,9 +162,10 @@ def _search(
     Components are placed one at a time in the order of ``free``, each sub-project in
     the order of its candidates, and a branch is dropped when ``bound`` says it cannot
     beat the best so far; so the answer is the first best one in that order, the same as
-    trying every placement, at a small part of the cost. Past ``_NODES`` visits the best
+    trying every placement, at a small part of the cost. Past ``_budget`` visits the best
     found so far (never worse than ``start``) is kept.
     """
+    limit = _budget(len(start))
     best_value, best = score(start) - 1e-9, list(start)
     trial = list(start)
     for i in free:
@@ -152,7 +182,7 @@ def _search(
         index = free[depth]
         for home in candidates[index]:
             visits += 1
-            if visits > _NODES:
+            if visits > limit:
                 break
             trial[index] = home
             if bound(trial) >= best_value - 1e-6:
@@ -169,10 +199,12 @@ def _climb(
     candidates: Sequence[Sequence[int]],
     score: Callable[[Sequence[int]], float],
 ) -> list[int]:
-    """Move one component at a time, or a run of components together, while it helps."""
+    """Move one component at a time, or a run of components together, while it helps
+    (at most ``_budget`` tries)."""
     current = score(homes)
+    tries = _budget(len(homes))
     improved = True
-    while improved:
+    while improved and tries > 0:
         improved = False
         for size in (1, 2, 3):
             for start in range(len(free) - size + 1):
@@ -180,6 +212,9 @@ def _climb(
                 for target in candidates[group[0]]:
                     if any(target not in candidates[i] for i in group):
                         continue  # a run moves only where each of its parts may go
+                    tries -= 1
+                    if tries < 0:
+                        return homes
                     trial = list(homes)
                     for i in group:
                         trial[i] = target

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from hyoka.importers._layout import Line
 from hyoka.importers._text_components import (
     Draft,
+    Part,
     component_of,
     component_parts,
     parse_quantities,
@@ -41,7 +42,8 @@ from hyoka.importers._text_subheads import (
     settlement_row,
     sub_project_heads,
 )
-from hyoka.importers.errors import ImportNotes
+from hyoka.importers.errors import ImportFailed, ImportNotes, Problem
+from hyoka.importers.limits import MAX_COMPONENTS
 from hyoka.model import CostRow, SubProject
 
 __all__ = ["parse_quantities", "parse_sub_projects"]
@@ -117,6 +119,7 @@ def _attach_components(
     notes: ImportNotes,
 ) -> None:
     parts = component_parts(pages, skip)
+    _check_count(parts)
     drafts = [Draft(part, number=part.number) for part in parts if part.kind == "name"]
     leftovers = tie_descriptions(parts, drafts, notes)
     leftovers += tie_outputs(parts, drafts, notes)
@@ -135,3 +138,24 @@ def _attach_components(
     for index, project in enumerate(sub_projects):
         mine = sorted((d for d in drafts if d.home == index), key=lambda d: d.number or 0)
         project.components = [component_of(d, project.number, notes) for d in mine]
+
+
+def _check_count(parts: Sequence[Part]) -> None:
+    """Refuse more components than a sheet has before matching them (cubic in the count).
+
+    Raised without a source; ``parse_sheet_text`` names the file.
+    """
+    for kind, what in (("name", "取組"), ("desc", "事業概要"), ("output", "アウトプット")):
+        of_kind = [part for part in parts if part.kind == kind]
+        if len(of_kind) > MAX_COMPONENTS:
+            raise ImportFailed(
+                "",
+                [
+                    Problem(
+                        SECTION,
+                        f"細事業一覧の{what}が多すぎます({len(of_kind)}個、上限 "
+                        f"{MAX_COMPONENTS}個): 1つのファイルに1つのシートだけを入れてください",
+                        of_kind[MAX_COMPONENTS].first,
+                    )
+                ],
+            )

@@ -44,6 +44,7 @@ from hyoka.importers._pdf_sections import (
     parse_sub_projects,
 )
 from hyoka.importers.errors import ImportFailed, ImportNotes, Problem
+from hyoka.importers.limits import MAX_PDF_BYTES, check_size
 from hyoka.importers.sheet_text import ParsedSheet
 from hyoka.model import FuturePlan, Header, Sheet, Stage
 
@@ -81,6 +82,7 @@ class _PageHeader:
 def parse_pdf_file(path: Path) -> ParsedSheet:
     """Parse one sheet PDF; raise ImportFailed (naming page and section) when it is not one."""
     source = str(path)
+    check_size(source, path.stat().st_size, MAX_PDF_BYTES, "PDF")
     pages = _read(path, source)
     headers = {page.number: found for page in pages if (found := _page_header(page))}
     if 1 not in headers:

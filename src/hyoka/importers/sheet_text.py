@@ -46,6 +46,7 @@ from hyoka.importers._text_tables import (
     split_reasons,
 )
 from hyoka.importers.errors import ImportFailed, ImportNotes, Problem
+from hyoka.importers.limits import MAX_TEXT_BYTES, check_size
 from hyoka.model import (
     Achievement,
     FuturePlan,
@@ -97,6 +98,7 @@ class ParsedSheet:
 
 
 def parse_sheet_file(path: Path) -> ParsedSheet:
+    check_size(str(path), path.stat().st_size, MAX_TEXT_BYTES, "テキスト")
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -135,7 +137,10 @@ def parse_sheet_text(raw: str, *, source: str = "<text>") -> ParsedSheet:
     results = _fill_results(second, initiatives, results, notes)
     for indicator in indicators:
         indicator.analysis = analysis.get(indicator.number, "")
-    sub_projects = parse_sub_projects(rest, fiscal_year, costs, notes)
+    try:
+        sub_projects = parse_sub_projects(rest, fiscal_year, costs, notes)
+    except ImportFailed as error:
+        raise ImportFailed(error.source or source, error.problems) from None
 
     sheet = Sheet(
         header=header,

@@ -28,6 +28,11 @@ from pydantic import ValidationError
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._normalize import NO_VALUE_MARKS, normalize_text
 from hyoka.importers.errors import ImportFailed, ImportNotes, Problem
+from hyoka.importers.limits import (
+    MAX_WORKBOOK_BYTES,
+    check_size,
+    check_workbook_zip,
+)
 from hyoka.importers.sheet_text import ParsedSheet
 from hyoka.model import (
     Achievement,
@@ -77,6 +82,13 @@ def parse_workbook(file: Path | BinaryIO, *, source: str) -> ReadWorkbook:
     revision is ``_meta!B3`` as :func:`hyoka.render.workbook.sheet_workbook` writes it
     (None in a blank template or a workbook made elsewhere).
     """
+    if isinstance(file, Path):
+        with file.open("rb") as opened:
+            return parse_workbook(opened, source=source)
+    file.seek(0, 2)
+    check_size(source, file.tell(), MAX_WORKBOOK_BYTES, "ブック")
+    file.seek(0)
+    check_workbook_zip(source, file)
     try:
         book = load_workbook(file, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
