@@ -26,7 +26,7 @@ from hyoka.store import list_sheets, load_sheet, load_sheets, save_sheet, transa
 from hyoka.store.schema.sheets import Base
 from hyoka.store.sheets.lineage import rebuild_lineage
 from hyoka.store.sheets.writer import write_prepared
-from hyoka.store.staff.workflow import current_sheet
+from hyoka.store.staff.refs import current_sheet
 from render_sheets import lengthen, national_sheet
 from rules_sheets import seed_000
 from sheets import other_sheet, sample_sheet

@@ -23,7 +23,8 @@ from hyoka.render.opendata import column_documentation
 from hyoka.stages import Action
 from hyoka.store import transaction
 from hyoka.store.schema.sheets import current_tables
-from hyoka.store.staff.workflow import create_next_year, current_sheet, save_edit, transition
+from hyoka.store.staff.refs import current_sheet
+from hyoka.store.staff.workflow import create_next_year, save_edit, transition
 from hyoka.web.downloads import OpenDataCache
 from sheets import other_sheet, sample_sheet
 from web_support import client_for, store

@@ -273,7 +273,8 @@ def test_the_public_history_lists_published_versions_by_section_only(
 ) -> None:
     from hyoka.stages import Action
     from hyoka.store import save_sheet, transaction
-    from hyoka.store.staff.workflow import create_next_year, current_sheet, save_edit, transition
+    from hyoka.store.staff.refs import current_sheet
+    from hyoka.store.staff.workflow import create_next_year, save_edit, transition
 
     imported_from = "/srv/hyoka/imports/2023/07-01-01.txt"
     with transaction(engine) as session:

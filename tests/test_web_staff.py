@@ -19,8 +19,10 @@ from hyoka.stages import WorkflowState
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.staff.accounts import update_user
 from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.correction_drafts import correction_draft
+from hyoka.store.staff.refs import current_sheet
 from hyoka.store.staff.review import add_comment
-from hyoka.store.staff.workflow import create_sheet, current_sheet, save_edit, status
+from hyoka.store.staff.workflow import create_sheet, save_edit, status
 from hyoka.web.app import create_app
 from sheets import other_sheet, sample_sheet
 from web_support import store
@@ -290,12 +292,30 @@ def test_correcting_a_published_figure_needs_a_reason_and_shows_the_note(
     fields["reason"] = "集計誤りのため"
     saved = editor.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
     assert saved.status_code == 303, saved.text
+    # A draft of the correction: the public keeps the published version until it is approved.
+    public = client.get(f"/sheets/{seed}")
+    assert "修正前：7、修正後：8" not in public.text and "集計誤りのため" not in public.text
+    staff = editor.get(saved.headers["location"]).text
+    assert "修正案を保存しました" in staff and 'id="correction-state">作成中' in staff
+    publish_correction(editor, login(client, "reviewer"), seed)
     public = client.get(f"/sheets/{seed}")
     assert "修正前：7、修正後：8" in public.text
     assert "集計誤りのため" in public.text
     with transaction(engine) as session:
         [logged] = list_changes(session=session, target_sheet_id=seed, action="sheet.correct")
-    assert logged.actor == "editor" and logged.reason == "集計誤りのため"
+    assert logged.actor == "reviewer" and logged.reason == "集計誤りのため"
+    assert isinstance(logged.after, dict) and logged.after["修正者"] == "editor"
+
+
+def publish_correction(editor: TestClient, reviewer: TestClient, sheet_id: int) -> None:
+    """Submit the sheet's correction draft as ``editor`` and approve it as ``reviewer``."""
+    for client, action in ((editor, "submit"), (reviewer, "approve")):
+        done = client.post(
+            f"/staff/sheets/{sheet_id}/actions/{action}",
+            data={"csrf_token": token(client)},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303, done.text
 
 
 def test_the_later_of_two_saves_is_refused_showing_what_changed(
@@ -316,9 +336,10 @@ def test_the_later_of_two_saves_is_refused_showing_what_changed(
     assert "2 事業目的" in refused.text and "先に保存した目的" in refused.text
     assert 'value="206,000"' in refused.text  # the refused input is still on the page
     with transaction(engine) as session:
-        _ref, sheet = current_sheet(session=session, sheet_id=seed)
-    assert sheet.purpose == "先に保存した目的"
-    assert sheet.costs[0].settlement == sample_sheet().costs[0].settlement
+        draft = correction_draft(session=session, sheet_id=seed)
+    assert draft is not None and draft.version == 1
+    assert draft.sheet.purpose == "先に保存した目的"
+    assert draft.sheet.costs[0].settlement == sample_sheet().costs[0].settlement
 
 
 def test_invalid_input_is_shown_in_japanese_and_nothing_is_saved(
@@ -620,6 +641,9 @@ def test_an_editor_cannot_move_a_sheet_to_another_department_but_an_admin_can(
     fields["department"], fields["reason"] = "教育委員会", "所管替え"
     moved = admin.post(f"/staff/sheets/{seed}/edit", data=fields, follow_redirects=False)
     assert moved.status_code == 303, moved.text
+    with transaction(engine) as session:  # a correction draft: nothing moved yet
+        assert list_changes(session=session, target_sheet_id=seed, action="sheet.move") == []
+    publish_correction(admin, login(client, "reviewer"), seed)
     with transaction(engine) as session:
         _ref, sheet = current_sheet(session=session, sheet_id=seed)
         [move] = list_changes(session=session, target_sheet_id=seed, action="sheet.move")

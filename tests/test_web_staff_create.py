@@ -22,7 +22,8 @@ from hyoka.settings import Settings
 from hyoka.stages import WorkflowState
 from hyoka.store import create_engine_for, migrate, transaction
 from hyoka.store.staff.audit import list_changes
-from hyoka.store.staff.workflow import current_sheet, list_statuses
+from hyoka.store.staff.refs import current_sheet
+from hyoka.store.staff.workflow import list_statuses
 from hyoka.web.app import create_app
 from hyoka.web.staff_workbooks import XLSX
 from sheets import sample_sheet

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 
 from hyoka.store import save_sheet, transaction
 from hyoka.store.staff.audit import list_changes
-from hyoka.store.staff.workflow import current_sheet
+from hyoka.store.staff.refs import current_sheet
 from test_web_staff import edit_form, login, token
 from test_web_staff import site as site  # the staff tests' fixtures
 from test_web_staff import template_database as template_database

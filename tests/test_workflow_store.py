@@ -13,6 +13,7 @@ from hyoka.stages import Action, TransitionError, WorkflowState
 from hyoka.store import load_sheet, save_sheet, sheet_history, transaction
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.audit import list_changes
+from hyoka.store.staff.refs import current_sheet
 from hyoka.store.staff.review import (
     NotAllowed,
     add_comment,
@@ -27,7 +28,6 @@ from hyoka.store.staff.workflow import (
     ReasonRequired,
     WorkflowError,
     create_next_year,
-    current_sheet,
     save_edit,
     set_assignee,
     start_next_stage,
@@ -143,6 +143,15 @@ def test_a_published_figure_changes_only_with_a_reason_and_notes_the_correction(
             reason="集計誤り",
         )
         assert result.state is WorkflowState.APPROVED
+        assert result.saved is None and result.correction is not None
+        # A correction draft: the published version is unchanged until it is approved.
+        unchanged = load_sheet(
+            session=session, program_number="07 01 01", fiscal_year=2023, stage=Stage.REVIEW
+        )
+        assert unchanged == sample_sheet()
+        assert list_changes(session=session, target_sheet_id=sheet_id, action="sheet.correct") == []
+        for action, actor in ((Action.SUBMIT, "sato"), (Action.APPROVE, "reviewer")):
+            transition(session=session, sheet_id=sheet_id, action=action, actor=actor)
         stored = load_sheet(
             session=session, program_number="07 01 01", fiscal_year=2023, stage=Stage.REVIEW
         )
@@ -160,7 +169,8 @@ def test_a_published_figure_changes_only_with_a_reason_and_notes_the_correction(
     )
     assert stored.costs[0].settlement == 206_000
     [change] = logged
-    assert (change.actor, change.reason) == ("sato", "集計誤り")
+    assert (change.actor, change.reason) == ("reviewer", "集計誤り")
+    assert change.after["修正者"] == "sato"
     assert change.before["事業コスト 令和5年度 決算額"] == "206,709"
     assert change.after["事業コスト 令和5年度 決算額"] == "206,000"
 

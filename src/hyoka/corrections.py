@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from hyoka.display import COST_LABELS_LONG, number, year_short
@@ -40,6 +41,8 @@ class FigureCorrection:
     unit: str
     reason: str
     noted_in: str
+    # When the correction was approved (set by the store; None: not known here).
+    corrected_at: datetime | None = None
 
     @property
     def note(self) -> str:
@@ -50,12 +53,12 @@ class FigureCorrection:
     @property
     def text(self) -> str:
         """修正前：1,234、修正後：1,300 (ー where there was or is no figure)."""
-        return f"修正前：{_shown(self.before)}、修正後：{_shown(self.after)}"
+        return f"修正前：{shown_figure(self.before)}、修正後：{shown_figure(self.after)}"
 
 
 def corrected_figures(before: Sheet, after: Sheet, *, reason: str) -> list[FigureCorrection]:
     """The cost, settlement and quantity figures that differ between the two versions."""
-    noted_in = f"{year_short(after.header.fiscal_year)}{after.header.stage.value}のシート"
+    noted_in = sheet_label(after)
     found = []
     for change in compare(before, after):
         path = change.path
@@ -157,16 +160,23 @@ def _decimal(value: object) -> Decimal | None:
     return Decimal(value)
 
 
-def _shown(value: Decimal | None) -> str:
+def shown_figure(value: Decimal | None) -> str:
+    """A figure as the notes show it: 1,234, or ー where there is none."""
     return "ー" if value is None else number(value)
 
 
-def with_value_corrections(sheet: Sheet, changes: list[FieldChange], reason: str) -> Sheet:
+def with_value_corrections(
+    sheet: Sheet, changes: list[FieldChange], reason: str, *, noted_in: str = ""
+) -> Sheet:
     """The sheet with a :class:`~hyoka.model.Correction` on every indicator figure that
     ``changes`` (the comparison of the published version with the corrected one) changed
-    from one value to another: the policy of a correction of a published sheet (pure)."""
+    from one value to another: the policy of a correction of a published sheet (pure).
+
+    ``noted_in`` is where the wrong figure was published (default: this sheet's year and
+    stage); a figure that already carries the same correction gets no second one.
+    """
     sheet = sheet.model_copy(deep=True)
-    noted_in = f"{year_short(sheet.header.fiscal_year)}{sheet.header.stage.value}のシート"
+    noted_in = noted_in or sheet_label(sheet)
     for change in changes:
         path = change.path
         if len(path) != 6 or path[0] not in ("indicators", "outputs") or path[5] != "value":
@@ -178,14 +188,81 @@ def with_value_corrections(sheet: Sheet, changes: list[FieldChange], reason: str
             if indicator.number != number:
                 continue
             for value in indicator.values:
-                if value.fiscal_year == fiscal_year and value.kind == ValueKind(str(kind)):
-                    value.corrections = [
-                        *value.corrections,
-                        Correction(
-                            before=change.before,
-                            after=change.after,
-                            reason=reason,
-                            noted_in=noted_in,
-                        ),
-                    ]
+                if value.fiscal_year != fiscal_year or value.kind != ValueKind(str(kind)):
+                    continue
+                correction = Correction(
+                    before=change.before, after=change.after, reason=reason, noted_in=noted_in
+                )
+                if correction not in value.corrections:
+                    value.corrections = [*value.corrections, correction]
     return sheet
+
+
+def sheet_label(sheet: Sheet) -> str:
+    """Where a figure was published, as the notes say it: 「R5年度点検のシート」."""
+    return f"{year_short(sheet.header.fiscal_year)}{sheet.header.stage.value}のシート"
+
+
+def prior_year_changes(published: Sheet, draft: Sheet) -> list[FieldChange]:
+    """The figures of years before ``draft``'s fiscal year that ``published`` (an earlier
+    published sheet of the same program) printed and ``draft`` changes: costs, indicator
+    values and 細事業 決算額. A figure the published sheet left blank is filled in, not
+    corrected, and is not listed."""
+    year = draft.header.fiscal_year
+    found = []
+    for change in compare(published, draft):
+        when = figure_year(change.path)
+        if when is None or when >= year or _decimal(change.before) is None:
+            continue
+        found.append(change)
+    return found
+
+
+def with_figures(sheet: Sheet, changes: list[FieldChange]) -> Sheet:
+    """A copy of ``sheet`` with the figures of ``changes`` (costs, indicator values, 細事業
+    決算額; see :func:`prior_year_changes`) set to their ``after`` values (pure)."""
+    sheet = sheet.model_copy(deep=True)
+    for change in changes:
+        path, after = change.path, _decimal(change.after)
+        if _is_cost(path):
+            # Money is whole 千円 (int); 職員数 may be fractional (Decimal).
+            exact = after if after is None or path[2] == "staff" else int(after)
+            for row in sheet.costs:
+                if row.fiscal_year == path[1]:
+                    setattr(row, str(path[2]), exact)
+        elif _is_value(path):
+            for indicator in getattr(sheet, str(path[0])):
+                for value in indicator.values if indicator.number == path[1] else ():
+                    if value.fiscal_year == path[3] and value.kind == ValueKind(str(path[4])):
+                        value.value = after
+        elif _is_settlement(path):
+            for sub in sheet.sub_projects:
+                if sub.number == path[1] and isinstance(path[3], int):
+                    if after is None:
+                        sub.settlements.pop(path[3], None)
+                    else:
+                        sub.settlements[path[3]] = int(after)
+    return sheet
+
+
+def figure_year(path: tuple[str | int, ...]) -> int | None:
+    """The fiscal year of a figure's path (costs, indicator values, settlements) as
+    :func:`hyoka.revisions.compare` names it, or None for any other field."""
+    year: str | int | None = None
+    if _is_cost(path):
+        year = path[1]
+    elif _is_value(path) or _is_settlement(path):
+        year = path[3]
+    return year if isinstance(year, int) else None
+
+
+def _is_cost(path: tuple[str | int, ...]) -> bool:
+    return path[0] == "costs" and len(path) == 3
+
+
+def _is_value(path: tuple[str | int, ...]) -> bool:
+    return path[0] in ("indicators", "outputs") and len(path) == 6 and path[5] == "value"
+
+
+def _is_settlement(path: tuple[str | int, ...]) -> bool:
+    return path[0] == "sub_projects" and len(path) == 4 and path[2] == "settlements"

@@ -73,6 +73,11 @@ class CorrectionPublic(BaseModel):
     reason: str
     noted_in: str
     item: str = Field(default="", description="What was corrected (an indicator figure, a cost…)")
+    before: str = Field(default="", description="修正前, as the sheet shows it")
+    after: str = Field(default="", description="修正後, as the sheet shows it")
+    corrected_at: datetime | None = Field(
+        default=None, description="When the correction was approved; null when the sheet printed it"
+    )
 
 
 class RevisionPublic(BaseModel):

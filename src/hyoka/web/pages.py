@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from markupsafe import Markup
 from starlette.responses import FileResponse, Response
 
-from hyoka.corrections import FigureCorrection
+from hyoka.corrections import FigureCorrection, figure_year, sheet_label, shown_figure
 from hyoka.display import SEVERITY_LABELS, SHEET_KIND_LABELS, VALUE_KIND_LABELS, plain
 from hyoka.eras import era_label
 from hyoka.model import Achievement, Sheet, Stage
@@ -36,7 +36,7 @@ from hyoka.store.search.listing import (
 )
 from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.baseline import published_revisions
-from hyoka.store.staff.corrections import figure_corrections
+from hyoka.store.staff.corrections import CorrectedField, corrected_fields, figure_corrections
 from hyoka.web import downloads
 from hyoka.web.deps import SHEET_ID_MAX, FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
@@ -118,6 +118,9 @@ class CorrectionNote:
     noted_in: str
     # What was corrected, as the page shows it: 成果指標① 見学会参加者数（令和5年度実績）
     item: str = ""
+    before: str = ""  # 修正前, as the sheet shows it
+    after: str = ""  # 修正後
+    corrected_at: datetime | None = None  # when the correction was approved (None: printed)
 
 
 @dataclass(frozen=True)
@@ -160,32 +163,48 @@ def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
 
 
 def correction_notes(
-    sheet: Sheet, figures: Sequence[FigureCorrection] = ()
+    sheet: Sheet,
+    figures: Sequence[FigureCorrection] = (),
+    fields: Sequence[CorrectedField] = (),
 ) -> list[CorrectionNote]:
-    """Every correction of a published figure, as the sheet's note 「修正前：473、修正後：493」:
-    the indicators' (kept on their values), then the costs', settlements' and quantities'
-    (``figures``, from :func:`hyoka.store.staff.corrections.figure_corrections`)."""
+    """Every correction of the published sheet, as the notes 「修正前：473、修正後：493」:
+    the indicators' (kept on their values), the costs', settlements' and quantities'
+    (``figures``, :func:`hyoka.store.staff.corrections.figure_corrections`), then every
+    other field — text included — that an approved correction changed (``fields``,
+    :func:`hyoka.store.staff.corrections.corrected_fields`). A correction approved in
+    hyoka is dated; one the sheet printed (an imported sheet) is not.
+    """
+    dated = {
+        (item.change.path[:5], item.change.before, item.change.after): item.at
+        for item in fields
+        if len(item.change.path) == 6 and item.change.path[5] == "value"
+    }
     notes = []
-    for role, indicators in (("成果指標", sheet.indicators), ("活動指標", sheet.outputs)):
+    for role, key, indicators in (
+        ("成果指標", "indicators", sheet.indicators),
+        ("活動指標", "outputs", sheet.outputs),
+    ):
         for indicator in indicators:
             for value in indicator.values:
                 kind = VALUE_KIND_LABELS[value.kind]
+                path = (key, indicator.number, "values", value.fiscal_year, value.kind.value)
                 for correction in value.corrections:
+                    before, after = plain(correction.before), plain(correction.after)
                     notes.append(
                         CorrectionNote(
                             indicator=f"{indicator.number} {indicator.name}",
                             fiscal_year=value.fiscal_year,
                             kind=kind,
-                            text=(
-                                f"修正前：{plain(correction.before)}、"
-                                f"修正後：{plain(correction.after)}"
-                            ),
+                            text=f"修正前：{before}、修正後：{after}",
                             reason=correction.reason,
                             noted_in=correction.noted_in,
                             item=(
                                 f"{role}{indicator.number} {indicator.name}"
                                 f"（{era_label(value.fiscal_year)}{kind}）"
                             ),
+                            before=before,
+                            after=after,
+                            corrected_at=dated.get((path, correction.before, correction.after)),
                         )
                     )
     for figure in figures:
@@ -199,6 +218,28 @@ def correction_notes(
                 noted_in=figure.noted_in,
                 item=f"{figure.section} {figure.item}"
                 + (f"（{figure.unit}）" if figure.unit else ""),
+                before=shown_figure(figure.before),
+                after=shown_figure(figure.after),
+                corrected_at=figure.corrected_at,
+            )
+        )
+    noted_in = sheet_label(sheet)
+    for item in fields:
+        if figure_year(item.change.path) is not None:
+            continue  # a figure: listed above
+        change = item.change
+        notes.append(
+            CorrectionNote(
+                indicator="",
+                fiscal_year=sheet.header.fiscal_year,
+                kind="",
+                text=f"修正前：{change.before_text}、修正後：{change.after_text}",
+                reason=item.reason,
+                noted_in=noted_in,
+                item=change.label,
+                before=change.before_text,
+                after=change.after_text,
+                corrected_at=item.at,
             )
         )
     return notes
@@ -260,6 +301,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
         charts.append(budget)
     header = sheet.header
     figures = figure_corrections(session=session, sheet_id=sheet_id)
+    fields = corrected_fields(session=session, sheet_id=sheet_id)
     revisions = sheet_history(
         session=session,
         program_number=header.program_number,
@@ -271,7 +313,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
         fragment=sheet_layout(sheet, figures),
         charts=charts,
         findings=check_sheet(sheet, personnel_cost_per_person=personnel_cost),
-        corrections=correction_notes(sheet, figures),
+        corrections=correction_notes(sheet, figures, fields),
         figure_corrections=figures,
         history=published_history(session=session, sheet_id=sheet_id, versions=revisions),
         downloads=[

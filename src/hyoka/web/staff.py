@@ -37,18 +37,24 @@ from hyoka.stages import (
 )
 from hyoka.store.staff.accounts import User, list_users
 from hyoka.store.staff.baseline import Baseline, review_baseline
+from hyoka.store.staff.correction_drafts import (
+    CorrectionDraft,
+    CorrectionRefused,
+    correction_draft,
+    discard_correction_draft,
+    linked_drafts,
+)
 from hyoka.store.staff.corrections import figure_corrections
+from hyoka.store.staff.refs import SheetRef, current_sheet
 from hyoka.store.staff.review import Comment, NotAllowed, list_comments, resolve_comment
 from hyoka.store.staff.review import add_comment as store_comment
 from hyoka.store.staff.workflow import (
     FindingsNeedReason,
     ReturnNote,
-    SheetRef,
     SubmissionNote,
     WorkflowError,
     WorkflowStatus,
     create_next_year,
-    current_sheet,
     list_statuses,
     return_note,
     set_assignee,
@@ -131,6 +137,12 @@ class SheetPage:
     assignees: list[tuple[str, str]] = field(default_factory=list)
     login: str = ""  # the user's login (which comments they may resolve)
     may_resolve_any: bool = False  # reviewers, editors, admins; experts only their own
+    # The correction draft of a published sheet (the page shows it, not the published one).
+    correction: CorrectionDraft | None = None
+    # The draft whose prior-year figures made ``correction`` (it moves with that draft).
+    correction_link: SheetRef | None = None
+    # Correction drafts of earlier published sheets that this draft's prior-year figures made.
+    linked: list[tuple[SheetRef, CorrectionDraft]] = field(default_factory=list)
 
     def name(self, login: str | None) -> str:
         """The display name of an account, or the login when it has none."""
@@ -138,8 +150,8 @@ class SheetPage:
 
     @property
     def compare_url(self) -> str:
-        if self.baseline is None:
-            return ""
+        if self.baseline is None or self.correction is not None:
+            return ""  # a correction draft is no stored revision to compare
         return (
             f"/staff/compare?a={self.baseline.ref.id}:{self.baseline.revision}"
             f"&b={self.ref.id}:{self.ref.revision}"
@@ -153,13 +165,20 @@ def sheet_page_context(
     ensure_can(user, Permission.VIEW_DRAFT, ref)
     _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
     state = status(session=session, sheet_id=sheet_id)
+    # A published sheet under correction: the page is about its correction draft.
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    moving = state.state if correction is None else correction.state
     actions = [
-        action for action in available_actions(state.state) if can(user, PERMISSIONS[action], ref)
+        action for action in available_actions(moving) if can(user, PERMISSIONS[action], ref)
     ]
+    if correction is not None and correction.linked_sheet_id is not None:
+        actions = []  # it moves with the draft that made it
     edit = Permission.CORRECT_PUBLISHED if state.state.published else Permission.EDIT
+    baseline = review_baseline(session=session, sheet_id=sheet_id)
+    if correction is not None:
+        sheet = correction.sheet
     findings = check_sheet(sheet, personnel_cost_per_person=personnel_cost)
     comments = list_comments(session=session, sheet_id=sheet_id)
-    baseline = review_baseline(session=session, sheet_id=sheet_id)
     changes = [] if baseline is None else compare(baseline.stored.sheet, sheet)
     names = {account.login: account.display_name for account in list_users(session=session)}
     submitted = state.state in (WorkflowState.SUBMITTED, WorkflowState.APPROVED)
@@ -170,7 +189,9 @@ def sheet_page_context(
         findings=findings,
         actions=actions,
         comments=comments,
-        can_edit=state.state.editable and can(user, edit, ref),
+        can_edit=moving.editable
+        and can(user, edit, ref)
+        and (correction is None or correction.linked_sheet_id is None),
         can_comment=can(user, Permission.COMMENT, ref),
         can_create=can(user, Permission.CREATE, ref),
         can_view_history=can(user, Permission.VIEW_HISTORY, ref),
@@ -193,7 +214,19 @@ def sheet_page_context(
         else [],
         login=user.login,
         may_resolve_any=user.role != Role.EXPERT.value,
+        correction=correction,
+        correction_link=_linked_ref(session, correction),
+        linked=[
+            (load_ref(session, draft.sheet_id), draft)
+            for draft in linked_drafts(session=session, linked_sheet_id=sheet_id)
+        ],
     )
+
+
+def _linked_ref(session: SessionDep, correction: CorrectionDraft | None) -> SheetRef | None:
+    if correction is None or correction.linked_sheet_id is None:
+        return None
+    return load_ref(session, correction.linked_sheet_id)
 
 
 @router.get("/sheets/{sheet_id:int}", name="staff_sheet")
@@ -250,6 +283,10 @@ NOTICES: dict[str, str] = {
     "resolved": "コメントを解決済みにしました。",
     "created": "新しいシートを作成しました。",
     "assigned": "担当を設定しました。",
+    "correction": "修正案を保存しました。提出して承認されると公開版が修正されます。",
+    "discarded": "修正案を取り下げました。",
+    "prior": "保存しました。前のシートで公開済みの数値を変えたため、そのシートの修正案も作りました"
+    "（このシートと一緒に審査されます）。",
     "done": "操作を記録しました。",
 }
 """The notice after a redirect (``?notice=``), saying what just happened."""
@@ -271,6 +308,7 @@ class SubmitPage:
     findings: list[Finding]
     error: str = ""
     reason: str = ""  # as typed, when the page is shown again
+    correction: CorrectionDraft | None = None  # submitting a published sheet's correction
 
     @property
     def errors(self) -> list[Finding]:
@@ -292,9 +330,13 @@ def _submit_page(
     status_code: int = 200,
 ) -> Response:
     ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    if correction is not None:
+        sheet = correction.sheet
     page = SubmitPage(
         ref=ref,
         status=status(session=session, sheet_id=sheet_id),
+        correction=correction,
         findings=check_sheet(sheet, personnel_cost_per_person=settings.personnel_cost_per_person),
         error=error,
         reason=reason,
@@ -313,8 +355,10 @@ def submit_confirmation(
 ) -> Response:
     """What the editor sees before submitting: every finding, 誤り first asking for a reason."""
     ensure_can(user, PERMISSIONS[Action.SUBMIT], load_ref(session, sheet_id))
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    state = status(session=session, sheet_id=sheet_id).state
     try:
-        next_state(status(session=session, sheet_id=sheet_id).state, Action.SUBMIT)
+        next_state(state if correction is None else correction.state, Action.SUBMIT)
     except TransitionError as error:
         return _refused(request, templates, session, settings, user, sheet_id, str(error))
     return _submit_page(request, templates, session, settings, sheet_id)
@@ -403,6 +447,24 @@ def resolve(sheet_id: int, comment_id: int, user: CurrentUser, session: SessionD
     except NotAllowed as error:
         raise forbidden(str(error)) from None
     return _done(sheet_id, "resolved")
+
+
+@router.post("/sheets/{sheet_id:int}/correction/discard", name="staff_discard_correction")
+def discard_correction(
+    request: Request,
+    sheet_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+) -> Response:
+    """Withdraw the correction draft of a published sheet: the published version stays."""
+    ensure_can(user, Permission.CORRECT_PUBLISHED, load_ref(session, sheet_id))
+    try:
+        discard_correction_draft(session=session, sheet_id=sheet_id, actor=user.login)
+    except CorrectionRefused as error:
+        return _refused(request, templates, session, settings, user, sheet_id, str(error))
+    return _done(sheet_id, "discarded")
 
 
 def _create_from(

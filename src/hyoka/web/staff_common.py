@@ -11,7 +11,7 @@ from starlette.responses import Response
 from hyoka.display import SEVERITY_LABELS
 from hyoka.store import transaction
 from hyoka.store.staff.accounts import list_users
-from hyoka.store.staff.workflow import SheetNotFound, SheetRef, sheet_ref
+from hyoka.store.staff.refs import SheetNotFound, SheetRef, sheet_ref
 from hyoka.web.deps import SessionDep, TemplatesDep
 
 

@@ -8,7 +8,7 @@ a save based on an outdated revision is refused (409) with what changed meanwhil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -28,12 +28,18 @@ from hyoka.rules import Finding, check_sheet
 from hyoka.stages import WorkflowState
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.accounts import User
+from hyoka.store.staff.correction_drafts import (
+    CorrectionConflict,
+    correction_draft,
+    linked_drafts,
+)
+from hyoka.store.staff.refs import SheetRef, current_sheet
 from hyoka.store.staff.workflow import (
     MoveRefused,
+    PriorFiguresNeedReason,
     ReasonRequired,
-    SheetRef,
     WorkflowError,
-    current_sheet,
+    prior_figure_changes,
     save_edit,
     status,
 )
@@ -76,6 +82,10 @@ class EditPage:
     reason: str = ""
     cost_fields: tuple[str, ...] = (*COST_FIELDS, "staff")
     can_move: bool = False  # 部局・課 editable (admins); others see them read-only
+    # A published sheet is edited as its correction draft: the draft's version (0: none yet).
+    expected_correction: int = 0
+    # Prior years' figures an earlier published sheet printed that this draft changes.
+    prior_changes: list[FieldChange] = field(default_factory=list)
 
     @property
     def choices(self) -> dict[str, list[tuple[str, str]]]:
@@ -87,7 +97,7 @@ class EditPage:
 
     @property
     def needs_reason(self) -> bool:
-        return self.state.published
+        return self.state.published or bool(self.prior_changes)
 
     def count(self, name: str) -> range:
         return range(int(self.values.get(name, "0") or 0))
@@ -154,6 +164,15 @@ def edit_form(
     ref = load_ref(session, sheet_id)
     state = _edit_permission(session, user, ref)
     _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    if correction is not None:
+        sheet = correction.sheet
+    prior = (
+        []
+        if state.published
+        else prior_figure_changes(session=session, sheet_id=sheet_id, sheet=sheet)
+    )
+    linked = linked_drafts(session=session, linked_sheet_id=sheet_id)
     values = form_from_sheet(sheet)
     findings = check_sheet(sheet, personnel_cost_per_person=settings.personnel_cost_per_person)
     page = EditPage(
@@ -163,6 +182,9 @@ def edit_form(
         expected_revision=ref.revision,
         findings=field_findings(findings, values),
         can_move=user.role == Role.ADMIN.value,
+        expected_correction=0 if correction is None else correction.version,
+        reason=correction.reason if correction else (linked[0].reason if linked else ""),
+        prior_changes=prior,
     )
     return render(request, templates, "staff/edit.html", page)
 
@@ -182,12 +204,14 @@ async def save(
     templates: TemplatesDep,
     expected_revision: Annotated[int, Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
+    expected_correction: Annotated[int, Form(ge=0)] = 0,
 ) -> Response:
     ref = load_ref(session, sheet_id)
     state = _edit_permission(session, user, ref)
     values = await _posted(request)
     _ref, base = current_sheet(session=session, sheet_id=sheet_id)
-    parsed = sheet_from_form(values, base)
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    parsed = sheet_from_form(values, base if correction is None else correction.sheet)
     page = EditPage(
         ref=ref,
         state=state,
@@ -195,11 +219,12 @@ async def save(
         expected_revision=expected_revision,
         reason=reason,
         can_move=user.role == Role.ADMIN.value,
+        expected_correction=expected_correction,
     )
     if parsed.sheet is None:
         return _again(request, templates, page, errors=parsed.errors, status_code=400)
     try:
-        save_edit(
+        result = save_edit(
             session=session,
             sheet_id=sheet_id,
             sheet=parsed.sheet,
@@ -207,6 +232,7 @@ async def save(
             actor=user.login,
             reason=reason,
             role=user.role,
+            expected_correction=expected_correction,
         )
     except RevisionConflict as conflict:
         return _again(
@@ -218,13 +244,29 @@ async def save(
             errors={"form": str(conflict)},
             status_code=409,
         )
+    except CorrectionConflict as conflict:
+        return _again(
+            request,
+            templates,
+            page,
+            conflict=conflict.changes,
+            conflict_revision=conflict.current,
+            errors={"form": str(conflict)},
+            status_code=409,
+        )
+    except PriorFiguresNeedReason as error:
+        page = replace(page, prior_changes=error.changes)
+        return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
     except ReasonRequired as error:
         return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
     except MoveRefused as error:
         return _again(request, templates, page, errors={error.field: str(error)}, status_code=403)
     except WorkflowError as error:
         return _again(request, templates, page, errors={"form": str(error)}, status_code=409)
-    return RedirectResponse(f"/staff/sheets/{sheet_id}?notice=saved", status_code=303)
+    notice = "correction" if result.correction is not None else "saved"
+    if result.prior_changes:
+        notice = "prior"
+    return RedirectResponse(f"/staff/sheets/{sheet_id}?notice={notice}", status_code=303)
 
 
 def _again(
@@ -237,16 +279,8 @@ def _again(
     conflict: list[FieldChange] | None = None,
     conflict_revision: int | None = None,
 ) -> Response:
-    shown = EditPage(
-        ref=page.ref,
-        state=page.state,
-        values=page.values,
-        expected_revision=page.expected_revision,
-        errors=errors,
-        conflict=conflict or [],
-        conflict_revision=conflict_revision,
-        reason=page.reason,
-        can_move=page.can_move,
+    shown = replace(
+        page, errors=errors, conflict=conflict or [], conflict_revision=conflict_revision
     )
     return render(request, templates, "staff/edit.html", shown, status_code=status_code)
 

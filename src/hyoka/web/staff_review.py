@@ -23,6 +23,7 @@ from hyoka.revisions import FieldChange, compare
 from hyoka.store.sheets.reader import StoredSheet, load_sheets, sheet_history
 from hyoka.store.staff.accounts import User
 from hyoka.store.staff.audit import Change, list_changes
+from hyoka.store.staff.refs import SheetRef, program_sheets
 from hyoka.store.staff.review import (
     Cycle,
     DashboardRow,
@@ -31,7 +32,6 @@ from hyoka.store.staff.review import (
     review_dashboard,
     set_deadline,
 )
-from hyoka.store.staff.workflow import SheetRef, program_sheets
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, require_permission
 from hyoka.web.deps import SessionDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render

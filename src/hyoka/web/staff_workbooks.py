@@ -37,15 +37,8 @@ from hyoka.rules import Finding, check_sheet
 from hyoka.stages import WorkflowState
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.accounts import User
-from hyoka.store.staff.workflow import (
-    SheetRef,
-    WorkflowError,
-    create_sheet,
-    current_sheet,
-    program_sheets,
-    save_edit,
-    status,
-)
+from hyoka.store.staff.refs import SheetRef, current_sheet, program_sheets
+from hyoka.store.staff.workflow import WorkflowError, create_sheet, save_edit, status
 from hyoka.web.auth import CurrentUser, ensure_can, forbidden, protected_router
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.pages import sheet_layout

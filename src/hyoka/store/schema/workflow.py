@@ -1,6 +1,7 @@
-"""The tables of the review workflow: state per sheet version, cycle deadlines, comments.
+"""The tables of the review workflow: state per sheet version, cycle deadlines, comments,
+and the correction drafts of published sheets.
 
-The migration ``migrations/versions/0005_workflow.py`` spells out the same schema; a test
+The migrations ``0005_workflow`` and ``0011_correction_drafts`` spell out the same schema; a test
 compares the migrated schema with these tables. People are named by login (text, no
 foreign key): the workflow's branch of migrations does not depend on the accounts' one,
 and the record should outlive a removed account.
@@ -9,8 +10,10 @@ and the record should outlive a removed account.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hyoka.store.schema.sheets import Base
@@ -57,3 +60,30 @@ class CommentRow(Base):
     resolved: Mapped[bool] = mapped_column(Boolean())
     resolved_by: Mapped[str | None]
     resolved_at: Mapped[datetime | None]
+
+
+class CorrectionDraftRow(Base):
+    """The correction of a published sheet under review: the corrected sheet and its own
+    workflow state (作成中 → 提出済 → applied, or 差戻し).
+
+    The published revision stays what the public sees until a reviewer approves the draft
+    (migration ``0011_correction_drafts``). ``linked_sheet_id`` is the next-year or
+    next-stage draft whose change of a prior year's figure made this correction: it moves
+    through the workflow with that draft.
+    """
+
+    __tablename__ = "correction_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("sheets.id", ondelete="CASCADE"), unique=True)
+    base_revision: Mapped[int]
+    version: Mapped[int]
+    state: Mapped[str]
+    reason: Mapped[str]
+    document: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    author: Mapped[str]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str]
+    linked_sheet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sheets.id", ondelete="CASCADE"), index=True
+    )

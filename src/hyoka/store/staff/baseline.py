@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.store.sheets.reader import StoredSheet, load_sheets
 from hyoka.store.staff.audit import list_changes
-from hyoka.store.staff.workflow import SheetRef, program_sheets, sheet_ref
+from hyoka.store.staff.refs import SheetRef, program_sheets, sheet_ref
 
 _PUBLISHING = frozenset({"sheet.approve", "sheet.correct"})
 

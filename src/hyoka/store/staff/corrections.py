@@ -1,8 +1,9 @@
 """The versions each correction of a published sheet saved, read from the audit log.
 
-A correction (``sheet.correct`` in the audit log, :func:`hyoka.store.staff.workflow.save_edit`)
-records the revision it started from and the one it saved, with its reason; the figures it
-changed are found by comparing those two versions (:mod:`hyoka.corrections`).
+An approved correction (``sheet.correct`` in the audit log,
+:mod:`hyoka.store.staff.correction_drafts`) records the revision it started from and the
+one it saved, with its reason; what it changed — figures (:mod:`hyoka.corrections`) and
+every other field (:func:`corrected_fields`) — is found by comparing those two versions.
 
 Example::
 
@@ -12,13 +13,14 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from hyoka.corrections import FigureCorrection, corrected_figures
 from hyoka.model import Sheet
+from hyoka.revisions import FieldChange, compare
 from hyoka.store.sheets.reader import load_sheets
 from hyoka.store.staff.audit import list_changes
 
@@ -71,7 +73,26 @@ def correction_versions(*, session: Session, sheet_id: int) -> list[CorrectedVer
 def figure_corrections(*, session: Session, sheet_id: int) -> list[FigureCorrection]:
     """The corrected cost, settlement and quantity figures of the sheet, oldest first."""
     return [
-        correction
+        replace(correction, corrected_at=version.at)
         for version in correction_versions(session=session, sheet_id=sheet_id)
         for correction in corrected_figures(version.before, version.after, reason=version.reason)
+    ]
+
+
+@dataclass(frozen=True)
+class CorrectedField:
+    """One field an approved correction changed, as the public correction notes list it."""
+
+    change: FieldChange  # label, before and after (修正前/修正後)
+    reason: str
+    at: datetime  # when the correction was approved (published)
+
+
+def corrected_fields(*, session: Session, sheet_id: int) -> list[CorrectedField]:
+    """Every field — figures and text — that the sheet's approved corrections changed,
+    oldest correction first, each with its reason and date."""
+    return [
+        CorrectedField(change=change, reason=version.reason, at=version.at)
+        for version in correction_versions(session=session, sheet_id=sheet_id)
+        for change in compare(version.before, version.after)
     ]

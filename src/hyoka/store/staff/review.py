@@ -20,7 +20,8 @@ from hyoka.stages import DEFAULT_STATE, WorkflowState
 from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.schema.workflow import CommentRow, CycleRow, WorkflowRow
 from hyoka.store.staff.audit import record_change
-from hyoka.store.staff.workflow import ADMIN_ROLE, WorkflowError, sheet_ref
+from hyoka.store.staff.refs import sheet_ref
+from hyoka.store.staff.workflow import ADMIN_ROLE, WorkflowError
 
 EXPERT_ROLE = "expert"
 """``hyoka.accounts.Role.EXPERT`` (the store sits below the accounts)."""

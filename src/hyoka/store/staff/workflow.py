@@ -18,21 +18,22 @@ recorded in the audit entry and read back by :func:`submission_note` for the rev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hyoka.corrections import with_value_corrections
+from hyoka.corrections import prior_year_changes, sheet_label, with_figures, with_value_corrections
 from hyoka.display import year_short
-from hyoka.model import STAGE_ORDER, Sheet, Stage
+from hyoka.model import Sheet
 from hyoka.revisions import FieldChange, compare
 from hyoka.rules import DEFAULT_PERSONNEL_COST_PER_PERSON, Finding, Severity, check_sheet
 from hyoka.stages import (
     COMMENT_REQUIRED,
     DEFAULT_STATE,
     Action,
+    TransitionError,
     WorkflowState,
     next_stage_sheet,
     next_state,
@@ -40,9 +41,20 @@ from hyoka.stages import (
 )
 from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.schema.workflow import CommentRow, WorkflowRow
-from hyoka.store.sheets.reader import load_sheets
 from hyoka.store.sheets.writer import SaveResult, save_sheet
 from hyoka.store.staff.audit import list_changes, record_change
+from hyoka.store.staff.baseline import Baseline, review_baseline
+from hyoka.store.staff.correction_drafts import (
+    CorrectionConflict,
+    CorrectionDraft,
+    CorrectionRefused,
+    correction_draft,
+    discard_linked_draft,
+    move_correction_draft,
+    move_linked_drafts,
+    save_correction_draft,
+)
+from hyoka.store.staff.refs import SheetRef, current_sheet, ref_of, sheet_ref
 
 ADMIN_ROLE = "admin"
 """``hyoka.accounts.Role.ADMIN`` (the store sits below the accounts): who moves sheets."""
@@ -66,18 +78,26 @@ class MoveRefused(WorkflowError):
         self.field = field
 
 
-class SheetNotFound(LookupError):
-    def __init__(self, sheet_id: int) -> None:
-        super().__init__(f"シート {sheet_id} はありません")
-        self.sheet_id = sheet_id
-
-
 class ReasonRequired(WorkflowError):
     """A change to a published (approved) sheet without a reason."""
 
-    def __init__(self, changes: list[FieldChange]) -> None:
-        super().__init__("公開済みのシートを修正するには、修正の理由を入力してください")
+    def __init__(self, changes: list[FieldChange], message: str = "") -> None:
+        super().__init__(message or "公開済みのシートを修正するには、修正の理由を入力してください")
         self.changes = changes
+
+
+class PriorFiguresNeedReason(ReasonRequired):
+    """A draft that changes figures an earlier published sheet printed (a prior year's
+    決算額, 実績, …) without a reason: that is a correction of the published figures."""
+
+    def __init__(self, changes: list[FieldChange], published_in: str) -> None:
+        listed = "、".join(change.label for change in changes[:3])
+        more = f"ほか{len(changes) - 3}件" if len(changes) > 3 else ""
+        super().__init__(
+            changes,
+            f"{published_in}で公開済みの数値（{listed}{more}）を変更しています。"
+            "公開済みの数値の修正になるため、修正の理由を入力してください",
+        )
 
 
 class FindingsNeedReason(WorkflowError):
@@ -103,24 +123,6 @@ class SubmissionNote:
 
 
 @dataclass(frozen=True)
-class SheetRef:
-    """What lists and pages show of a sheet version without loading all of it."""
-
-    id: int
-    program_number: str
-    program_name: str
-    department: str
-    section: str
-    fiscal_year: int
-    stage: Stage
-    revision: int
-
-    @property
-    def stage_rank(self) -> int:
-        return STAGE_ORDER.index(self.stage)
-
-
-@dataclass(frozen=True)
 class WorkflowStatus:
     sheet: SheetRef
     state: WorkflowState
@@ -131,33 +133,15 @@ class WorkflowStatus:
 
 @dataclass(frozen=True)
 class EditResult:
-    saved: SaveResult
+    """What a save did: a new revision (``saved``), or, for a published sheet, its
+    correction draft (``correction``; the published revision is unchanged)."""
+
+    saved: SaveResult | None
     changes: list[FieldChange]
     state: WorkflowState
-
-
-def sheet_ref(*, session: Session, sheet_id: int) -> SheetRef:
-    row = session.get(SheetRow, sheet_id)
-    if row is None:
-        raise SheetNotFound(sheet_id)
-    return ref_of(row)
-
-
-def current_sheet(*, session: Session, sheet_id: int) -> tuple[SheetRef, Sheet]:
-    """The current version of a sheet by its id, with its reference."""
-    ref = sheet_ref(session=session, sheet_id=sheet_id)
-    (stored,) = load_sheets(session=session, sheet_ids=[sheet_id], versions=[ref.revision])
-    return ref, stored.sheet
-
-
-def program_sheets(*, session: Session, program_number: str) -> list[SheetRef]:
-    """Every sheet version (each year and stage) of one program, oldest first."""
-    rows = session.scalars(
-        select(SheetRow)
-        .where(SheetRow.program_number == program_number)
-        .order_by(SheetRow.fiscal_year, SheetRow.id)
-    )
-    return sorted((ref_of(row) for row in rows), key=lambda ref: (ref.fiscal_year, ref.stage_rank))
+    correction: CorrectionDraft | None = None
+    # Figures of earlier published sheets this draft corrects (see PriorFiguresNeedReason).
+    prior_changes: list[FieldChange] = field(default_factory=list)
 
 
 def status(*, session: Session, sheet_id: int) -> WorkflowStatus:
@@ -201,6 +185,10 @@ def transition(
     ref = sheet_ref(session=session, sheet_id=sheet_id)
     row = workflow_row(session, sheet_id)
     before = DEFAULT_STATE if row is None else WorkflowState(row.state)
+    if before.published:
+        return _move_correction(
+            session, sheet_id, action, actor, comment=comment, role=role, reason=reason
+        )
     after = next_state(before, action)
     if action in COMMENT_REQUIRED and not comment.strip():
         raise WorkflowError(f"「{action.label}」には理由（コメント）が必要です")
@@ -215,6 +203,12 @@ def transition(
         if errors:
             noted["誤り"] = [_error_entry(finding) for finding in errors]
     _set_state(session, sheet_id, after, actor, row=row)
+    try:
+        move_linked_drafts(
+            session=session, linked_sheet_id=sheet_id, action=action, actor=actor, role=role
+        )
+    except (CorrectionRefused, TransitionError) as error:
+        raise WorkflowError(f"前年度のシートの修正：{error}") from None
     if comment.strip():
         session.add(
             CommentRow(
@@ -238,6 +232,46 @@ def transition(
         reason=reason or comment.strip(),
     )
     return after
+
+
+def _move_correction(
+    session: Session,
+    sheet_id: int,
+    action: Action,
+    actor: str,
+    *,
+    comment: str,
+    role: str,
+    reason: str,
+) -> WorkflowState:
+    """A workflow move of a published sheet is a move of its correction draft."""
+    draft = correction_draft(session=session, sheet_id=sheet_id)
+    if draft is None:
+        raise TransitionError(WorkflowState.APPROVED, action)
+    if draft.linked_sheet_id is not None:
+        linked = sheet_ref(session=session, sheet_id=draft.linked_sheet_id)
+        raise WorkflowError(
+            "この修正案は"
+            f"{year_short(linked.fiscal_year)}{linked.stage.value}のシートの前年度数値の修正から"
+            "作られたため、そのシートと一緒に提出・審査されます"
+        )
+    if action is Action.SUBMIT:
+        errors = [
+            finding for finding in check_sheet(draft.sheet) if finding.severity is Severity.ERROR
+        ]
+        if errors and not reason.strip():
+            raise FindingsNeedReason(errors)
+    try:
+        return move_correction_draft(
+            session=session,
+            sheet_id=sheet_id,
+            action=action,
+            actor=actor,
+            comment=comment,
+            role=role,
+        )
+    except CorrectionRefused as error:
+        raise WorkflowError(str(error)) from None
 
 
 def submission_errors(
@@ -316,15 +350,20 @@ def save_edit(
     reason: str = "",
     action: str = "",
     role: str = "",
+    expected_correction: int = 0,
 ) -> EditResult:
     """Save an edited sheet on top of ``expected_revision``.
 
     Refused: a submitted sheet (under review), a key change (事業番号, year, stage), a
     change to a published sheet without ``reason`` (:class:`ReasonRequired`), and a save
-    based on an old revision (:class:`hyoka.store.sheets.writer.RevisionConflict`). On a
-    published sheet every changed indicator figure gets a :class:`hyoka.model.Correction`
-    (修正前/修正後 and the reason), which the public sheet shows. A returned sheet goes back
-    to 作成中. ``action`` names the audit entry when it is not a form edit (``sheet.upload``).
+    based on an old revision (:class:`hyoka.store.sheets.writer.RevisionConflict`). A
+    published sheet is not changed: the save is its correction draft
+    (:mod:`hyoka.store.staff.correction_drafts`; ``expected_correction`` is the draft's
+    version the edit started from), which a reviewer approves. A draft that changes a
+    figure of an earlier year that the program's earlier published sheet printed needs a
+    reason (:class:`PriorFiguresNeedReason`): the figure gets a correction note, and the
+    earlier sheet a correction draft linked to this one, approved with it. A returned
+    sheet goes back to 作成中. ``action`` names the audit entry when it is not a form edit (``sheet.upload``).
     A change of 部局 or 課 is refused (:class:`MoveRefused`) unless ``role`` — the saving
     account's role — is ``admin``, so no caller moves a sheet out of an editor's scope;
     the move gets its own audit entry ``sheet.move`` with the 部局・課 before and after.
@@ -343,24 +382,34 @@ def save_edit(
     state = DEFAULT_STATE if row is None else WorkflowState(row.state)
     if not state.editable:
         raise WorkflowError("提出済のシートは編集できません（差戻し後に編集できます）")
-    changes = compare(current, sheet)
     reason = reason.strip()
-    if state.published and changes:
-        if not reason:
-            raise ReasonRequired(changes)
-        sheet = with_value_corrections(sheet, changes, reason)
+    if state.published:
+        return _save_correction(
+            session, ref, current, sheet, expected_correction, actor=actor, reason=reason
+        )
+    changes = compare(current, sheet)
+    prior = _prior_figures(session, sheet_id, sheet)
+    if prior is not None and prior[1] and not reason:
+        raise PriorFiguresNeedReason(prior[1], sheet_label(prior[0].stored.sheet))
+    if prior is not None and prior[1]:
+        sheet = with_value_corrections(
+            sheet, prior[1], reason, noted_in=sheet_label(prior[0].stored.sheet)
+        )
     saved = save_sheet(
         session=session, sheet=sheet, source=f"staff:{actor}", expected_revision=expected_revision
     )
+    if prior is not None:
+        _link_prior_correction(session, sheet_id, prior, actor=actor, reason=reason)
+    prior_changes = [] if prior is None else prior[1]
     if not saved.changed:
-        return EditResult(saved=saved, changes=[], state=state)
+        return EditResult(saved=saved, changes=[], state=state, prior_changes=prior_changes)
     if state is WorkflowState.RETURNED:
         state = WorkflowState.DRAFT
     _set_state(session, sheet_id, state, actor, row=row)
     record_change(
         session=session,
         actor=actor,
-        action=action or ("sheet.correct" if state.published else "sheet.edit"),
+        action=action or "sheet.edit",
         target_sheet_id=sheet_id,
         before={"版": ref.revision, **{c.label: c.before_text for c in changes}},
         after={"版": saved.revision, **{c.label: c.after_text for c in changes}},
@@ -376,7 +425,98 @@ def save_edit(
             after={"部局": sheet.header.department, "課・室": sheet.header.section},
             reason=reason,
         )
-    return EditResult(saved=saved, changes=changes, state=state)
+    return EditResult(saved=saved, changes=changes, state=state, prior_changes=prior_changes)
+
+
+def _save_correction(
+    session: Session,
+    ref: SheetRef,
+    published: Sheet,
+    sheet: Sheet,
+    expected_correction: int,
+    *,
+    actor: str,
+    reason: str,
+) -> EditResult:
+    """A save of a published sheet: its correction draft (the public keeps the published
+    revision until a reviewer approves the draft)."""
+    changes = compare(published, sheet)
+    if not changes and correction_draft(session=session, sheet_id=ref.id) is None:
+        return EditResult(saved=None, changes=[], state=WorkflowState.APPROVED)  # nothing to do
+    if not reason:
+        raise ReasonRequired(changes)
+    try:
+        draft, changes = save_correction_draft(
+            session=session,
+            sheet_id=ref.id,
+            sheet=sheet,
+            base_revision=ref.revision,
+            expected_version=expected_correction,
+            actor=actor,
+            reason=reason,
+        )
+    except CorrectionConflict:
+        raise  # the form shows what the stored draft changes
+    except CorrectionRefused as error:
+        raise WorkflowError(str(error)) from None
+    return EditResult(saved=None, changes=changes, state=WorkflowState.APPROVED, correction=draft)
+
+
+Prior = tuple[Baseline, list[FieldChange]]
+
+
+def _prior_figures(session: Session, sheet_id: int, sheet: Sheet) -> Prior | None:
+    """The earlier published sheet of the program this draft continues, and the figures
+    of earlier years it printed that the draft changes; None when there is none."""
+    baseline = review_baseline(session=session, sheet_id=sheet_id)
+    if baseline is None or baseline.same_sheet:
+        return None
+    return baseline, prior_year_changes(baseline.stored.sheet, sheet)
+
+
+def prior_figure_changes(*, session: Session, sheet_id: int, sheet: Sheet) -> list[FieldChange]:
+    """The figures of earlier years that the program's earlier published sheet printed and
+    ``sheet`` (the draft ``sheet_id`` as edited) changes: what needs a correction reason."""
+    prior = _prior_figures(session, sheet_id, sheet)
+    return [] if prior is None else prior[1]
+
+
+def _link_prior_correction(
+    session: Session, sheet_id: int, prior: Prior, *, actor: str, reason: str
+) -> None:
+    """Keep the earlier sheet's correction draft in step with the draft's prior-year figures:
+    the published figures with the draft's changes, linked to the draft; none when the
+    draft changes none of them."""
+    baseline, changes = prior
+    target = baseline.ref.id
+    existing = correction_draft(session=session, sheet_id=target)
+    if existing is not None and existing.linked_sheet_id != sheet_id:
+        if changes:
+            raise WorkflowError(
+                f"{sheet_label(baseline.stored.sheet)}には別の修正案があるため、"
+                "その数値はこのシートから修正できません（先にその修正案を承認または取り下げてください）"
+            )
+        return
+    if not changes:
+        if existing is not None:
+            discard_linked_draft(session=session, sheet_id=target, actor=actor)
+        return
+    if existing is not None and existing.state is WorkflowState.SUBMITTED:
+        return  # it moves with this draft, which is not editable while submitted either
+    corrected = with_figures(baseline.stored.sheet, changes)
+    try:
+        save_correction_draft(
+            session=session,
+            sheet_id=target,
+            sheet=corrected,
+            base_revision=baseline.revision,
+            expected_version=0 if existing is None else existing.version,
+            actor=actor,
+            reason=reason,
+            linked_sheet_id=sheet_id,
+        )
+    except CorrectionRefused as error:
+        raise WorkflowError(f"{sheet_label(baseline.stored.sheet)}の修正：{error}") from None
 
 
 def start_next_stage(*, session: Session, sheet_id: int, actor: str) -> int:
@@ -504,19 +644,6 @@ def _set_state(
     row.updated_by = actor
     session.flush()
     return row
-
-
-def ref_of(row: SheetRow) -> SheetRef:
-    return SheetRef(
-        id=row.id,
-        program_number=row.program_number,
-        program_name=row.program_name,
-        department=row.department,
-        section=row.section,
-        fiscal_year=row.fiscal_year,
-        stage=Stage(row.stage),
-        revision=row.revision,
-    )
 
 
 def _status(ref: SheetRef, row: WorkflowRow | None) -> WorkflowStatus:
