@@ -105,8 +105,15 @@ def import_(
     Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
     the previous version as history. A file with errors stores nothing.
     """
+    from hyoka.store.database import ImportInProgress, import_lock
+
     with open_store(db) as engine:
-        _import_files(engine, files, accept_incomplete=accept_incomplete, jobs=jobs)
+        try:
+            with import_lock(engine):  # one import at a time per store; see docs/security.md
+                _import_files(engine, files, accept_incomplete=accept_incomplete, jobs=jobs)
+        except ImportInProgress as error:
+            err.print(f"[red]エラー[/red] {error}", highlight=False)
+            raise typer.Exit(1) from None
 
 
 def _import_files(
@@ -147,7 +154,7 @@ def _import_sheet_files(files: list[Path], engine: Engine, *, accept_incomplete:
                             ),
                         ],
                     )
-                with transaction(engine) as session:
+                with transaction(engine, write=True) as session:
                     result = save_sheet(session=session, sheet=parsed.sheet, source=str(file))
             except ImportFailed as error:
                 failed += 1

@@ -24,6 +24,7 @@ from hyoka.accounts import can
 from hyoka.display import ACTION_LABELS, SHEET_KIND_LONG, local_time, year_label
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, index_missing, migrate, transaction
+from hyoka.store.database import StoreBusy
 
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
@@ -57,6 +58,12 @@ ERROR_MESSAGES = {
         "短い間に多くの操作がありました。時間をおいて再度お試しください。",
     ),
     500: ("サーバーでエラーが発生しました", "時間をおいて再度お試しください。"),
+    503: (
+        "ただいま混み合っています",
+        "ほかの保存や取り込みが終わるのを待ちましたが、時間内に終わりませんでした。"
+        "入力した内容はまだ保存されていません。ブラウザの「戻る」で入力した画面に戻り、"
+        "少し待ってから、もう一度送信してください。",
+    ),
 }
 
 
@@ -108,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreBusy, _store_busy)
     app.add_exception_handler(Exception, _server_error)
     return app
 
@@ -204,6 +212,13 @@ async def _validation_error(request: Request, error: Exception) -> Response:
             "入力した内容を確かめて、もう一度送信してください。"
         )
     return error_response(request, 422, message)
+
+
+async def _store_busy(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StoreBusy)
+    response = error_response(request, 503)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 async def _server_error(request: Request, error: Exception) -> Response:

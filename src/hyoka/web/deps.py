@@ -34,9 +34,20 @@ def get_session(request: Request) -> Iterator[Session]:
     Used with ``scope="function"``: the commit happens before the response is sent, so a
     client following a redirect (login, save) always reads what the request wrote, and a
     failed commit is an error response instead of a success reported for lost data.
+
+    A POST (any unsafe method) is a write transaction: it takes the write lock at its
+    first statement, which on the staff pages is the account lookup of ``CurrentUser`` —
+    in the thread pool, before an ``async`` route body runs, so a save waiting its turn
+    never blocks the event loop (and with it the commit of the save it waits for). Login
+    counts its attempt in a transaction of its own before its session's first statement.
+    GET and HEAD only read and take no lock.
     """
-    with transaction(get_engine(request)) as session:
+    write = request.method not in SAFE_METHODS
+    with transaction(get_engine(request), write=write) as session:
         yield session
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_settings(request: Request) -> Settings:
