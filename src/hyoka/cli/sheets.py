@@ -119,18 +119,22 @@ def import_(
 def _import_files(
     engine: Engine, files: list[Path], *, accept_incomplete: bool, jobs: int | None
 ) -> None:
-    failed = 0
+    skipped = failed = 0
     # National sheets (JUDGIT! gzip NDJSON): streamed in batches (importers.judgit_import).
     from hyoka.cli.judgit import import_national, is_judgit_file
 
     national = [file for file in files if is_judgit_file(file)]
     if national:
-        failed += import_national(engine, national, jobs=jobs)
+        skipped = import_national(engine, national, jobs=jobs)
         files = [file for file in files if file not in national]
     if files:
-        failed += _import_sheet_files(files, engine, accept_incomplete=accept_incomplete)
+        failed = _import_sheet_files(files, engine, accept_incomplete=accept_incomplete)
+    # A JUDGIT! file is imported record by record: what it lost is records, not files.
+    if skipped:
+        err.print(f"[red]{skipped}件のレコード(国)を取り込めませんでした[/red]")
     if failed:
         err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
+    if skipped or failed:
         raise typer.Exit(1)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from itertools import combinations, pairwise
 
@@ -62,6 +64,30 @@ def normalize_text(text: str) -> str:
     return "".join(parts)
 
 
+class UnreadableNumber(ValueError):
+    """A figure the text shows where a number belongs, that is not one (``1,,2``, ``,739``).
+
+    ``section`` and ``line`` are filled in by :func:`located` where the caller knows them.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.section = ""
+        self.line: int | None = None
+
+
+@contextmanager
+def located(section: str, line: int) -> Iterator[None]:
+    """Name the section and line of an :class:`UnreadableNumber` raised inside."""
+    try:
+        yield
+    except UnreadableNumber as error:
+        if error.line is None:
+            error.section, error.line = section, line
+        raise
+
+
 AMOUNT = r"△?\s?\d{1,3}(?:,\d{3})+|△?\s?\d+"
 _GROUPED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$")
 
@@ -81,7 +107,7 @@ def parse_amount(token: str) -> int | None:
     negative = compact.startswith(("△", "▲"))
     digits = compact.lstrip("△▲")
     if not _GROUPED_RE.match(digits) and not digits.isdigit():
-        raise ValueError(f"金額として読めません: {token!r}")
+        raise UnreadableNumber(f"金額として読めません: {token!r}")
     value = int(digits.replace(",", ""))
     return -value if negative else value
 
@@ -96,7 +122,7 @@ def parse_decimal(token: str) -> Decimal | None:
     try:
         value = Decimal(compact.lstrip("△▲"))
     except InvalidOperation as error:
-        raise ValueError(f"数値として読めません: {token!r}") from error
+        raise UnreadableNumber(f"数値として読めません: {token!r}") from error
     return -value if negative else value
 
 

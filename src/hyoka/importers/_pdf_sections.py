@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import pairwise
 
-from hyoka.display import COMPARISON_PRINTED, COST_LABELS, DIRECTION_LABELS
+from hyoka.display import COMPARISON_PRINTED, COST_LABELS, DIRECTION_LABELS, OVERRIDE_NOTE
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, parse_decimal
 from hyoka.importers._pdf_layout import Page, TextLine, is_full, join_lines, nfkc
@@ -385,6 +385,9 @@ def _apply_notes(
         text = join_lines(item)
         match = _NOTE.match(text)
         indicator = by_number.get(match["number"]) if match else None
+        if indicator is not None and match and match["body"].startswith(OVERRIDE_NOTE):
+            indicator.printed_override_reason = match["body"].removeprefix(OVERRIDE_NOTE)
+            continue
         found = _note_values(match["body"]) if match else None
         if indicator is None or found is None:
             notes.missing_in(section, f"注記を指標の数値に対応させられません: {text[:40]}")

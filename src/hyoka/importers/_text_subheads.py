@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from hyoka.importers._layout import Line, best_assignment
-from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, split_glued_amounts
+from hyoka.importers._normalize import (
+    NO_VALUE_MARKS,
+    located,
+    parse_amount,
+    split_glued_amounts,
+)
 from hyoka.importers.errors import ImportNotes
 from hyoka.model import CostRow, Method
 
@@ -24,6 +29,7 @@ NUMBERED = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 LONE_NUMBER = re.compile(r"^(\d{1,2})$")
 _SPACED_ROW = re.compile(r"^(?:(?:△\s?)?[\d,]+|ー|-|―)(?:\s+(?:(?:△\s?)?[\d,]+|ー|-|―)){2}$")
 _GLUED_ROW = re.compile(r"^[\d,ー\-―]+$")
+_GLUED_MAX = 60
 _LABEL_LINES = (
     "細事業",
     "No.",
@@ -73,9 +79,12 @@ def is_table_label(text: str) -> bool:
 def settlement_row(line: Line) -> SettlementRow | None:
     text = line.text
     if _SPACED_ROW.match(text):
-        values = [parse_amount(token) for token in re.findall(r"(?:△\s?)?[\d,]+|ー|-|―", text)]
+        with located(SECTION, line.number):
+            values = [parse_amount(t) for t in re.findall(r"(?:△\s?)?[\d,]+|ー|-|―", text)]
         return SettlementRow(line, [values])
-    if _GLUED_ROW.match(text) and "," in text:
+    # Reading glued cells tries every cut (quadratic in the length): three amounts of up
+    # to 15 digits fill at most 60 characters.
+    if _GLUED_ROW.match(text) and "," in text and len(text) <= _GLUED_MAX:
         glued: list[list[int | None]] = [list(reading) for reading in split_glued_amounts(text, 3)]
         if glued:
             # Glued cells come out right to left (R5 R4 R3): read both ways and let the

@@ -16,7 +16,7 @@ from itertools import permutations
 from hyoka.display import VALUE_KIND_PRINTED
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._layout import Line, blocks, join_wrapped
-from hyoka.importers._normalize import NO_VALUE_MARKS, parse_amount, parse_decimal
+from hyoka.importers._normalize import NO_VALUE_MARKS, located, parse_amount, parse_decimal
 from hyoka.importers.errors import ImportNotes
 from hyoka.model import (
     Achievement,
@@ -73,7 +73,8 @@ def parse_costs(lines: Sequence[Line], notes: ImportNotes) -> list[CostRow]:
             elif staff:
                 staffs.append(Decimal(staff))
             elif amount:
-                parsed.amounts.append(parse_amount(amount))
+                with located("6 事業コスト", line.number):
+                    parsed.amounts.append(parse_amount(amount))
             elif none:
                 parsed.amounts.append(None)
         if len(parsed.amounts) == 6:
@@ -416,9 +417,9 @@ def parse_plan_columns(lines: Sequence[Line]) -> tuple[list[PlanColumn], list[Li
         elif columns and pending_year is not None and _PLAN_CELL_VALUE.match(text):
             match = _PLAN_CELL_VALUE.match(text)
             assert match is not None
-            columns[-1].cells.append(
-                YearValue(fiscal_year=pending_year, value=parse_decimal(match[1]))
-            )
+            with located("5 総合5か年計画", line.number):
+                value = parse_decimal(match[1])
+            columns[-1].cells.append(YearValue(fiscal_year=pending_year, value=value))
             pending_year = None
         elif text:
             rest.append(line)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -29,6 +30,7 @@ from typing import IO, Any
 import orjson
 from pydantic import ValidationError
 
+from hyoka.importers.limits import MAX_RECORD_BYTES
 from hyoka.model import (
     MoneyUnit,
     Sheet,
@@ -92,35 +94,72 @@ def is_judgit_file(path: Path) -> bool:
             )
             first = next((line for line in stream if line.strip()), b"")
         record = orjson.loads(first)
-    except (OSError, EOFError, orjson.JSONDecodeError):
+    except (OSError, EOFError, zlib.error):
+        # Named as JUDGIT! but damaged: read_lines reports where, with the reason.
+        return name.endswith(".gz") and path.is_file()
+    except orjson.JSONDecodeError:
         return False
     return isinstance(record, dict) and "府省庁" in record and "事業名" in record
 
 
+class UnreadableFile(Exception):
+    """A file that cannot be read on from a line: a corrupt or cut gzip, a read error.
+
+    The lines before it were read; ``line`` is the first that could not be.
+    """
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        super().__init__(f"{file} {line}行目: {reason}")
+        self.file = file
+        self.line = line
+        self.reason = reason
+
+
 def read_lines(
     path: Path, progress: Callable[[int], None] | None = None
-) -> Iterator[tuple[int, bytes]]:
-    """(line number, text) of each non-empty line, streaming.
+) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, text) of each non-empty line, streaming; text None for a line past
+    :data:`~hyoka.importers.limits.MAX_RECORD_BYTES` (its bytes are skipped, not kept).
 
     ``progress`` receives how many bytes of the file (compressed) were read since its last
-    call.
+    call. A gzip that is corrupt or cut short raises :class:`UnreadableFile` after the
+    lines before the damage.
     """
-    with path.open("rb") as raw:
-        stream: IO[bytes] = (
-            gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
-            if path.name.lower().endswith(".gz")
-            else raw
-        )
-        done = 0
-        for number, line in enumerate(stream, start=1):
-            if progress is not None and number % 200 == 0:
-                position = raw.tell()
-                progress(position - done)
-                done = position
-            if line.strip():
-                yield number, line
-        if progress is not None:
-            progress(raw.tell() - done)
+    number = 0
+    try:
+        with path.open("rb") as raw:
+            stream: IO[bytes] = (
+                gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+                if path.name.lower().endswith(".gz")
+                else raw
+            )
+            done = 0
+            while line := stream.readline(MAX_RECORD_BYTES + 1):
+                number += 1
+                if progress is not None and number % 200 == 0:
+                    position = raw.tell()
+                    progress(position - done)
+                    done = position
+                if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+                    # Read past the rest of the line in bounded pieces.
+                    while (rest := stream.readline(MAX_RECORD_BYTES)) and not rest.endswith(b"\n"):
+                        pass
+                    yield number, None
+                elif line.strip():
+                    yield number, line
+            if progress is not None:
+                progress(raw.tell() - done)
+    except EOFError:
+        raise UnreadableFile(
+            path.name, number + 1, "gzip が途中で切れています(それより後は読めません)"
+        ) from None
+    except (OSError, zlib.error) as error:
+        # gzip.BadGzipFile is an OSError: not a gzip, or its data is damaged.
+        raise UnreadableFile(
+            path.name,
+            number + 1,
+            f"gzip として読めません(壊れています: {error}); それより後は読めません",
+        ) from None
 
 
 def sheet_from_record(record: Any, warnings: list[RecordError] | None = None) -> Sheet:
@@ -135,6 +174,12 @@ def sheet_from_record(record: Any, warnings: list[RecordError] | None = None) ->
     year = _int(record.get("公開年度"), "公開年度")
     if year is None:
         raise RecordError("公開年度", "ありません")
+    if year not in PLAUSIBLE_YEARS:
+        raise RecordError(
+            "公開年度",
+            f"ありえない年度です({_shown(record.get('公開年度'))}; "
+            f"{PLAUSIBLE_YEARS.start}〜{PLAUSIBLE_YEARS.stop - 1})",
+        )
     ministry = _text(record.get("府省庁"), "府省庁")
     if not ministry:
         raise RecordError("府省庁", "ありません")
@@ -271,14 +316,27 @@ def _decimal(value: Any, path: str, key: str = "") -> Decimal | None:
     raise RecordError(_at(path, key), f"数値ではありません({type(value).__name__})")
 
 
+_INT_MAX = (1 << 63) - 1  # what a store's integer column holds (SQLite, PostgreSQL BIGINT)
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: at most 40 characters (numbers can be very long)."""
+    text = repr(value) if not isinstance(value, int) else str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)}文字)"
+
+
 def _int(value: Any, path: str, key: str = "") -> int | None:
     if type(value) is int:
-        return value
-    number = _decimal(value, path, key)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise RecordError(_at(path, key), f"整数ではありません({value!r})")
+        number: int | Decimal = value
+    else:
+        found = _decimal(value, path, key)
+        if found is None:
+            return None
+        if found != found.to_integral_value():
+            raise RecordError(_at(path, key), f"整数ではありません({_shown(value)})")
+        number = found
+    if not -_INT_MAX <= number <= _INT_MAX:
+        raise RecordError(_at(path, key), f"整数として大きすぎます({_shown(value)})")
     return int(number)
 
 
@@ -286,7 +344,9 @@ def _year_or_unknown(value: Any, path: str, warnings: list[RecordError]) -> int 
     year = _int(value, path)
     if year is None or year in PLAUSIBLE_YEARS:
         return year
-    warnings.append(RecordError(path, f"ありえない年度です({value!r}): 不明として取り込みました"))
+    warnings.append(
+        RecordError(path, f"ありえない年度です({_shown(value)}): 不明として取り込みました")
+    )
     return None
 
 
@@ -294,6 +354,8 @@ def _year(item: dict[str, Any], path: str) -> int:
     year = _int(item.get("年度"), path, "年度")
     if year is None:
         raise RecordError(f"{path}.年度", "ありません")
+    if year not in PLAUSIBLE_YEARS:
+        raise RecordError(f"{path}.年度", f"ありえない年度です({year})")
     return year
 
 

@@ -17,7 +17,14 @@ from pathlib import Path
 import orjson
 from sqlalchemy import Engine
 
-from hyoka.importers.judgit import BadRecord, RecordError, read_lines, sheet_from_record
+from hyoka.importers.judgit import (
+    BadRecord,
+    RecordError,
+    UnreadableFile,
+    read_lines,
+    sheet_from_record,
+)
+from hyoka.importers.limits import MAX_RECORD_BYTES, megabytes
 from hyoka.importers.pipeline import default_jobs, in_order
 from hyoka.rows.exact import exact_for
 from hyoka.rows.sheet import PreparedSheet, prepare_for, prepare_sheet
@@ -68,17 +75,22 @@ _BULK_SETTINGS = {
 
 
 def prepare_lines(
-    file: str, lines: list[tuple[int, bytes]], dialect: str, search: bool
+    file: str, lines: list[tuple[int, bytes | None]], dialect: str, search: bool
 ) -> list[PreparedRecord | BadRecord]:
     """Read lines of one file into prepared sheets (pure; runs in worker processes).
 
-    ``dialect``: the store's (``exact_for``); ``search``: with the search rows.
+    ``dialect``: the store's (``exact_for``); ``search``: with the search rows. A line
+    that ``read_lines`` found too long (None) is a bad record.
     """
     exact = exact_for(dialect)
     done: list[PreparedRecord | BadRecord] = []
     for line, text in lines:
         warnings: list[RecordError] = []
         try:
+            if text is None:
+                raise RecordError(
+                    "", f"行が長すぎます(上限 {megabytes(MAX_RECORD_BYTES)}): 1行に1シートです"
+                )
             try:
                 record = orjson.loads(text)
             except orjson.JSONDecodeError as error:
@@ -149,14 +161,23 @@ def import_files(
     dialect = engine.dialect.name
     workers = default_jobs(paths) if jobs is None else jobs
 
-    def batches() -> Iterator[tuple[str, list[tuple[int, bytes]], str, bool]]:
+    def batches() -> Iterator[tuple[str, list[tuple[int, bytes | None]], str, bool]]:
         for path in paths:
-            lines: list[tuple[int, bytes]] = []
-            for number, text in read_lines(path, progress):
-                lines.append((number, text))
-                if len(lines) >= batch:
-                    yield path.name, lines, dialect, search_index
-                    lines = []
+            lines: list[tuple[int, bytes | None]] = []
+            try:
+                for number, text in read_lines(path, progress):
+                    lines.append((number, text))
+                    if len(lines) >= batch:
+                        yield path.name, lines, dialect, search_index
+                        lines = []
+            except UnreadableFile as error:
+                # The lines before the damage are imported; the rest of the file is one
+                # problem, counted as skipped, and the next file goes on.
+                bad = BadRecord(error.file, error.line, "", error.reason)
+                summary.skipped += 1
+                summary.problems.append(bad)
+                if on_problem is not None:
+                    on_problem(bad)
             if lines:
                 yield path.name, lines, dialect, search_index
 

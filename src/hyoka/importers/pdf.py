@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
@@ -140,6 +141,16 @@ class _Unreadable(Exception):
         super().__init__(problem.describe())
 
 
+def _unreadable_reason(error: Exception) -> str:
+    # pdfplumber wraps pdfminer's errors (PdfminerException(PDFPasswordIncorrect())),
+    # whose messages are often empty: the reason is the inner error's kind.
+    inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    if isinstance(inner, PDFEncryptionError):
+        return "PDF がパスワードで保護(暗号化)されています。保護を外した PDF を取り込んでください"
+    detail = str(inner) or type(inner).__name__
+    return f"PDF として読めません(壊れているか途中で切れています: {detail})"
+
+
 def _read(path: Path, source: str) -> list[Page]:
     try:
         with pdfplumber.open(path) as pdf:
@@ -152,10 +163,7 @@ def _read(path: Path, source: str) -> list[Page]:
         KeyError,
         TypeError,
     ) as error:
-        raise ImportFailed(
-            source,
-            [Problem("ファイル", f"PDF として読めません(壊れているか途中で切れています: {error})")],
-        ) from error
+        raise ImportFailed(source, [Problem("ファイル", _unreadable_reason(error))]) from error
     if not pages:
         raise ImportFailed(source, [Problem("ファイル", "ページがありません")])
     if not any(page.lines for page in pages):

@@ -29,7 +29,12 @@ from hyoka.importers._layout import (
     read_pages,
     similarity,
 )
-from hyoka.importers._normalize import NO_VALUE_MARKS, parse_decimal
+from hyoka.importers._normalize import (
+    NO_VALUE_MARKS,
+    UnreadableNumber,
+    located,
+    parse_decimal,
+)
 from hyoka.importers._text_subprojects import parse_sub_projects
 from hyoka.importers._text_tables import (
     ARROWS,
@@ -110,6 +115,14 @@ def parse_sheet_file(path: Path) -> ParsedSheet:
 
 def parse_sheet_text(raw: str, *, source: str = "<text>") -> ParsedSheet:
     """Parse the extracted text of one sheet; raise ImportFailed when it is not one."""
+    try:
+        return _parse(raw, source)
+    except UnreadableNumber as error:
+        problem = Problem(error.section or "数値", error.message, error.line)
+        raise ImportFailed(source, [problem]) from None
+
+
+def _parse(raw: str, source: str) -> ParsedSheet:
     pages = read_pages(raw)
     everything = [line for page in pages for line in page]
     _require_markers(everything, source)
@@ -324,7 +337,8 @@ def _indicator_zone(page: Sequence[Line]) -> tuple[list[Line], IndicatorTable]:
             elif text in ARROWS:
                 table.arrows.append(ARROWS[text])
             elif _FIGURE.match(text) or text in NO_VALUE_MARKS:
-                table.figures.append((parse_decimal(text), line))
+                with located("4 成果指標", line.number):
+                    table.figures.append((parse_decimal(text), line))
             elif len(text) <= 6:
                 table.units.append(text)
     return reasons, table
@@ -474,7 +488,8 @@ def _match_orphans(
 def _parse_sections_1_to_3(
     page: Sequence[Line], results: Sequence[Initiative], notes: ImportNotes
 ) -> tuple[list[str], str, list[Initiative]]:
-    header_at = next(i for i, line in enumerate(page) if "事業改善シート" in line.text)
+    # The page's title line; a page without it (the text is cut) is read from its top.
+    header_at = next((i for i, line in enumerate(page) if "事業改善シート" in line.text), -1)
     mail_at = next(
         (i for i, line in enumerate(page) if line.text == "E-mail" and i > header_at), len(page)
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,7 +19,6 @@ from typing import Any, BinaryIO, TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
@@ -91,7 +89,10 @@ def parse_workbook(file: Path | BinaryIO, *, source: str) -> ReadWorkbook:
     check_workbook_zip(source, file)
     try:
         book = load_workbook(file, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except Exception as error:
+        # openpyxl reads the whole file here and reports damage as whatever failed first:
+        # BadZipFile, zlib.error, EOFError (a part cut short), XML ParseError, KeyError or
+        # TypeError (a part missing or malformed). Any of them means the file is unreadable.
         raise ImportFailed(
             source, [Problem("ファイル", f"Excel ブック(.xlsx)として読めません ({error})")]
         ) from error
