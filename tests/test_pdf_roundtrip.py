@@ -24,6 +24,7 @@ import pytest
 from hyoka.importers import parse_file
 from hyoka.importers._text_subprojects import parse_quantities
 from hyoka.model import (
+    Achievement,
     Comparison,
     Correction,
     Direction,
@@ -52,7 +53,8 @@ def carried(sheet: Sheet) -> Sheet:
 def every_field_sheet() -> Sheet:
     """The sample sheet with what the plain factory leaves out: figures outside the three
     years and kinds the table shows, an estimate beside an actual, corrections worded three
-    ways, a lower-is-better indicator with the usual comparison, a missing printed trend."""
+    ways, a lower-is-better indicator with the usual comparison, a missing printed trend,
+    a 達成状況 printed against the computed one with its reason."""
     sheet = sample_sheet()
     cumulative = sheet.indicators[1]
     cumulative.values = [
@@ -87,6 +89,10 @@ def every_field_sheet() -> Sheet:
             IndicatorValue(fiscal_year=2023, kind=ValueKind.ACTUAL, value=Decimal(6)),
         ],
         printed_trends={2023: Trend.WORSENED},
+        # An editor's override of the computed 未達成, noted on the sheet with its reason.
+        printed_achievement=Achievement.ACHIEVED,
+        printed_achievement_year=2023,
+        printed_override_reason="年度途中で基準を改めたため",
     )
     sheet.indicators = [*sheet.indicators, fewer]
     return sheet

@@ -37,6 +37,7 @@ __all__ = [
     "MINUS",
     "MISSING",
     "NO_TREND",
+    "OVERRIDE_NOTE",
     "SEVERITY_LABELS",
     "SHEET_KIND_LABELS",
     "SHEET_KIND_LONG",
@@ -68,6 +69,10 @@ NO_TREND = "―"
 
 MINUS = "△"
 """How the sheets mark a negative figure."""
+
+OVERRIDE_NOTE = "推移・達成状況は計算によらない記載。理由："
+"""The note of an indicator whose printed 推移/達成状況 the editor chose against the computed
+ones (「※指標①：推移・達成状況は計算によらない記載。理由：…」); the PDF reader reads it back."""
 
 # --- Labels --------------------------------------------------------------------------------
 

@@ -171,6 +171,11 @@ class Indicator(_Model):
         description="The fiscal year whose 達成状況 is printed (the template's column; "
         "on a 事業改善シート the sheet's own year when not given)",
     )
+    printed_override_reason: str = Field(
+        default="",
+        description="Why the printed 推移 or 達成状況 differ from the ones computed from the "
+        "figures (a sheet authored in hyoka prints the computed ones unless overridden)",
+    )
 
     def value(self, fiscal_year: int, kind: ValueKind) -> Decimal | None:
         for item in self.values:

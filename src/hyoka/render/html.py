@@ -25,6 +25,7 @@ from hyoka.display import (
     COMPARISON_PRINTED,
     DIRECTION_LABELS,
     MISSING,
+    OVERRIDE_NOTE,
     SHEET_KIND_TITLES,
     TREND_LABELS,
     VALUE_KIND_PRINTED,
@@ -43,7 +44,7 @@ from hyoka.model import (
     ValueKind,
 )
 from hyoka.rules import achievement
-from hyoka.rules.indicators import year_trend
+from hyoka.rules.indicators import printed_trend_years, year_trend
 
 STATIC_DIR = Path(str(files("hyoka.render").joinpath("static")))
 STYLESHEET = STATIC_DIR / "sheet.css"
@@ -219,6 +220,11 @@ def _correction_notes(indicator: Indicator) -> list[str]:
     return notes
 
 
+def _override_note(indicator: Indicator) -> list[str]:
+    reason = indicator.printed_override_reason
+    return [f"※指標{indicator.number}：{OVERRIDE_NOTE}{reason}"] if reason else []
+
+
 def _indicator_row(indicator: Indicator, columns: list[Column], year: int) -> IndicatorRow:
     cells = []
     for column in columns:
@@ -244,9 +250,11 @@ def _indicator_row(indicator: Indicator, columns: list[Column], year: int) -> In
         cells=cells,
         achievement=status,
         target_reason=indicator.target_reason,
-        notes=_other_values_note(indicator, year) + _correction_notes(indicator),
+        notes=_other_values_note(indicator, year)
+        + _correction_notes(indicator)
+        + _override_note(indicator),
         analysis=indicator.analysis,
-        trends=[(year_short(y), _trend_cell(indicator, y).text) for y in (year - 1, year)],
+        trends=[(year_short(y), _trend_cell(indicator, y).text) for y in printed_trend_years(year)],
     )
 
 

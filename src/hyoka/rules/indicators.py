@@ -458,8 +458,8 @@ def trend_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
     An indicator without any figure is left to ``indicator.no_values``.
     """
     for indicator in sheet.indicators:
-        if not _has_values(indicator):
-            continue
+        if not _has_values(indicator) or indicator.printed_override_reason:
+            continue  # an override with its reason is indicator.printed_override's
         for fiscal_year, printed in sorted(indicator.printed_trends.items()):
             computed = year_trend(indicator, fiscal_year)
             if computed is printed:
@@ -518,6 +518,8 @@ def achievement_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
     figure is a finding of its own).
     """
     for indicator in sheet.indicators:
+        if indicator.printed_override_reason:
+            continue  # an override with its reason is indicator.printed_override's
         printed = indicator.printed_achievement
         assessment = assess(indicator, indicator.printed_achievement_year or context.fiscal_year)
         if printed is None or assessment is None or assessment.achievement is printed:
@@ -530,6 +532,58 @@ def achievement_mismatch(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
             f"達成状況は「{printed.value}」と記載されていますが、"
             f"{explain(assessment, indicator.unit)}",
         )
+
+
+def printed_trend_years(fiscal_year: int) -> tuple[int, int]:
+    """The years whose 推移 a 事業改善シート prints: the year before and its own year."""
+    return fiscal_year - 1, fiscal_year
+
+
+def computed_printing(
+    indicator: Indicator, fiscal_year: int
+) -> tuple[dict[int, Trend], Achievement | None]:
+    """What a sheet authored in hyoka prints as the indicator's 推移 and 達成状況 unless the
+    editor chooses otherwise: the trend computed from the figures for each year the sheet
+    shows one (:func:`printed_trend_years`; none where it cannot be computed, ―), and the
+    achievement of ``fiscal_year`` (None where it cannot be computed)."""
+    arrows = {year: year_trend(indicator, year) for year in printed_trend_years(fiscal_year)}
+    printed: dict[int, Trend] = {
+        year: arrow for year, arrow in arrows.items() if arrow is not Trend.NO_VALUE
+    }
+    return printed, achievement(indicator, fiscal_year)
+
+
+def overridden(indicator: Indicator, fiscal_year: int) -> list[str]:
+    """What of the indicator's printed 推移 and 達成状況 differs from the computed ones, in
+    words (「R5年度の推移 → （計算では ↗）」); empty when all agree."""
+    found = [
+        f"{year_short(year)}の推移 {printed.value}（計算では {computed.value}）"
+        for year, printed in sorted(indicator.printed_trends.items())
+        if (computed := year_trend(indicator, year)) is not printed
+    ]
+    printed_achievement = indicator.printed_achievement
+    computed_achievement = achievement(indicator, indicator.printed_achievement_year or fiscal_year)
+    if printed_achievement is not None and printed_achievement is not computed_achievement:
+        shown = "計算できません" if computed_achievement is None else computed_achievement.value
+        found.append(f"達成状況「{printed_achievement.value}」（計算では{shown}）")
+    return found
+
+
+@rule("indicator.printed_override", "推移・達成状況を計算と異なる記載にしている", Severity.INFO)
+def printed_override(sheet: Sheet, context: RuleContext) -> Iterator[Hit]:
+    """The sheet prints a 推移 or 達成状況 other than the computed one and says why
+    (``printed_override_reason``, given in the staff form): shown with the reason, so that
+    a reviewer sees the override. Without a reason the mismatch rules report it instead.
+    """
+    for indicator in sheet.indicators:
+        if not indicator.printed_override_reason:
+            continue
+        differing = overridden(indicator, context.fiscal_year)
+        if differing:
+            yield Hit(
+                Location(path=("indicators", indicator.number), label=_label(indicator)),
+                f"{'、'.join(differing)}と記載しています。理由：{indicator.printed_override_reason}",
+            )
 
 
 @rule("indicator.target_without_actual", "目標値に対する実績がない", Severity.WARNING)

@@ -18,15 +18,18 @@ from decimal import Decimal
 
 from hyoka.display import MISSING
 from hyoka.model import (
+    Achievement,
     Indicator,
     Initiative,
     Method,
     PlanGoal,
     PlanLink,
     Sheet,
+    Trend,
     ValueKind,
     YearValue,
 )
+from hyoka.rules.indicators import computed_printing, printed_trend_years, year_trend
 
 FormValues = dict[str, str]
 
@@ -51,6 +54,21 @@ def _text(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+KEEP_PRINTED = "printed"
+"""The form's choice for a 推移 or 達成状況 kept as the (imported) sheet printed it."""
+
+
+def _printing(
+    printed: Trend | Achievement | None, computed: Trend | Achievement | None, chosen: bool
+) -> tuple[str, str]:
+    """The form's value for a printed 推移 or 達成状況, and the printed one to offer keeping:
+    "" when it is the computed one, the editor's override (``chosen``, with a reason), or
+    :data:`KEEP_PRINTED` for what an imported sheet printed against its figures."""
+    if printed is None or printed is computed:
+        return "", ""
+    return (printed.value if chosen else KEEP_PRINTED), printed.value
 
 
 def form_from_sheet(sheet: Sheet) -> FormValues:
@@ -82,8 +100,23 @@ def form_from_sheet(sheet: Sheet) -> FormValues:
         values[f"{base}-end_year"] = _text(indicator.target.end_year)
         values[f"{base}-target_reason"] = indicator.target_reason
         values[f"{base}-analysis"] = indicator.analysis
-        achievement = indicator.printed_achievement
-        values[f"{base}-achievement"] = "" if achievement is None else achievement.value
+        # The printed 推移/達成状況 are the computed ones unless the editor chose others with a
+        # reason; what an imported sheet printed against its figures is kept as printed.
+        year = sheet.header.fiscal_year
+        chosen = bool(indicator.printed_override_reason)
+        _computed, achieved = computed_printing(indicator, year)
+        for trend_year in printed_trend_years(year):
+            printed = indicator.printed_trends.get(trend_year)
+            shown = year_trend(indicator, trend_year)
+            name = f"{base}-trend-{trend_year}"
+            values[name], values[f"{name}-printed"] = _printing(printed, shown, chosen)
+            values[f"{name}-computed"] = shown.value
+        name = f"{base}-achievement"
+        values[name], values[f"{name}-printed"] = _printing(
+            indicator.printed_achievement, achieved, chosen
+        )
+        values[f"{name}-computed"] = "" if achieved is None else achieved.value
+        values[f"{base}-override_reason"] = indicator.printed_override_reason
         rows = [*indicator.values, None]
         for j, value in enumerate(rows):
             row = f"{base}-val-{j}"

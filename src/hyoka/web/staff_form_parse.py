@@ -33,10 +33,12 @@ from hyoka.model import (
     Sheet,
     SubProject,
     TargetSpec,
+    Trend,
     ValueKind,
     YearValue,
 )
-from hyoka.web.staff_form_data import COST_FIELDS, HEADER_FIELDS
+from hyoka.rules.indicators import computed_printing, printed_trend_years, year_trend
+from hyoka.web.staff_form_data import COST_FIELDS, HEADER_FIELDS, KEEP_PRINTED
 
 
 @dataclass
@@ -207,26 +209,78 @@ def _indicators(read: _Reader, base: Sheet) -> list[Indicator]:
         if cumulative and (start is None or end is None):
             read.errors[f"{prefix}-start_year"] = "累計目標には開始年度と終了年度が必要です"
         values = _indicator_values(read, prefix, old)
-        found.append(
-            Indicator(
-                number=number,
-                name=name,
-                unit=read.text(f"{prefix}-unit"),
-                direction=read.choice(f"{prefix}-direction", Direction, Direction.HIGHER_IS_BETTER),
-                target=TargetSpec.model_construct(
-                    comparison=read.choice(f"{prefix}-comparison", Comparison, Comparison.AT_LEAST),
-                    cumulative=cumulative,
-                    start_year=start,
-                    end_year=end,
-                ),
-                values=values,
-                target_reason=read.text(f"{prefix}-target_reason"),
-                analysis=read.text(f"{prefix}-analysis"),
-                printed_trends={} if old is None else dict(old.printed_trends),
-                printed_achievement=read.choice(f"{prefix}-achievement", Achievement, None),
-            )
+        indicator = Indicator(
+            number=number,
+            name=name,
+            unit=read.text(f"{prefix}-unit"),
+            direction=read.choice(f"{prefix}-direction", Direction, Direction.HIGHER_IS_BETTER),
+            target=TargetSpec.model_construct(
+                comparison=read.choice(f"{prefix}-comparison", Comparison, Comparison.AT_LEAST),
+                cumulative=cumulative,
+                start_year=start,
+                end_year=end,
+            ),
+            values=values,
+            target_reason=read.text(f"{prefix}-target_reason"),
+            analysis=read.text(f"{prefix}-analysis"),
         )
+        found.append(_printing(read, prefix, indicator, base.header.fiscal_year, old))
     return found
+
+
+def _printing(
+    read: _Reader, prefix: str, indicator: Indicator, fiscal_year: int, old: Indicator | None
+) -> Indicator:
+    """The indicator with the 推移 and 達成状況 it prints.
+
+    Each is the one computed from the figures (:func:`hyoka.rules.indicators.computed_printing`;
+    a ― the sheet printed stays), unless the form says otherwise: ``printed`` keeps what the
+    sheet printed (an imported sheet's arrow that its figures contradict, kept with its
+    finding, as imported); an arrow or 達成/未達成 overrides the computed one and then needs
+    ``-override_reason``. Years the form does not show keep what they printed.
+    """
+    before = {} if old is None else dict(old.printed_trends)
+    computed, achieved = computed_printing(indicator, fiscal_year)
+    shown = printed_trend_years(fiscal_year)
+    trends = {year: arrow for year, arrow in before.items() if year not in shown}
+    differs = False
+    for year in shown:
+        name = f"{prefix}-trend-{year}"
+        if read.text(name) == KEEP_PRINTED:
+            arrow = before.get(year)
+        elif (chosen := read.choice(name, Trend, None)) is not None:
+            arrow = chosen
+            differs = differs or chosen is not year_trend(indicator, year)
+        elif year in computed or year in before:
+            arrow = year_trend(indicator, year)  # a ― the sheet printed stays
+        else:
+            arrow = None
+        if arrow is not None:
+            trends[year] = arrow
+    name = f"{prefix}-achievement"
+    achievement: Achievement | None
+    if read.text(name) == KEEP_PRINTED:
+        achievement = None if old is None else old.printed_achievement
+    else:
+        achievement = read.choice(name, Achievement, None)
+        differs = differs or (achievement is not None and achievement is not achieved)
+        achievement = achievement or achieved
+    year_of = None if old is None else old.printed_achievement_year
+    printed = indicator.model_copy(
+        update={
+            "printed_trends": dict(sorted(trends.items())),
+            "printed_achievement": achievement,
+            "printed_achievement_year": None if achievement is None else year_of or fiscal_year,
+        }
+    )
+    if not differs:
+        return printed  # as computed (or as printed): no reason to keep
+    reason = read.text(f"{prefix}-override_reason")
+    if not reason:
+        read.errors[f"{prefix}-override_reason"] = (
+            "推移・達成状況を計算と異なる記載にするには、その理由を入力してください"
+        )
+    return printed.model_copy(update={"printed_override_reason": reason})
 
 
 def _indicator_values(read: _Reader, prefix: str, old: Indicator | None) -> list[IndicatorValue]:

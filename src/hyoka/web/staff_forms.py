@@ -20,11 +20,13 @@ from hyoka.display import (
     COMPARISON_LABELS,
     COST_LABELS_WITH_UNITS,
     DIRECTION_LABELS,
+    TREND_LABELS,
     VALUE_KIND_LABELS,
 )
-from hyoka.model import Method
+from hyoka.model import Method, Trend
 from hyoka.revisions import FieldChange
 from hyoka.rules import Finding, check_sheet
+from hyoka.rules.indicators import printed_trend_years
 from hyoka.stages import WorkflowState
 from hyoka.store.sheets.writer import RevisionConflict
 from hyoka.store.staff.accounts import User
@@ -46,7 +48,7 @@ from hyoka.store.staff.workflow import (
 from hyoka.web.auth import CurrentUser, ensure_can
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render
-from hyoka.web.staff_form_data import COST_FIELDS, FormValues, form_from_sheet
+from hyoka.web.staff_form_data import COST_FIELDS, KEEP_PRINTED, FormValues, form_from_sheet
 from hyoka.web.staff_form_parse import sheet_from_form
 
 router = APIRouter()
@@ -55,7 +57,9 @@ CHOICES = {
     "kind": list(VALUE_KIND_LABELS.items()),
     "direction": list(DIRECTION_LABELS.items()),
     "comparison": list(COMPARISON_LABELS.items()),
-    "achievement": [("", "（記載なし）"), ("達成", "達成"), ("未達成", "未達成")],
+    # The choices besides 「計算どおり」 (value ""), which EditPage.printing_choices adds.
+    "achievement": [("達成", "達成"), ("未達成", "未達成")],
+    "trend": [(trend.value, f"{trend.value}（{TREND_LABELS[trend]}）") for trend in Trend],
     "methods": [(method.name, method.value) for method in Method],
 }
 
@@ -98,6 +102,19 @@ class EditPage:
     @property
     def needs_reason(self) -> bool:
         return self.state.published or bool(self.prior_changes)
+
+    @property
+    def trend_years(self) -> tuple[int, int]:
+        return printed_trend_years(self.ref.fiscal_year)
+
+    def printing_choices(self, name: str, others: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """「計算どおり（↗）」 first (the value ""), 「シートの記載どおり（↘）」 where an imported
+        sheet printed another, then the choices that override the computed one."""
+        computed, printed = self.v(f"{name}-computed"), self.v(f"{name}-printed")
+        choices = [("", f"計算どおり（{computed}）" if computed else "計算どおり")]
+        if printed:
+            choices.append((KEEP_PRINTED, f"シートの記載どおり（{printed}）"))
+        return [*choices, *others]
 
     def count(self, name: str) -> range:
         return range(int(self.values.get(name, "0") or 0))
