@@ -112,3 +112,42 @@ def test_what_an_imported_sheet_printed_against_its_figures_is_kept_unless_chang
     assert draft is not None
     [changed] = [item for item in draft.sheet.indicators if item.number == "②-2"]
     assert changed.printed_achievement is None and changed.printed_override_reason == ""
+
+
+def test_several_rows_are_added_at_once_keeping_the_input_and_saving_nothing(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    rows = int(fields["cost-count"])
+    fields["purpose"] = "入力途中の目的"
+    fields["add"], fields["cost-count-more"] = "cost-count", "3"
+    shown = editor.post(f"/staff/sheets/{seed}/edit", data=fields)
+    assert shown.status_code == 200 and "3行を追加しました" in shown.text
+    assert f'name="cost-count" value="{rows + 3}"' in shown.text
+    assert f'name="cost-{rows + 2}-year"' in shown.text and "入力途中の目的" in shown.text
+    with transaction(engine) as session:
+        ref, sheet = current_sheet(session=session, sheet_id=seed)
+        assert correction_draft(session=session, sheet_id=seed) is None
+    assert ref.revision == 1 and sheet.purpose != "入力途中の目的"
+    # Every group has its control; nested groups are addressed by their own count field.
+    for count in ("ind-count", "ind-0-val-count", "sub-0-comp-count", "sub-count", "plan-count"):
+        assert f'name="add" value="{count}"' in shown.text
+    nested = {**edit_form(editor, seed), "add": "sub-0-comp-count", "sub-0-comp-count-more": "2"}
+    before = int(nested["sub-0-comp-count"])
+    again = editor.post(f"/staff/sheets/{seed}/edit", data=nested)
+    assert f'name="sub-0-comp-count" value="{before + 2}"' in again.text
+
+
+def test_hostile_row_counts_are_bounded(site: tuple[TestClient, Engine, list[int]]) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    for count in ("abc", "-1x", "²", "20000"):
+        fields = {**edit_form(editor, seed), "ind-count": count, "add": "ind-count"}
+        fields["ind-count-more"] = "999999"
+        shown = editor.post(f"/staff/sheets/{seed}/edit", data=fields)
+        assert shown.status_code == 200, (count, shown.status_code)
+        assert len(shown.content) < 5_000_000
+        checked = editor.post(f"/staff/sheets/{seed}/check", data={**fields, "add": ""})
+        assert checked.status_code == 200, (count, checked.status_code)

@@ -56,6 +56,21 @@ def _text(value: object) -> str:
     return str(value)
 
 
+MAX_ROWS = 500
+"""The most rows a repeating group of the form carries (indicators, values, costs, …)."""
+
+MAX_ADDED_ROWS = 20
+"""The most blank rows one 「行を追加」 adds."""
+
+
+def row_count(raw: str | None, *, limit: int = MAX_ROWS) -> int:
+    """A posted row count or number of rows to add: ASCII digits only, 0 to ``limit``; 0 for
+    anything else (a form field any client can send)."""
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+        return 0
+    return min(int(raw), limit)
+
+
 KEEP_PRINTED = "printed"
 """The form's choice for a 推移 or 達成状況 kept as the (imported) sheet printed it."""
 

@@ -38,7 +38,7 @@ from hyoka.model import (
     YearValue,
 )
 from hyoka.rules.indicators import computed_printing, printed_trend_years, year_trend
-from hyoka.web.staff_form_data import COST_FIELDS, HEADER_FIELDS, KEEP_PRINTED
+from hyoka.web.staff_form_data import COST_FIELDS, HEADER_FIELDS, KEEP_PRINTED, row_count
 
 
 @dataclass
@@ -65,10 +65,7 @@ class _Reader:
         return [line.strip() for line in self.text(name).splitlines() if line.strip()]
 
     def count(self, name: str) -> int:
-        try:
-            return max(0, min(int(self.form.get(name, "0")), 500))
-        except ValueError:
-            return 0
+        return row_count(self.form.get(name))
 
     def flag(self, name: str) -> bool:
         return bool(self.text(name))

@@ -48,7 +48,15 @@ from hyoka.store.staff.workflow import (
 from hyoka.web.auth import CurrentUser, ensure_can
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
 from hyoka.web.staff_common import load_ref, render
-from hyoka.web.staff_form_data import COST_FIELDS, KEEP_PRINTED, FormValues, form_from_sheet
+from hyoka.web.staff_form_data import (
+    COST_FIELDS,
+    KEEP_PRINTED,
+    MAX_ADDED_ROWS,
+    MAX_ROWS,
+    FormValues,
+    form_from_sheet,
+    row_count,
+)
 from hyoka.web.staff_form_parse import sheet_from_form
 
 router = APIRouter()
@@ -84,6 +92,7 @@ class EditPage:
     conflict: list[FieldChange] = field(default_factory=list)
     conflict_revision: int | None = None
     reason: str = ""
+    notice: str = ""
     cost_fields: tuple[str, ...] = (*COST_FIELDS, "staff")
     can_move: bool = False  # 部局・課 editable (admins); others see them read-only
     # A published sheet is edited as its correction draft: the draft's version (0: none yet).
@@ -116,8 +125,12 @@ class EditPage:
             choices.append((KEEP_PRINTED, f"シートの記載どおり（{printed}）"))
         return [*choices, *others]
 
+    @property
+    def max_added_rows(self) -> int:
+        return MAX_ADDED_ROWS
+
     def count(self, name: str) -> range:
-        return range(int(self.values.get(name, "0") or 0))
+        return range(row_count(self.values.get(name)))
 
     def v(self, name: str) -> str:
         return self.values.get(name, "")
@@ -148,16 +161,16 @@ def _field_of(finding: Finding, values: FormValues) -> str:
         return "form"
     section, key = path[0], str(path[1])
     if section == "indicators":
-        for i in range(int(values.get("ind-count", "0"))):
+        for i in range(row_count(values.get("ind-count"))):
             if values.get(f"ind-{i}-number") == key:
                 return f"ind-{i}-number"
     if section == "costs":
-        for i in range(int(values.get("cost-count", "0"))):
+        for i in range(row_count(values.get("cost-count"))):
             if values.get(f"cost-{i}-year") == key:
                 column = str(path[2]) if len(path) > 2 else "year"
                 return f"cost-{i}-{column}" if f"cost-{i}-{column}" in values else f"cost-{i}-year"
     if section == "sub_projects":
-        for i in range(int(values.get("sub-count", "0"))):
+        for i in range(row_count(values.get("sub-count"))):
             if values.get(f"sub-{i}-number") == key:
                 return f"sub-{i}-number"
     return "form"
@@ -238,6 +251,9 @@ async def save(
         can_move=user.role == Role.ADMIN.value,
         expected_correction=expected_correction,
     )
+    added = values.get("add", "")
+    if added.endswith("-count") and added in values:
+        return _with_rows(request, templates, page, added)
     if parsed.sheet is None:
         return _again(request, templates, page, errors=parsed.errors, status_code=400)
     try:
@@ -284,6 +300,19 @@ async def save(
     if result.prior_changes:
         notice = "prior"
     return RedirectResponse(f"/staff/sheets/{sheet_id}?notice={notice}", status_code=303)
+
+
+def _with_rows(request: Request, templates: TemplatesDep, page: EditPage, count: str) -> Response:
+    """The form again, as typed, with blank rows added to one repeating group (``count`` is
+    its row-count field, ``count-more`` how many to add); nothing is saved."""
+    more = max(1, row_count(page.values.get(f"{count}-more"), limit=MAX_ADDED_ROWS))
+    values = {**page.values, count: str(min(row_count(page.values[count]) + more, MAX_ROWS))}
+    shown = replace(
+        page,
+        values=values,
+        notice=f"{more}行を追加しました。入力したら「保存する」を押してください。",
+    )
+    return render(request, templates, "staff/edit.html", shown)
 
 
 def _again(
