@@ -101,7 +101,7 @@ def test_edit_submit_approve_then_public(
     expect(page.locator("[id^='ff-cost-0-'] .finding").first).to_be_visible()
     page.fill("#f-cost-0-total", "1000")
     page.fill("#f-ind-0-val-4-value", "4321")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     page.wait_for_url(re.compile(r"notice=saved"))
     page.get_by_role("button", name="提出").click()
     # Submitting shows the rules' findings first; 誤り would need a reason there.
@@ -132,21 +132,31 @@ def test_edit_submit_approve_then_public(
     assert "4321" in data
 
 
-def test_correcting_a_published_figure_shows_the_note(staff_server: LiveServer, page: Page) -> None:
+def test_correcting_a_published_figure_shows_the_note(
+    staff_server: LiveServer, page: Page, browser: Browser
+) -> None:
     log_in(page, staff_server, "editor")
     sheet_id = open_seed(page, staff_server)
-    page.get_by_role("link", name="編集する").click()
+    page.get_by_role("link", name="修正する").click()
     assert page.input_value("#f-ind-0-number") == "②-1"
     assert page.input_value("#f-ind-0-val-3-year") == "2023"
     page.fill("#f-ind-0-val-3-value", "8")
-    page.get_by_role("button", name="保存する").click()
+    page.get_by_role("button", name="保存する", exact=True).click()
     assert "修正の理由を入力してください" in page.content()  # refused without a reason
     page.fill("#f-reason", "集計誤りのため")
-    page.get_by_role("button", name="保存する").click()
-    page.wait_for_url(re.compile(r"notice=saved"))
+    page.get_by_role("button", name="保存する", exact=True).click()
+    page.wait_for_url(re.compile(r"notice=correction"))
+    page.get_by_role("button", name="提出").click()
+    page.get_by_role("button", name="提出する").click()
+    reviewer = new_page(browser)
+    log_in(reviewer, staff_server, "reviewer")
+    reviewer.goto(f"{staff_server.url}/staff/sheets/{sheet_id}")
+    reviewer.get_by_role("button", name="承認").click()
+    expect(reviewer.locator(".notice")).to_contain_text("承認しました")
+    reviewer.context.close()
     page.goto(f"{staff_server.url}/sheets/{sheet_id}")
-    text = page.content()
-    assert "修正前：7、修正後：8" in text and "集計誤りのため" in text
+    notes = page.locator("#corrections + .table-wrap").inner_text()
+    assert "7\t8" in notes and "集計誤りのため" in notes
 
 
 def test_the_later_of_two_saves_is_refused(
@@ -156,14 +166,14 @@ def test_the_later_of_two_saves_is_refused(
     for tab, login in ((page, "editor"), (other, "editor2")):
         log_in(tab, staff_server, login)
         open_seed(tab, staff_server)
-        tab.get_by_role("link", name="編集する").click()
+        tab.get_by_role("link", name="修正する").click()
     page.fill("#f-purpose", "先に保存した目的")
     page.fill("#f-reason", "目的の見直し")
-    page.get_by_role("button", name="保存する").click()
-    page.wait_for_url(re.compile(r"notice=saved"))
+    page.get_by_role("button", name="保存する", exact=True).click()
+    page.wait_for_url(re.compile(r"notice=correction"))
     other.fill("#f-cost-0-settlement", "206000")
     other.fill("#f-reason", "決算額の訂正")
-    other.get_by_role("button", name="保存する").click()
+    other.get_by_role("button", name="保存する", exact=True).click()
     alert = other.locator("#form-errors")
     assert "保存できませんでした" in alert.inner_text()
     assert "先に保存した目的" in alert.inner_text()
