@@ -163,6 +163,6 @@ async def create_new_sheet(
         except WorkflowError as error:
             errors = {"program_number": str(error)}
         else:
-            return RedirectResponse(f"/staff/sheets/{sheet_id}?notice=saved", status_code=303)
+            return RedirectResponse(f"/staff/sheets/{sheet_id}?notice=created", status_code=303)
     page = _page(user, values, errors)
     return render(request, templates, "staff/new_sheet.html", page, status_code=400)
