@@ -66,9 +66,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
 
-SHEET_ID_MAX = 2**31 - 1
-"""The largest sheet id a URL may carry: PostgreSQL's ``integer`` (a larger one overflowed
-the driver, a 500, before it could be "not found")."""
 
 
 class ErrorPublic(BaseModel):

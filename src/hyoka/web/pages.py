@@ -25,6 +25,7 @@ from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.summaries import indicator_status
 from hyoka.store import StoredSheet, load_sheets, sheet_history
+from hyoka.store.schema.sheets import SHEET_ID_MAX
 from hyoka.store.search.listing import (
     PolicyArea,
     SheetFilters,
@@ -38,7 +39,7 @@ from hyoka.store.staff.audit import list_changes
 from hyoka.store.staff.baseline import published_revisions
 from hyoka.store.staff.corrections import CorrectedField, corrected_fields, figure_corrections
 from hyoka.web import downloads
-from hyoka.web.deps import SHEET_ID_MAX, FiltersDep, SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)

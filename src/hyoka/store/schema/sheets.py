@@ -54,6 +54,11 @@ def _children(order_by: str) -> Any:
     return relationship(order_by=order_by, cascade="all, delete-orphan", passive_deletes=True)
 
 
+SHEET_ID_MAX = 2**31 - 1
+"""The largest sheet id: PostgreSQL's ``integer`` (a larger one given to the driver
+overflows before it can be "not found")."""
+
+
 class SheetRow(Base):
     __tablename__ = "sheets"
     __table_args__ = (UniqueConstraint("program_number", "fiscal_year", "stage"),)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hyoka.model import STAGE_ORDER, Sheet, Stage
-from hyoka.store.schema.sheets import SheetRow
+from hyoka.store.schema.sheets import SHEET_ID_MAX, SheetRow
 from hyoka.store.sheets.reader import load_sheets
 
 
@@ -46,6 +46,8 @@ class SheetRef:
 
 
 def sheet_ref(*, session: Session, sheet_id: int) -> SheetRef:
+    if not 1 <= sheet_id <= SHEET_ID_MAX:
+        raise SheetNotFound(sheet_id)  # no such id can exist (and the driver would overflow)
     row = session.get(SheetRow, sheet_id)
     if row is None:
         raise SheetNotFound(sheet_id)

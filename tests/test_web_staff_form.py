@@ -1,6 +1,9 @@
-"""Issue 11 finding 6: a sheet edited in the staff form prints the 推移 and 達成状況 computed
-from its figures; an editor's other choice needs a reason and stays visible as such; what
-an imported sheet printed against its figures is kept, with its finding (SQLite)."""
+"""The staff edit form beyond plain fields (SQLite).
+
+Issue 11 finding 6: a sheet edited in the form prints the 推移 and 達成状況 computed from its
+figures; an editor's other choice needs a reason and stays visible as such; what an
+imported sheet printed against its figures is kept, with its finding. Finding 11: several
+rows at once. Issue 12: hostile row counts and ids answer 200/404, never 500."""
 
 from __future__ import annotations
 
@@ -151,3 +154,13 @@ def test_hostile_row_counts_are_bounded(site: tuple[TestClient, Engine, list[int
         assert len(shown.content) < 5_000_000
         checked = editor.post(f"/staff/sheets/{seed}/check", data={**fields, "add": ""})
         assert checked.status_code == 200, (count, checked.status_code)
+
+
+def test_a_staff_url_with_an_id_past_the_database_is_not_found(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, _ids = site
+    editor = login(client, "editor")
+    for path in ("", "/edit", "/history", "/versions", "/submit", "/workbook.xlsx"):
+        answer = editor.get(f"/staff/sheets/99999999999999999999{path}")
+        assert answer.status_code == 404, (path, answer.status_code)
