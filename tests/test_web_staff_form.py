@@ -8,6 +8,7 @@ rows at once. Issue 12: hostile row counts and ids answer 200/404, never 500."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from hyoka.rules import check_sheet
 from hyoka.store import transaction
 from hyoka.store.staff.correction_drafts import correction_draft
 from hyoka.store.staff.refs import current_sheet
+from hyoka.web.request_limits import MAX_BODY_BYTES
 from test_web_staff import edit_form, field_named, login, publish_correction, value_field
 from test_web_staff import site as site  # the staff tests' fixtures
 from test_web_staff import template_database as template_database
@@ -164,3 +166,44 @@ def test_a_staff_url_with_an_id_past_the_database_is_not_found(
     for path in ("", "/edit", "/history", "/versions", "/submit", "/workbook.xlsx"):
         answer = editor.get(f"/staff/sheets/99999999999999999999{path}")
         assert answer.status_code == 404, (path, answer.status_code)
+
+
+def test_a_long_sheets_form_is_not_refused_for_its_number_of_fields(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    fields = edit_form(editor, seed)
+    # 1,500 more cost rows' fields than the seed has: Starlette's default allows 1,000.
+    extra = {
+        f"cost-{100 + i}-{name}": ""
+        for i in range(300)
+        for name in ("year", "total", "staff", "settlement", "carried_over")
+    }
+    checked = editor.post(f"/staff/sheets/{seed}/check", data={**fields, **extra})
+    assert checked.status_code == 200, checked.text[:500]
+
+
+def test_a_body_past_the_limit_is_refused_in_japanese_before_it_is_read(
+    site: tuple[TestClient, Engine, list[int]],
+) -> None:
+    client, _engine, (seed, _other) = site
+    editor = login(client, "editor")
+    big = b"purpose=" + b"a" * (MAX_BODY_BYTES + 1)
+    declared = editor.post(
+        f"/staff/sheets/{seed}/check",
+        content=big,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert declared.status_code == 413 and "送信された内容が大きすぎます" in declared.text
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"a" * 65536
+
+    streamed = editor.post(
+        f"/staff/sheets/{seed}/check",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert streamed.status_code == 413 and "「戻る」" in streamed.text

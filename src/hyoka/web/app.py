@@ -25,6 +25,7 @@ from hyoka.display import ACTION_LABELS, SHEET_KIND_LONG, local_time, year_label
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for, index_missing, migrate, transaction
 from hyoka.store.database import StoreBusy
+from hyoka.web.request_limits import MAX_FORM_FIELDS, BodyLimit
 
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
@@ -50,7 +51,8 @@ ERROR_MESSAGES = {
     405: ("この方法では利用できません", "このページはこの方法では利用できません。"),
     413: (
         "送信された内容が大きすぎます",
-        "送信できる大きさを超えています。内容を減らして、もう一度送信してください。",
+        "送信できる大きさを超えています。内容を減らして、もう一度送信してください。"
+        "ブラウザの「戻る」で入力した画面に戻れます。",
     ),
     422: ("入力内容に誤りがあります", "入力内容をご確認ください。"),
     429: (
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's docs load Swagger UI from a CDN: /api/docs is our own page
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        form_limits={"max_fields": MAX_FORM_FIELDS},
     )
     engine = create_engine_for(settings.database_url)
     migrate(engine)
@@ -112,6 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     analytics_pages.install(app)  # /analytics dashboards, /api/analytics
 
+    # Added before the headers middleware, so inside it: its 413 is raised where the route
+    # reads the body, and the app's Japanese error page answers it.
+    app.add_middleware(BodyLimit)
     app.middleware("http")(_security_headers)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -52,6 +52,7 @@ from hyoka.settings import Settings
 from hyoka.store import transaction
 from hyoka.store.staff.accounts import User
 from hyoka.web.deps import SessionDep, SettingsDep, TemplatesDep
+from hyoka.web.request_limits import MAX_FORM_FIELDS
 
 SESSION_COOKIE = "hyoka_session"
 ANONYMOUS_CSRF_COOKIE = "hyoka_csrf"  # keys the login form's token before any session
@@ -129,7 +130,7 @@ async def csrf_protected(request: Request) -> None:
         return
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None:
-        form = await request.form()
+        form = await request.form(max_fields=MAX_FORM_FIELDS)  # cached for the route
         field = form.get(CSRF_FIELD)
         submitted = field if isinstance(field, str) else None
     basis = _csrf_basis(request)
