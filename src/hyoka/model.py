@@ -16,10 +16,39 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from hyoka.eras import parse_fiscal_year
+from hyoka.numbers import LARGEST, amount, bounded, from_number, whole
+
+
+def _whole_input(value: Any) -> Any:
+    # pydantic would expand Decimal("1e99999999") to an int before the bound is checked.
+    if isinstance(value, Decimal | float):
+        return whole(from_number(value))
+    return value
+
+
+Amount = Annotated[
+    int,
+    BeforeValidator(_whole_input),
+    AfterValidator(amount),
+    WithJsonSchema({"type": "integer", "minimum": -LARGEST, "maximum": LARGEST}),
+]
+"""A whole amount in 千円: at most 15 digits (``hyoka.numbers``)."""
+Figure = Annotated[Decimal, AfterValidator(bounded)]
+"""Any other figure (national money, indicator values, persons): |x| < 10¹⁵, at most 20
+decimals, finite (``hyoka.numbers``); nothing larger reaches the rules."""
 
 
 class _Model(BaseModel):
@@ -105,8 +134,8 @@ class Method(StrEnum):
 class Correction(_Model):
     """A correction of a published figure, e.g. 修正前：473、修正後：493."""
 
-    before: Decimal
-    after: Decimal
+    before: Figure
+    after: Figure
     reason: str = ""
     noted_in: str = Field(
         default="",
@@ -119,8 +148,8 @@ class IndicatorValue(_Model):
 
     fiscal_year: int
     kind: ValueKind
-    value: Decimal | None = Field(default=None, description="None when the sheet prints no value")
-    upper: Decimal | None = Field(
+    value: Figure | None = Field(default=None, description="None when the sheet prints no value")
+    upper: Figure | None = Field(
         default=None, description="Upper bound when the target is a range (value is the lower)"
     )
     corrections: list[Correction] = Field(default_factory=list)
@@ -199,7 +228,7 @@ class Initiative(_Model):
 
 class YearValue(_Model):
     fiscal_year: int | None = None
-    value: Decimal | None = None
+    value: Figure | None = None
 
 
 class GoalPeriod(_Model):
@@ -272,20 +301,20 @@ class CostRow(_Model):
     """One row of section 6 事業コスト, in 千円 (staff in persons)."""
 
     fiscal_year: int
-    carried_over: int | None = Field(default=None, description="前年度繰越")
-    initial_budget: int | None = Field(default=None, description="当初予算")
-    supplementary: int | None = Field(default=None, description="補正予算等")
-    total: int | None = Field(default=None, description="合計（予算現額）")
-    general_revenue: int | None = Field(default=None, description="うち一般財源")
-    settlement: int | None = Field(default=None, description="決算額")
-    staff: Decimal | None = Field(default=None, description="職員数 (persons)")
+    carried_over: Amount | None = Field(default=None, description="前年度繰越")
+    initial_budget: Amount | None = Field(default=None, description="当初予算")
+    supplementary: Amount | None = Field(default=None, description="補正予算等")
+    total: Amount | None = Field(default=None, description="合計（予算現額）")
+    general_revenue: Amount | None = Field(default=None, description="うち一般財源")
+    settlement: Amount | None = Field(default=None, description="決算額")
+    staff: Figure | None = Field(default=None, description="職員数 (persons)")
 
 
 class Quantity(_Model):
     """A quantity found in an output text, e.g. 407者 in 新規登録者数407者."""
 
     label: str
-    value: Decimal
+    value: Figure
     unit: str
 
 
@@ -305,7 +334,7 @@ class SubProject(_Model):
 
     number: int
     name: str
-    settlements: dict[int, int | None] = Field(
+    settlements: dict[int, Amount | None] = Field(
         default_factory=dict, description="決算額 per fiscal year in 千円; None where printed ー"
     )
     components: list[Component] = Field(default_factory=list)
@@ -315,14 +344,14 @@ class BudgetRow(_Model):
     """One year of a national sheet's 予算・執行額, exact, in ``Sheet.money_unit`` (百万円)."""
 
     fiscal_year: int
-    initial_budget: Decimal | None = Field(default=None, description="当初予算")
-    supplementary: Decimal | None = Field(default=None, description="補正予算")
-    carried_over: Decimal | None = Field(default=None, description="前年度から繰越し")
-    carried_forward: Decimal | None = Field(default=None, description="翌年度へ繰越し")
-    reserve: Decimal | None = Field(default=None, description="予備費等")
-    total: Decimal | None = Field(default=None, description="予算計")
-    executed: Decimal | None = Field(default=None, description="執行額")
-    requested: Decimal | None = Field(default=None, description="要求額 (the next year's request)")
+    initial_budget: Figure | None = Field(default=None, description="当初予算")
+    supplementary: Figure | None = Field(default=None, description="補正予算")
+    carried_over: Figure | None = Field(default=None, description="前年度から繰越し")
+    carried_forward: Figure | None = Field(default=None, description="翌年度へ繰越し")
+    reserve: Figure | None = Field(default=None, description="予備費等")
+    total: Figure | None = Field(default=None, description="予算計")
+    executed: Figure | None = Field(default=None, description="執行額")
+    requested: Figure | None = Field(default=None, description="要求額 (the next year's request)")
 
 
 class Recipient(_Model):
@@ -334,7 +363,7 @@ class Recipient(_Model):
     name: str
     corporate_number: str = Field(default="", description="法人番号 (13 digits)")
     description: str = Field(default="", description="業務概要")
-    amount: Decimal | None = Field(default=None, description="支出額")
+    amount: Figure | None = Field(default=None, description="支出額")
 
 
 class SheetLink(_Model):

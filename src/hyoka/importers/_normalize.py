@@ -12,8 +12,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import combinations, pairwise
+
+from hyoka.numbers import MAX_FIGURE_CHARS, FigureError, amount, figure
 
 # CJK Radicals Supplement forms that have a unified ideograph as their everyday form.
 # NFKC has no mapping for this block, so the table is explicit.
@@ -106,9 +108,14 @@ def parse_amount(token: str) -> int | None:
     compact = token.replace(" ", "")
     negative = compact.startswith(("△", "▲"))
     digits = compact.lstrip("△▲")
-    if not _GROUPED_RE.match(digits) and not digits.isdigit():
-        raise UnreadableNumber(f"金額として読めません: {token!r}")
-    value = int(digits.replace(",", ""))
+    if len(digits) > MAX_FIGURE_CHARS or (
+        not _GROUPED_RE.match(digits) and not (digits.isascii() and digits.isdigit())
+    ):
+        raise UnreadableNumber(f"金額として読めません: {_shown(token)}")
+    try:
+        value = amount(int(digits.replace(",", "")))
+    except FigureError as error:
+        raise UnreadableNumber(f"金額として読めません({error}): {_shown(token)}") from None
     return -value if negative else value
 
 
@@ -120,10 +127,15 @@ def parse_decimal(token: str) -> Decimal | None:
     compact = token.replace(" ", "").replace(",", "")
     negative = compact.startswith(("△", "▲"))
     try:
-        value = Decimal(compact.lstrip("△▲"))
-    except InvalidOperation as error:
-        raise UnreadableNumber(f"数値として読めません: {token!r}") from error
+        value = figure(compact.lstrip("△▲"))
+    except FigureError as error:
+        raise UnreadableNumber(f"数値として読めません({error}): {_shown(token)}") from None
     return -value if negative else value
+
+
+def _shown(token: str) -> str:
+    """A token as a message quotes it: at most 40 characters (a figure can be very long)."""
+    return repr(token) if len(token) <= 40 else f"{token[:20]!r}…({len(token)}文字)"
 
 
 def split_glued_amounts(text: str, count: int) -> list[list[int]]:

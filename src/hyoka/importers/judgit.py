@@ -23,7 +23,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,11 +38,11 @@ from hyoka.model import (
     Stage,
     ValueKind,
 )
+from hyoka.numbers import FigureError, figure, from_number
 from hyoka.store.sheets.lineage import national_program_number
 
 PLAUSIBLE_YEARS = range(1868, 2101)
 """Years a program's start, end or final target can be in (明治 onwards, this century)."""
-_INF = float("inf")
 _SUFFIXES = (".ndjson.gz", ".jsonl.gz", ".ndjson", ".jsonl")
 _NONE_MARKS = {"", "-", "ー", "―", "‐", "—", "…", "・", "*", "なし", "null", "None"}
 _BUDGET_FIELDS = {
@@ -287,32 +287,26 @@ def _decimal(value: Any, path: str, key: str = "") -> Decimal | None:
     """An exact number from a JSON number or text; None for null and printed blanks."""
     if value is None:
         return None
-    kind = type(value)
-    if kind is int:
-        return Decimal(value)
-    if kind is float and value == value and value not in (_INF, -_INF):
-        # repr is the shortest text that reads back as the same float: 47.966256, not
-        # the binary expansion 47.96625599999999….
-        return Decimal(repr(value))
-    if isinstance(value, bool):
-        raise RecordError(_at(path, key), f"数値ではありません({value!r})")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        raise RecordError(_at(path, key), f"数値ではありません({value!r})")
-    if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
-        if text in _NONE_MARKS:
-            return None
-        if text[0] in "△▲":
-            text = "-" + text[1:]
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise RecordError(_at(path, key), f"数値ではありません({value!r})") from None
-        if not number.is_finite():
-            raise RecordError(_at(path, key), f"数値ではありません({value!r})")
-        return number
+    try:
+        if isinstance(value, bool):
+            raise FigureError("数値ではありません")
+        if isinstance(value, int | float):
+            # Bounded before any arithmetic: 1e300 or a 5,000-digit int stop here. A float
+            # becomes the Decimal of its repr, the shortest text that reads back as the
+            # same float: 47.966256, not the binary expansion 47.96625599999999….
+            return from_number(value)
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip().replace(",", "").replace(" ", "")
+            if text in _NONE_MARKS:
+                return None
+            if text[0] in "△▲":
+                text = "-" + text[1:]
+            return figure(text)
+    except FigureError as error:
+        reason = str(error)
+        if reason == "数値ではありません":
+            raise RecordError(_at(path, key), f"数値ではありません({_shown(value)})") from None
+        raise RecordError(_at(path, key), f"{reason}({_shown(value)})") from None
     raise RecordError(_at(path, key), f"数値ではありません({type(value).__name__})")
 
 
@@ -321,6 +315,9 @@ _INT_MAX = (1 << 63) - 1  # what a store's integer column holds (SQLite, Postgre
 
 def _shown(value: Any) -> str:
     """A value as a message quotes it: at most 40 characters (numbers can be very long)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        # str() of an int past 4,300 digits raises; the length is what matters here.
+        return f"約{round(value.bit_length() * 0.30103)}桁の整数"
     text = repr(value) if not isinstance(value, int) else str(value)
     return text if len(text) <= 40 else f"{text[:20]}…({len(text)}文字)"
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -53,11 +53,14 @@ from hyoka.model import (
     Trend,
     YearValue,
 )
+from hyoka.numbers import MAX_DECIMALS, MAX_INTEGER_DIGITS, FigureError, figure, from_number, whole
 from hyoka.render import workbook as layout
 from hyoka.rules import Severity, check_sheet
 
 T = TypeVar("T")
 _NO_VALUE = object()  # a number cell holding ー: printed, but no value
+# Enough digits to show any bounded figure with every place its cell format asks for.
+_EXACT = Context(prec=MAX_INTEGER_DIGITS + MAX_DECIMALS)
 
 
 def parse_workbook_file(path: Path) -> ParsedSheet:
@@ -159,36 +162,41 @@ class _Reader:
         if isinstance(value, bool):
             self.problem(cell, f"{what}が数値ではありません({value})")
             return None
-        if isinstance(value, int | float):
-            # Excel drops a float's trailing zeros; the cell's format keeps them (4.0).
-            found = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-            places = _format_places(cell.number_format)
-            exponent = found.as_tuple().exponent
-            if isinstance(exponent, int) and places > -exponent:
-                found = found.quantize(Decimal(1).scaleb(-places))
-            return found
-        if isinstance(value, str):
-            token = normalize_text(value).strip()
-            if token in NO_VALUE_MARKS:
-                if no_value:
-                    return _NO_VALUE
-                self.problem(cell, f"{what}に「{value}」は使えません(空欄にしてください)")
+        try:
+            # Bounded before anything else touches it: a cell may hold 1e300 or a huge int.
+            if isinstance(value, int | float):
+                found = from_number(value)
+                # Excel drops a float's trailing zeros; the cell's format keeps them (4.0).
+                places = min(_format_places(cell.number_format), MAX_DECIMALS)
+                exponent = found.as_tuple().exponent
+                if isinstance(exponent, int) and places > -exponent:
+                    found = found.quantize(Decimal(1).scaleb(-places), context=_EXACT)
+                return found
+            if isinstance(value, str):
+                token = normalize_text(value).strip()
+                if token in NO_VALUE_MARKS:
+                    if no_value:
+                        return _NO_VALUE
+                    self.problem(cell, f"{what}に「{value}」は使えません(空欄にしてください)")
+                    return None
+                token = re.sub(r"[,\s]", "", token).replace("△", "-").replace("▲", "-")
+                return figure(token)
+        except FigureError as error:
+            reason = str(error)
+            if reason != "数値ではありません":
+                self.problem(cell, f"{what}: {reason}(入力値: {_shown(value)})")
                 return None
-            token = re.sub(r"[,\s]", "", token).replace("△", "-").replace("▲", "-")
-            try:
-                return Decimal(token)
-            except InvalidOperation:
-                pass
-        self.problem(cell, f"{what}が数値ではありません(入力値: {value!r})")
+        self.problem(cell, f"{what}が数値ではありません(入力値: {_shown(value)})")
         return None
 
     def integer(self, cell: Cell | None, what: str, *, no_value: bool = False) -> Any:
         found = self.number(cell, what, no_value=no_value)
         if isinstance(found, Decimal):
-            if found != found.to_integral_value():
+            try:
+                return whole(found)
+            except FigureError:
                 self.problem(cell, f"{what}は整数で入力してください(入力値: {cell.value})")  # type: ignore[union-attr]
                 return None
-            return int(found)
         return found
 
     def year(self, cell: Cell | None, what: str) -> int | None:
@@ -789,6 +797,15 @@ class _Reader:
 
 def _reverse(labels: dict[T, str]) -> dict[str, T]:
     return {_label(text): key for key, text in labels.items()}
+
+
+def _shown(value: object) -> str:
+    """A cell's value as a message quotes it: at most 40 characters."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        # str() of an int past 4,300 digits raises; the length is what matters here.
+        return f"約{round(value.bit_length() * 0.30103)}桁の整数"
+    text = repr(value) if isinstance(value, str | float) else str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…({len(text)}文字)"
 
 
 def _format_places(number_format: str) -> int:
