@@ -325,3 +325,22 @@ def test_a_prior_year_figure_changed_in_next_years_draft_corrects_the_published_
     assert _cells(cost.settlement, cost.settlement + 100) in corrections
     assert "決算額の確定値に合わせるため" in corrections
     assert client.get(f"/sheets/{draft_id}").status_code == 200  # the new sheet is public
+
+
+def test_a_submitted_correction_waits_on_the_dashboard_and_shows_on_my_sheets(
+    site: tuple[TestClient, Engine],
+) -> None:
+    client, _engine = site
+    editor, reviewer = login(client, "editor"), login(client, "reviewer")
+    fields = edit_form(editor, 1)
+    fields["purpose"], fields["reason"] = "直した目的", "誤記"
+    assert (
+        editor.post("/staff/sheets/1/edit", data=fields, follow_redirects=False).status_code == 303
+    )
+    assert "修正案：作成中" in editor.get("/staff").text
+    assert "審査待ちの修正案はありません" in reviewer.get("/staff/dashboard").text
+    assert _post(editor, "/staff/sheets/1/actions/submit") == 303
+    board = reviewer.get("/staff/dashboard").text  # any year's corrections, not the cycle's
+    waiting = board[board.index('id="corrections-heading"') :]
+    assert sample_sheet().header.program_name in waiting and 'href="/staff/sheets/1"' in waiting
+    assert "修正案：提出済" in editor.get("/staff").text

@@ -43,6 +43,7 @@ from hyoka.store.staff.correction_drafts import (
     correction_draft,
     discard_correction_draft,
     linked_drafts,
+    open_corrections,
 )
 from hyoka.store.staff.corrections import figure_corrections
 from hyoka.store.staff.refs import SheetRef, current_sheet
@@ -82,6 +83,8 @@ class MySheetsPage:
     statuses: list[WorkflowStatus]
     can_dashboard: bool
     role_label: str
+    # The state of the correction draft of each published sheet that has one, by sheet id.
+    corrections: dict[int, WorkflowState] = field(default_factory=dict)
 
 
 @router.get("", name="staff_home")
@@ -100,6 +103,7 @@ def my_sheets(
         statuses=visible,
         can_dashboard=can(user, Permission.VIEW_DASHBOARD, None),
         role_label=Role(user.role).label,
+        corrections={item.ref.id: item.state for item in open_corrections(session=session)},
     )
     return render(request, templates, "staff/home.html", page)
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 
@@ -20,9 +20,11 @@ from starlette.responses import Response
 from hyoka.accounts import Permission, can, may_set_deadline
 from hyoka.model import Stage
 from hyoka.revisions import FieldChange, compare
+from hyoka.stages import WorkflowState
 from hyoka.store.sheets.reader import StoredSheet, load_sheets, sheet_history
 from hyoka.store.staff.accounts import User
 from hyoka.store.staff.audit import Change, list_changes
+from hyoka.store.staff.correction_drafts import OpenCorrection, open_corrections
 from hyoka.store.staff.refs import SheetRef, program_sheets
 from hyoka.store.staff.review import (
     Cycle,
@@ -123,6 +125,8 @@ class DashboardPage:
     today: date
     years: list[int]
     can_set_deadline: bool = False
+    # Corrections of published sheets waiting for a reviewer, of any year and stage.
+    corrections: list[OpenCorrection] = field(default_factory=list)
 
     @property
     def missing(self) -> int:
@@ -163,6 +167,9 @@ def dashboard(
         today=today,
         years=list(range(fiscal_year + 1, fiscal_year - 5, -1)),
         can_set_deadline=may_set_deadline(user),
+        corrections=open_corrections(
+            session=session, state=WorkflowState.SUBMITTED, department=user.department or None
+        ),
     )
     return render(request, templates, "staff/dashboard.html", page)
 

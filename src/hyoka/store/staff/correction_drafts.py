@@ -33,10 +33,11 @@ from hyoka.corrections import with_value_corrections
 from hyoka.model import Sheet
 from hyoka.revisions import FieldChange, compare
 from hyoka.stages import COMMENT_REQUIRED, Action, WorkflowState, next_state
+from hyoka.store.schema.sheets import SheetRow
 from hyoka.store.schema.workflow import CommentRow, CorrectionDraftRow
 from hyoka.store.sheets.writer import RevisionConflict, save_sheet
 from hyoka.store.staff.audit import record_change
-from hyoka.store.staff.refs import current_sheet
+from hyoka.store.staff.refs import SheetRef, current_sheet, ref_of
 
 
 class CorrectionRefused(ValueError):
@@ -219,6 +220,42 @@ def discard_correction_draft(*, session: Session, sheet_id: int, actor: str) -> 
     )
     session.delete(row)
     session.flush()
+
+
+@dataclass(frozen=True)
+class OpenCorrection:
+    """A correction draft as lists show it: which sheet, where it is, who made it."""
+
+    ref: SheetRef  # the published sheet it corrects
+    state: WorkflowState
+    author: str
+    updated_at: datetime
+    linked_sheet_id: int | None
+
+
+def open_corrections(
+    *, session: Session, state: WorkflowState | None = None, department: str | None = None
+) -> list[OpenCorrection]:
+    """The correction drafts (optionally in one state, of one 部局), oldest change first,
+    without their documents: the review dashboard's 「審査待ちの修正」."""
+    query = select(CorrectionDraftRow, SheetRow).join(
+        SheetRow, SheetRow.id == CorrectionDraftRow.sheet_id
+    )
+    if state is not None:
+        query = query.where(CorrectionDraftRow.state == state.value)
+    if department is not None:
+        query = query.where(SheetRow.department == department)
+    query = query.order_by(CorrectionDraftRow.updated_at, CorrectionDraftRow.id)
+    return [
+        OpenCorrection(
+            ref=ref_of(sheet),
+            state=WorkflowState(row.state),
+            author=row.author,
+            updated_at=row.updated_at,
+            linked_sheet_id=row.linked_sheet_id,
+        )
+        for row, sheet in session.execute(query)
+    ]
 
 
 def discard_linked_draft(*, session: Session, sheet_id: int, actor: str) -> None:
