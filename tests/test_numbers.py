@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from hyoka import numbers
 from hyoka.importers import judgit
 from hyoka.importers._normalize import UnreadableNumber, parse_amount, parse_decimal
 from hyoka.importers.errors import ImportFailed
+from hyoka.importers.sheet_text import parse_sheet_text
 from hyoka.importers.workbook import parse_workbook
 from hyoka.model import BudgetRow, CostRow, IndicatorValue, SubProject, ValueKind
 from hyoka.numbers import LARGEST, FigureError, bounded, figure, from_number, whole
@@ -278,3 +280,31 @@ def test_a_judgit_figure_within_the_bounds_is_read_exactly() -> None:
     [row] = sheet.budgets
     assert row.initial_budget == Decimal("47.966256")
     assert row.executed == Decimal(1234)
+
+
+# --- the sheet's text ---------------------------------------------------------------------------
+
+SEED = Path(__file__).parent / "data" / "seeds" / "000_8759d722d40dd0bd.txt"
+
+
+def test_a_staff_count_past_the_bounds_in_the_text_is_refused_with_its_line() -> None:
+    raw = SEED.read_text(encoding="utf-8").replace("\n4.0\n", "\n" + "9" * 20 + ".0\n", 1)
+    with quick(), pytest.raises(ImportFailed) as caught:
+        parse_sheet_text(raw)
+    [problem] = caught.value.problems
+    assert problem.section == "6 事業コスト" and problem.line is not None
+    assert "整数部は15桁まで" in problem.message
+
+
+@pytest.mark.parametrize("value", ["9" * 30, "4." + "0" * 30 + "1"])
+def test_a_quantity_past_the_bounds_in_an_output_is_no_quantity(value: str) -> None:
+    raw = SEED.read_text(encoding="utf-8")
+    hostile = raw.replace("新規登録者数407者", f"新規登録者数{value}者", 1)
+    assert hostile != raw
+    with quick():
+        sheet = parse_sheet_text(hostile).sheet
+    quantities = [q for sub in sheet.sub_projects for c in sub.components for q in c.quantities]
+    assert quantities and all(q.label != "新規登録者数" for q in quantities)
+    assert any(
+        f"新規登録者数{value}者" in c.output for s in sheet.sub_projects for c in s.components
+    )

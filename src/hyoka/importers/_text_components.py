@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from hyoka.importers._layout import Line, join_wrapped, max_matching, similarity
 from hyoka.importers._text_subheads import (
@@ -25,6 +24,7 @@ from hyoka.importers._text_subheads import (
 )
 from hyoka.importers.errors import ImportNotes
 from hyoka.model import Component, Method, Quantity, SubProject
+from hyoka.numbers import FigureError, figure
 
 NAME_WIDTH = 14  # a name line this long may wrap onto the next line of its box
 NAME_MAX = 20  # longer lines are not in the name column
@@ -343,6 +343,9 @@ def parse_quantities(text: str) -> list[Quantity]:
     """Quantities in an output text: 新規登録者数407者、セミナー開催数4回 → 407 者, 4 回."""
     quantities = []
     for match in QUANTITY.finditer(text):
-        value = Decimal(match["value"].replace(",", ""))
+        try:
+            value = figure(match["value"].replace(",", ""))
+        except FigureError:
+            continue  # past hyoka.numbers' bounds: not a quantity (the text keeps it)
         quantities.append(Quantity(label=match["label"], value=value, unit=match["unit"]))
     return quantities

@@ -71,7 +71,10 @@ def parse_costs(lines: Sequence[Line], notes: ImportNotes) -> list[CostRow]:
             if year:
                 years.append(parse_fiscal_year(year))
             elif staff:
-                staffs.append(Decimal(staff))
+                with located("6 事業コスト", line.number):
+                    value = parse_decimal(staff)  # bounded: 20 digits of staff are no figure
+                if value is not None:
+                    staffs.append(value)
             elif amount:
                 with located("6 事業コスト", line.number):
                     parsed.amounts.append(parse_amount(amount))

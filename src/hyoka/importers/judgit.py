@@ -19,6 +19,7 @@ Storing the sheets of whole files is :mod:`hyoka.importers.judgit_import`.
 from __future__ import annotations
 
 import gzip
+import math
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
@@ -325,6 +326,8 @@ def _shown(value: Any) -> str:
 def _int(value: Any, path: str, key: str = "") -> int | None:
     if type(value) is int:
         number: int | Decimal = value
+    elif type(value) is float and math.isfinite(value) and abs(value) > _INT_MAX:
+        raise RecordError(_at(path, key), f"整数として大きすぎます({_shown(value)})")
     else:
         found = _decimal(value, path, key)
         if found is None:
