@@ -23,7 +23,7 @@ from hyoka.display import (
     TREND_LABELS,
     VALUE_KIND_LABELS,
 )
-from hyoka.model import Method, Trend
+from hyoka.model import Method, Sheet, Trend
 from hyoka.revisions import FieldChange
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.indicators import printed_trend_years
@@ -176,6 +176,15 @@ def _field_of(finding: Finding, values: FormValues) -> str:
     return "form"
 
 
+def edited_version(session: SessionDep, sheet_id: int) -> Sheet:
+    """What the edit form edits: the correction draft of a published sheet that has one,
+    else the current version."""
+    correction = correction_draft(session=session, sheet_id=sheet_id)
+    if correction is not None:
+        return correction.sheet
+    return current_sheet(session=session, sheet_id=sheet_id)[1]
+
+
 def _edit_permission(session: SessionDep, user: User, ref: SheetRef) -> WorkflowState:
     state = status(session=session, sheet_id=ref.id).state
     ensure_can(user, Permission.CORRECT_PUBLISHED if state.published else Permission.EDIT, ref)
@@ -193,10 +202,8 @@ def edit_form(
 ) -> Response:
     ref = load_ref(session, sheet_id)
     state = _edit_permission(session, user, ref)
-    _ref, sheet = current_sheet(session=session, sheet_id=sheet_id)
     correction = correction_draft(session=session, sheet_id=sheet_id)
-    if correction is not None:
-        sheet = correction.sheet
+    sheet = edited_version(session, sheet_id)
     prior = (
         []
         if state.published
@@ -239,9 +246,7 @@ async def save(
     ref = load_ref(session, sheet_id)
     state = _edit_permission(session, user, ref)
     values = await _posted(request)
-    _ref, base = current_sheet(session=session, sheet_id=sheet_id)
-    correction = correction_draft(session=session, sheet_id=sheet_id)
-    parsed = sheet_from_form(values, base if correction is None else correction.sheet)
+    parsed = sheet_from_form(values, edited_version(session, sheet_id))
     page = EditPage(
         ref=ref,
         state=state,
@@ -339,8 +344,7 @@ async def check(
     ref = load_ref(session, sheet_id)
     _edit_permission(session, user, ref)
     values = await _posted(request)
-    _ref, base = current_sheet(session=session, sheet_id=sheet_id)
-    parsed = sheet_from_form(values, base)
+    parsed = sheet_from_form(values, edited_version(session, sheet_id))
     found: list[FieldFinding] = []
     if parsed.sheet is not None:
         found = field_findings(
