@@ -271,9 +271,11 @@ def test_unit_cost_at_risk_changes_and_quality_show_the_report_rows(
     ]
 
     risk = report_of(database, lambda session: at_risk_report(session=session, limit=50))
-    assert [row.name for row in risk.rows] == ["森林整備面積"]
+    assert "森林整備面積" in [row.name for row in risk.rows]  # and sheets of every year
     rows = page_tables(client, "/analytics/at-risk").tables["indicators"]
-    assert [(row[2], row[5]) for row in rows] == [("09 01 01", "森林整備面積")]
+    assert [(row[2], row[5]) for row in rows] == [
+        (item.sheet.program_number, item.name) for item in risk.rows
+    ]
 
     changes = report_of(database, lambda session: changes_report(session=session))
     rows = page_tables(client, "/analytics/changes").tables["years"]
@@ -284,6 +286,43 @@ def test_unit_cost_at_risk_changes_and_quality_show_the_report_rows(
     assert {row[0]: int(row[2].replace(",", "")) for row in rows} == quality.counts
     issues = page_tables(client, "/analytics/quality").tables["issues"]
     assert [row[-1] for row in issues] == [issue.message for issue in quality.issues]
+
+
+def _at_risk_counts(client: TestClient, **params: str) -> tuple[set[int], set[int]]:
+    """The sheets the public list flags 目標未達のおそれ, and those the dashboard lists."""
+    listed = client.get("/api/sheets", params={**params, "at_risk": "1", "per_page": "100"})
+    year = {"year": params["year"]} if "year" in params else {}
+    kind = {"kind": params["kind"]} if "kind" in params else {}
+    report = client.get("/api/analytics/at-risk", params={**kind, **year, "limit": "500"})
+    assert listed.status_code == report.status_code == 200
+    rows = report.json()["tables"][0]["rows"]
+    assert len(listed.json()["items"]) == listed.json()["total"]
+    return {item["id"] for item in listed.json()["items"]}, {int(row["sheet_id"]) for row in rows}
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "national"}, {"kind": "prefecture"}])
+def test_the_list_and_the_dashboard_count_the_same_sheets_at_risk(
+    client: TestClient, params: dict[str, str]
+) -> None:
+    listed, dashboard = _at_risk_counts(client, **params)
+    assert listed == dashboard
+    assert params or listed  # the behind-pace sheet at least
+    facets = client.get("/api/sheets", params=params).json()["facets"]["fiscal_year"]
+    for year in sorted(facet["value"] for facet in facets):
+        listed, dashboard = _at_risk_counts(client, **params, year=year)
+        assert listed == dashboard, year
+
+
+def test_the_sample_store_counts_at_risk_once(tmp_path: Path) -> None:
+    # The demo store alone: the list's 目標未達のおそれ and the dashboard agree.
+    with client_for(create_demo_database(tmp_path / "demo.sqlite")) as opened:
+        listed, dashboard = _at_risk_counts(opened)
+        page = opened.get("/").text
+        text = opened.get("/analytics/at-risk").text
+    assert listed == dashboard
+    assert f"目標未達のおそれ（ペースが不足）（{len(listed)}）" in page
+    assert f"{len(dashboard)}件のシート" in text
+    assert f"一覧で目標未達のおそれのあるシートを見る（{len(dashboard)}件）" in text
 
 
 def test_changes_of_one_program_follow_its_lineage(client: TestClient, database: str) -> None:

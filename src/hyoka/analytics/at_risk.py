@@ -4,8 +4,9 @@ The rules' pace (``hyoka.rules.indicators.pace``) as of each indicator's latest 
 to the sheet's closed year: the change per year so far against the change per year still
 needed to reach the target of the final year (national: 目標値 of 目標最終年度; prefecture:
 the target's end year or a cumulative target). ``at_risk``: the current rate falls short
-of the required one. By default only the newest sheets of each kind are read (a program's
-sheets of earlier years repeat its indicators).
+of the required one (:func:`hyoka.rules.facts.behind_pace`). Every sheet year is read
+unless one is asked for, so the sheets listed are those the public list flags as
+目標未達のおそれ: one definition, one count.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from hyoka.analytics.tables import number, rate, sheet_columns, text
 from hyoka.eras import era_label
 from hyoka.render.charts import Bar, Chart, bar_chart
 from hyoka.rules.findings import rounded, share
-from hyoka.store.reports.fact_reads import fill_facts, newest_outcome_years, read_outcome_facts
+from hyoka.store.reports.fact_reads import fill_facts, read_outcome_facts
 from hyoka.store.reports.scope import Scope, SheetInfo
 
 
@@ -46,8 +47,10 @@ class AtRiskRow:
 
 @dataclass(frozen=True)
 class AtRiskReport:
-    fiscal_years: dict[str, int]  # sheet year read per kind
-    rows: list[AtRiskRow]  # furthest behind first
+    fiscal_year: int | None  # the sheet year read; None: every year
+    rows: list[AtRiskRow]  # furthest behind first, at most the limit
+    total: int  # indicators at risk, before the limit
+    sheet_ids: frozenset[int]  # the sheets holding one: the list's 目標未達のおそれ
 
 
 def at_risk_report(
@@ -57,14 +60,13 @@ def at_risk_report(
     fiscal_year: int | None = None,
     limit: int | None = None,
 ) -> AtRiskReport:
-    """At-risk indicators of the sheets of ``fiscal_year`` (default: each kind's newest year)."""
+    """At-risk indicators (:func:`hyoka.rules.facts.behind_pace`, the definition the list's
+    目標未達のおそれ uses too) of the sheets of ``fiscal_year`` (default: every year)."""
     fill_facts(session=session)
     scope = scope or Scope()
-    newest = newest_outcome_years(session=session, scope=scope)
-    years = {kind: fiscal_year for kind in newest} if fiscal_year is not None else newest
     rows = []
     for fact in read_outcome_facts(session=session, scope=scope, at_risk_only=True):
-        if fact.sheet.fiscal_year != years[fact.sheet.kind.value]:
+        if fiscal_year is not None and fact.sheet.fiscal_year != fiscal_year:
             continue
         assert fact.pace_year is not None and fact.pace_end_year is not None
         assert fact.pace_target is not None and fact.so_far is not None
@@ -91,11 +93,17 @@ def at_risk_report(
         key=lambda row: (
             row.pace_ratio if row.pace_ratio is not None else Decimal("-Infinity"),
             row.sheet.kind.value,
+            -row.sheet.fiscal_year,
             row.sheet.program_number,
             row.number,
         )
     )
-    return AtRiskReport(fiscal_years=years, rows=rows if limit is None else rows[:limit])
+    return AtRiskReport(
+        fiscal_year=fiscal_year,
+        rows=rows if limit is None else rows[:limit],
+        total=len(rows),
+        sheet_ids=frozenset(row.sheet.sheet_id for row in rows),
+    )
 
 
 # --- The report ----------------------------------------------------------------------------
@@ -108,12 +116,12 @@ def _query(session: Session, run: Run) -> AtRiskReport:
 
 
 def _notes(report: AtRiskReport, run: Run) -> list[str]:
-    years = "、".join(
-        f"{display.SHEET_KIND_LABELS[kind]} {era_label(year)}"
-        for kind, year in sorted(report.fiscal_years.items())
-    )
+    years = era_label(report.fiscal_year) if report.fiscal_year else "すべての年度"
     return [
-        f"読んだシート：{years or 'なし'}。ペース比＝これまでの年あたりの伸び ÷ 目標年度までに必要な年あたりの伸び。"
+        f"読んだシート：{years}（事業・年度ごとに最新の段階）。"
+        f"目標未達のおそれのある指標 {report.total:,}件（{len(report.sheet_ids):,}件のシート。"
+        "一覧の「目標未達のおそれ」と同じ定義・同じ件数です）。"
+        "ペース比＝これまでの年あたりの伸び ÷ 目標年度までに必要な年あたりの伸び。"
     ]
 
 
@@ -150,7 +158,7 @@ REPORT: Report[AtRiskReport] = Report(
     slug="at-risk",
     title="目標未達のおそれ",
     summary="これまでのペースでは目標年度の目標値に届かない成果指標を、遅れの大きい順に示します。",
-    year_help="シートの年度（指定しなければ県・国それぞれの最新年度）",
+    year_help="シートの年度（指定しなければすべての年度）",
     filters=(*COMMON_FILTERS, "limit"),
     default_limit=50,
     query=_query,

@@ -37,7 +37,7 @@ from hyoka.rules.findings import (
     to_yen,
     yen_per,
 )
-from hyoka.rules.indicators import PaceStatus, assess, latest_figure_year, pace
+from hyoka.rules.indicators import Pace, PaceStatus, assess, latest_figure_year, pace
 
 VERSION = 1
 """Raise when the computation changes: ``hyoka.store.reports.facts.fill_missing_facts`` recomputes
@@ -165,9 +165,8 @@ def _judgement(indicator: Indicator, last: int) -> dict[str, Any]:
             found["judged_actual"] = assessment.actual
             found["achieved"] = assessment.achievement is Achievement.ACHIEVED
             break
-    as_of = latest_figure_year(indicator, up_to=last)
-    progress = None if as_of is None else pace(indicator, as_of)
-    if progress is not None and progress.status is PaceStatus.AT_RISK:
+    progress = behind_pace(indicator, closed=last)
+    if progress is not None:
         found.update(
             at_risk=True,
             cumulative=progress.cumulative,
@@ -180,6 +179,19 @@ def _judgement(indicator: Indicator, last: int) -> dict[str, Any]:
             remaining_years=progress.remaining_years,
         )
     return found
+
+
+def behind_pace(indicator: Indicator, *, closed: int) -> Pace | None:
+    """目標未達のおそれ, the one definition: the pace (``rules.indicators.pace``) as of the
+    latest actual or 見込 up to the sheet's ``closed`` year falls short of the pace still
+    needed for the final year's target (``PaceStatus.AT_RISK``); None otherwise.
+
+    The at-risk report lists these indicators (``fact_outcomes.at_risk``) and the list's
+    目標未達のおそれ flags the sheets holding one (``rules.summaries.summarize``).
+    """
+    as_of = latest_figure_year(indicator, up_to=closed)
+    progress = None if as_of is None else pace(indicator, as_of)
+    return progress if progress is not None and progress.status is PaceStatus.AT_RISK else None
 
 
 @dataclass(frozen=True)

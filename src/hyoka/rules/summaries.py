@@ -1,9 +1,11 @@
 """What one sheet contributes to the search index, from the model alone (pure).
 
 :func:`sheet_text` is every text of the sheet, normalised (:func:`normalize`, NFKC) like
-the queries; :func:`summarize` is the listing's achievement and at-risk, judged with
+the queries; :func:`summarize` is the listing's achievement and 目標未達のおそれ, judged with
 :mod:`hyoka.rules` (pure functions over the model) so that every way of saving a sheet
-leaves the filters right. :mod:`hyoka.store.search.index` writes both.
+leaves the filters right; 目標未達のおそれ is :func:`hyoka.rules.facts.behind_pace`, the
+definition the at-risk report lists, so the list and the dashboard count the same.
+:mod:`hyoka.store.search.index` writes both.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from hyoka.model import Achievement, Indicator, Sheet
-from hyoka.rules import PaceStatus, achievement, pace
+from hyoka.rules import achievement
+from hyoka.rules.facts import behind_pace, closed_year
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.indicators import latest_figure_year
 
@@ -72,16 +75,6 @@ def indicator_status(indicator: Indicator, *, as_of: int) -> Achievement | None:
     return indicator.printed_achievement
 
 
-def indicator_at_risk(indicator: Indicator, *, as_of: int) -> bool:
-    """At risk: the cumulative/multi-year target's pace falls short, or the latest status
-    is 未達成."""
-    if indicator_status(indicator, as_of=as_of) is Achievement.NOT_ACHIEVED:
-        return True
-    year = latest_figure_year(indicator, up_to=as_of)
-    progress = None if year is None else pace(indicator, year)
-    return progress is not None and progress.status in (PaceStatus.AT_RISK, PaceStatus.MISSED)
-
-
 @dataclass(frozen=True)
 class Summary:
     achievement: Achievement | None
@@ -91,7 +84,7 @@ class Summary:
 
 def summarize(sheet: Sheet) -> Summary:
     """未達成 when any indicator's latest status is 未達成, 達成 when all with a status are."""
-    as_of = as_of_year(sheet)
+    as_of, last = as_of_year(sheet), closed_year(sheet)
     statuses = [indicator_status(item, as_of=as_of) for item in sheet.indicators]
     known = [status for status in statuses if status is not None]
     overall = None
@@ -100,6 +93,7 @@ def summarize(sheet: Sheet) -> Summary:
         overall = Achievement.ACHIEVED if achieved else Achievement.NOT_ACHIEVED
     return Summary(
         achievement=overall,
-        at_risk=any(indicator_at_risk(item, as_of=as_of) for item in sheet.indicators),
+        # 目標未達のおそれ as the at-risk report lists it: one definition, one count.
+        at_risk=any(behind_pace(item, closed=last) is not None for item in sheet.indicators),
         indicator_count=len(sheet.indicators),
     )

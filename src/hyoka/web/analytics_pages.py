@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
@@ -131,6 +132,19 @@ class DashboardContext:
     @property
     def api_url(self) -> str:
         return self.filters.url(f"/api/analytics/{self.report.slug}")
+
+    @property
+    def at_risk_list_url(self) -> str:
+        """The public list of the sheets 目標未達のおそれ under this page's filters."""
+        f = self.filters
+        found = {
+            "kind": f.kind.value if f.kind else None,
+            "year": f.year,
+            "department": f.organisation,
+            "q": f.program,
+            "at_risk": 1,
+        }
+        return "/?" + urlencode({name: value for name, value in found.items() if value})
 
     @property
     def active_filters(self) -> list[tuple[str, str]]:

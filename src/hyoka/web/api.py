@@ -44,7 +44,9 @@ class SheetSummaryPublic(BaseModel):
     department: str
     section: str
     achievement: str | None = Field(description="達成 / 未達成 over the indicators; null: none")
-    at_risk: bool = Field(description="An indicator is 未達成 or its target pace is at risk")
+    at_risk: bool = Field(
+        description="目標未達のおそれ: an indicator's pace falls short (as /analytics/at-risk)"
+    )
     indicator_count: int
     snippets: list[list[SnippetPiece]] = Field(
         default_factory=list, description="Passages around the search terms (search only)"
