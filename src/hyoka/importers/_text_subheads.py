@@ -39,8 +39,10 @@ _LABEL_LINES = (
     "実施方法",
     "細事業を構成する主な取組",
 )
+# The figure starts where a run of digits starts and is taken whole (possessive): a
+# 6,000-character run of 「1,1,1…」 is tried once, not from each of its digits (quadratic).
 QUANTITY = re.compile(
-    r"(?P<label>[^\s、,:：0-9()（）]*?)\s*[:：]?\s*(?P<value>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?P<label>[^\s、,:：0-9()（）]*?)\s*[:：]?\s*(?P<value>(?<![\d,.])\d[\d,]*+(?:\.\d+)?+)\s*"
     r"(?P<unit>千円|団体|講座|箇所|か所|時間|者|回|件|部|人|校|社|名|円|%|日|本|台|冊|枚|戸|店)"
 )
 
