@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
@@ -33,6 +34,7 @@ from hyoka.analytics import (
     quality_report,
     unit_cost_report,
 )
+from hyoka.analytics.quality import CHECKS
 from hyoka.cli import app
 from hyoka.eras import era_label
 from hyoka.importers import parse_file
@@ -283,7 +285,9 @@ def test_unit_cost_at_risk_changes_and_quality_show_the_report_rows(
 
     quality = report_of(database, lambda session: quality_report(session=session, limit=20))
     rows = page_tables(client, "/analytics/quality").tables["counts"]
-    assert {row[0]: int(row[2].replace(",", "")) for row in rows} == quality.counts
+    assert {row[0]: int(row[1].replace(",", "")) for row in rows} == {
+        f"{CHECKS[code]}（{code}）": count for code, count in quality.counts.items()
+    }
     issues = page_tables(client, "/analytics/quality").tables["issues"]
     assert [row[-1] for row in issues] == [issue.message for issue in quality.issues]
 
@@ -323,6 +327,38 @@ def test_the_sample_store_counts_at_risk_once(tmp_path: Path) -> None:
     assert f"目標未達のおそれ（ペースが不足）（{len(listed)}）" in page
     assert f"{len(dashboard)}件のシート" in text
     assert f"一覧で目標未達のおそれのあるシートを見る（{len(dashboard)}件）" in text
+
+
+def test_quality_names_each_check_in_japanese_with_its_code(client: TestClient) -> None:
+    tables = page_tables(client, "/analytics/quality")
+    assert [row[0] for row in tables.tables["counts"]] == [
+        f"{title}（{code}）" for code, title in CHECKS.items()
+    ]
+    assert "成果指標に目標値がない（outcome.no_target）" in [
+        row[0] for row in tables.tables["issues"]
+    ]
+    # The downloads keep the code, and the counts' Japanese title beside it.
+    headings, rows = csv_rows(client, "quality", "counts")
+    assert headings[:2] == ["検査", "内容"] and rows[0][:2] == [
+        "outcome.no_target",
+        CHECKS["outcome.no_target"],
+    ]
+
+
+def test_each_chart_has_a_one_line_summary_shown_and_as_its_description(
+    client: TestClient,
+) -> None:
+    for slug in REPORTS:
+        text = client.get(
+            f"/analytics/{slug}",
+            params={"program": "2021-官房-20-0004"} if slug == "changes" else {},
+        ).text
+        summaries = re.findall(r'<p class="chart-summary">([^<]*)</p>', text)
+        descriptions = re.findall(r'<desc id="[^"]+">([^<]*)</desc>', text)
+        assert summaries == descriptions, slug
+        assert all(line.endswith("。") and "\n" not in line for line in summaries)
+    text = client.get("/analytics/changes").text
+    assert re.search(r'<p class="chart-summary">平成\d+〜令和\d+年度で予算は[\d.]+倍（最大 ', text)
 
 
 def test_changes_of_one_program_follow_its_lineage(client: TestClient, database: str) -> None:

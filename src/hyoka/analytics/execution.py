@@ -191,6 +191,7 @@ def _charts(report: ExecutionReport, run: Run) -> list[Chart]:
             ],
             heading="事業名",
             value_heading=f"未執行額（{unit}）",
+            unit=unit,
         ),
         rate_by_year(
             "chart-execution-years",

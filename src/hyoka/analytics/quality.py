@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
-from hyoka.analytics.tables import number, sheet_columns, text
+from hyoka.analytics.tables import data, number, sheet_columns, text
 from hyoka.display import money
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
@@ -238,13 +238,19 @@ def _charts(report: QualityReport, run: Run) -> list[Chart]:
     return [chart] if chart else []
 
 
+def check_name(code: str) -> str:
+    """A check as the page shows it: its Japanese name, then its code (the CSV's value),
+    e.g. 成果指標に目標値がない（outcome.no_target）."""
+    return f"{CHECKS[code]}（{code}）"
+
+
 COUNTS = (
-    text("check", "検査", lambda item: item[0]),
-    text("title", "内容", lambda item: CHECKS[item[0]]),
+    text("check", "検査", lambda item: item[0], words=lambda item: check_name(item[0])),
+    data("title", "内容", lambda item: CHECKS[item[0]]),
     number("count", "件数", lambda item: item[1]),
 )
 ISSUES = (
-    text("check", "検査", lambda row: row.check),
+    text("check", "検査", lambda row: row.check, words=lambda row: check_name(row.check)),
     *sheet_columns(lambda row: row.sheet),  # blank when the issue concerns no single sheet
     text("subject", "対象", lambda row: row.subject),
     text("message", "内容", lambda row: row.message),

@@ -51,6 +51,7 @@ class Column:
     kind: ColumnKind
     value: Callable[[Any], Any]  # the raw value of a row
     link: Link | None = None  # the page links the cell there
+    words: Callable[[Any], str] | None = None  # the page's text instead of the raw value
 
     @property
     def shown(self) -> bool:
@@ -71,6 +72,8 @@ class Column:
 
     def text(self, row: Any, filters: Filters) -> str:
         """The value as the page and the CLI table show it."""
+        if self.words is not None:
+            return self.words(row)
         value = self.value(row)
         match self.kind:
             case ColumnKind.NUMBER:
@@ -180,8 +183,15 @@ def csv_cell(value: object) -> str:
 # --- Columns -----------------------------------------------------------------------------
 
 
-def text(key: str, heading: str, get: Callable[[Any], Any], link: Link | None = None) -> Column:
-    return Column(key, heading, ColumnKind.TEXT, get, link)
+def text(
+    key: str,
+    heading: str,
+    get: Callable[[Any], Any],
+    link: Link | None = None,
+    words: Callable[[Any], str] | None = None,
+) -> Column:
+    """A text; ``words``: what the page shows instead (a check's name for its code)."""
+    return Column(key, heading, ColumnKind.TEXT, get, link, words)
 
 
 def number(key: str, heading: str, get: Callable[[Any], Decimal | int | None]) -> Column:

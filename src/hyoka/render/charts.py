@@ -1,6 +1,7 @@
 """Charts as server-rendered SVG with text alternatives: no script, no outside request.
 
-Each chart is an :class:`Chart`: the SVG (``role="img"`` with ``<title>``/``<desc>``), and
+Each chart is an :class:`Chart`: the SVG (``role="img"`` with ``<title>``/``<desc>``, the
+description a one-line summary made from the figures that the page shows too), and
 the same figures as a table (caption, headers, rows) that the page shows next to it, so
 that the data reach screen readers and print. Colours are SVG presentation attributes
 (the portal's CSP forbids inline styles) and pass WCAG AA contrast against white; lines
@@ -16,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
 from hyoka.display import NO_TREND, VALUE_KIND_LABELS, trimmed, year_short
+from hyoka.eras import era_label, era_of
 from hyoka.model import Indicator, Sheet, SheetKind, ValueKind
 
 WIDTH, HEIGHT = 560, 260
@@ -109,31 +111,31 @@ def budget_chart(sheet: Sheet, *, chart_id: str) -> Chart | None:
 
 
 def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: str) -> Chart:
-    years = sorted({year for item in series for year in item.values})
+    # Every year from the first to the last, so that a year without figures keeps its place
+    # on the axis (and its row, ―, in the table) instead of the next year taking it.
+    found = {year for item in series for year in item.values}
+    years = list(range(min(found), max(found) + 1))
     figures = [value for item in series for value in item.values.values() if value is not None]
-    low = min([Decimal(0), *figures])
-    high = max([Decimal(1), *figures])
-    if high == low:
-        high = low + 1
+    ticks = axis_ticks(min([Decimal(0), *figures]), max([Decimal(0), *figures]))
+    low, high = ticks[0], ticks[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(year: int) -> float:
         if len(years) == 1:
             return LEFT + plot_w / 2
-        return LEFT + plot_w * years.index(year) / (len(years) - 1)
+        return LEFT + plot_w * (year - years[0]) / (len(years) - 1)
 
     def y(value: Decimal) -> float:
         return TOP + plot_h * float((high - value) / (high - low))
 
     parts: list[str] = []
-    for step in range(5):
-        level = low + (high - low) * Decimal(step) / 4
+    for level in ticks:
         ypos = y(level)
         parts.append(
             f'<line x1="{LEFT}" y1="{ypos:.1f}" x2="{WIDTH - RIGHT}" y2="{ypos:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{ypos + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{INK}">{escape(_axis(level))}</text>'
+            f'fill="{INK}">{escape(_figure(level))}</text>'
         )
     for year in years:
         parts.append(
@@ -141,7 +143,9 @@ def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: st
             f'font-size="12" fill="{INK}">{escape(year_short(year, suffix=""))}</text>'
         )
     for index, item in enumerate(series):
-        points = [(x(year), y(value)) for year, value in item.values.items() if value is not None]
+        points = [
+            (x(year), y(value)) for year, value in sorted(item.values.items()) if value is not None
+        ]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
             dash = f' stroke-dasharray="{item.dash}"' if item.dash else ""
@@ -157,7 +161,7 @@ def _line_chart(*, chart_id: str, title: str, series: Sequence[Series], unit: st
             f'<text x="{legend_x + 16}" y="20" font-size="12" fill="{INK}">'
             f"{escape(item.label)}</text></g>"
         )
-    description = _describe(series, unit)
+    description = line_summary(series, unit)
     svg = Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
@@ -182,20 +186,87 @@ def _marker(item: Series, px: float, py: float) -> str:
     return f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{item.colour}"/>'
 
 
-def _axis(value: Decimal) -> str:
-    rounded = value.quantize(Decimal(1)) if abs(value) >= 10 else value.quantize(Decimal("0.1"))
-    return _figure(rounded)
+STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 
 
-def _describe(series: Sequence[Series], unit: str) -> str:
-    """The figures in words, e.g. 実績：R3年度 40、R4年度 53。"""
-    sentences = []
+def axis_ticks(low: Decimal, high: Decimal, *, count: int = 4) -> list[Decimal]:
+    """Tick values from ``low`` to ``high`` (widened to whole steps), about ``count`` steps of
+    1, 2, 2.5 or 5 × 10ⁿ, so that each label is the tick's exact value (0.75, not 0.8).
+
+    >>> [trimmed(tick) for tick in axis_ticks(Decimal(0), Decimal(1))]
+    ['0', '0.25', '0.5', '0.75', '1']
+    >>> [trimmed(tick) for tick in axis_ticks(Decimal(0), Decimal(1234))]
+    ['0', '500', '1,000', '1,500']
+    """
+    if high <= low:
+        high = low + 1
+    rough = (high - low) / count
+    unit = Decimal(1).scaleb(rough.adjusted())
+    step = next(unit * multiple for multiple in STEPS if unit * multiple >= rough)
+    first = (low / step).to_integral_value(rounding=ROUND_FLOOR)
+    last = (high / step).to_integral_value(rounding=ROUND_CEILING)
+    return [step * index for index in range(int(first), int(last) + 1)]
+
+
+def _about(value: Decimal) -> str:
+    # A figure in a sentence: whole units from 100 up, else at most two decimals.
+    places = Decimal(1) if abs(value) >= 100 else Decimal("0.01")
+    return _figure(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
+def years_span(first: int, last: int) -> str:
+    """令和2〜5年度, 平成30〜令和5年度, or 令和5年度 for one year."""
+    if first == last:
+        return era_label(first)
+    later = era_label(last)
+    if era_of(first) is era_of(last):
+        later = later.removeprefix(era_of(last).name)
+    return f"{era_label(first, suffix='')}〜{later}"
+
+
+def line_summary(series: Sequence[Series], unit: str) -> str:
+    """What a line chart shows, in one sentence: each series' change from its first to its
+    last year and its highest year; years without any figure named.
+
+    e.g. 令和2〜5年度で予算は1.2倍（最大 令和5年度 12,345千円）、執行額は…。
+    """
+    found = {year: value for item in series for year, value in item.values.items()}
+    years = sorted(found)
+    parts = []
     for item in series:
-        figures = "、".join(
-            f"{year_short(year)} {_figure(value)}{unit}" for year, value in item.values.items()
-        )
-        sentences.append(f"{item.label}：{figures}。")
-    return "".join(sentences)
+        figures = sorted((year, value) for year, value in item.values.items() if value is not None)
+        if not figures:
+            continue
+        (first_year, first), last = figures[0], figures[-1][1]
+        if len(figures) == 1:
+            parts.append(f"{item.label}は{era_label(first_year)} {_about(first)}{unit}")
+            continue
+        if unit != "%" and first > 0 and last >= 0:
+            change = f"{_figure((last / first).quantize(Decimal('0.1'), ROUND_HALF_UP))}倍"
+        else:
+            change = f"{_about(first)}{unit}から{_about(last)}{unit}へ"
+        top_year, top = max(figures, key=lambda pair: (pair[1], pair[0]))
+        parts.append(f"{item.label}は{change}（最大 {era_label(top_year)} {_about(top)}{unit}）")
+    gaps = [
+        year
+        for year in range(years[0], years[-1] + 1)
+        if all(item.values.get(year) is None for item in series)
+    ]
+    missing = f"。{'・'.join(map(era_label, gaps))}は数値なし" if gaps else ""
+    return f"{years_span(years[0], years[-1])}で{'、'.join(parts)}{missing}。"
+
+
+def bar_summary(bars: Sequence[Bar], unit: str = "") -> str:
+    """What a bar chart shows, in one sentence: how many bars, the largest and smallest
+    (``unit`` after values printed without one)."""
+    if len(bars) == 1:
+        return f"{bars[0].label} {bars[0].shown}{unit}。"
+    top = max(bars, key=lambda bar: bar.value)
+    bottom = min(bars, key=lambda bar: bar.value)
+    return (
+        f"{len(bars)}件。最も大きいのは{top.label}（{top.shown}{unit}）、"
+        f"最も小さいのは{bottom.label}（{bottom.shown}{unit}）。"
+    )
 
 
 # --- Charts of the analytics dashboards ------------------------------------------------------
@@ -223,10 +294,17 @@ POSITIVE, NEGATIVE = "#003f8e", "#a1121b"
 
 
 def bar_chart(
-    *, chart_id: str, title: str, bars: Sequence[Bar], heading: str, value_heading: str
+    *,
+    chart_id: str,
+    title: str,
+    bars: Sequence[Bar],
+    heading: str,
+    value_heading: str,
+    unit: str = "",
 ) -> Chart | None:
     """Horizontal bars, one per label (negative values to the left of the zero line, in red
-    and with their sign printed, so colour is never the only cue); None without bars."""
+    and with their sign printed, so colour is never the only cue); None without bars.
+    ``unit``: of values printed without one, for the summary."""
     if not bars:
         return None
     values = [bar.value for bar in bars]
@@ -268,7 +346,7 @@ def bar_chart(
             f'<text x="{text_x:.1f}" y="{ypos + 16}" text-anchor="{anchor}" font-size="11" '
             f'fill="{INK}">{escape(bar.shown)}</text>'
         )
-    description = "、".join(f"{bar.label} {bar.shown}" for bar in bars) + "。"
+    description = bar_summary(bars, unit)
     svg = Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
