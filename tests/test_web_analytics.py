@@ -361,6 +361,25 @@ def test_each_chart_has_a_one_line_summary_shown_and_as_its_description(
     assert re.search(r'<p class="chart-summary">平成\d+〜令和\d+年度で予算は[\d.]+倍（最大 ', text)
 
 
+def test_the_organisation_filter_offers_the_names_in_the_store(client: TestClient) -> None:
+    text = client.get("/analytics/execution").text
+    assert 'list="filter-organisation-names"' in text
+    names = re.findall(
+        r'<option value="([^"]+)"></option>',
+        text.split('filter-organisation-names">')[1].split("</datalist>")[0],
+    )
+    departments = client.get("/api/sheets").json()["facets"]["department"]
+    assert names == sorted(facet["value"] for facet in departments)
+    assert {"林務部", "内閣府"} <= set(names)
+    national = client.get("/analytics/execution", params={"kind": "national"}).text
+    assert '<option value="林務部"></option>' not in national
+    # A name picked from the list is a plain GET parameter: no script needed.
+    rows = page_tables(client, "/analytics/execution", organisation="林務部").tables[
+        "organisations"
+    ]
+    assert rows and all(row[1] == "林務部" for row in rows)
+
+
 def test_changes_of_one_program_follow_its_lineage(client: TestClient, database: str) -> None:
     number = "2021-官房-20-0004"
     report = report_of(database, lambda session: changes_report(session=session, program=number))

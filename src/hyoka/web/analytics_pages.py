@@ -27,6 +27,7 @@ from hyoka.analytics import FILTERS, REPORTS, Filters, Report, Result
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
 from hyoka.render.charts import Chart
+from hyoka.store.search.listing import SheetFilters, list_summaries
 from hyoka.web.deps import SessionDep, TemplatesDep, error_responses, query_integer
 from hyoka.web.downloads import attachment
 
@@ -114,6 +115,7 @@ class DashboardContext:
     charts: list[Chart]
     reports: list[Report[Any]]
     years: list[tuple[int, str]]  # the year filter's choices, newest first
+    organisations: list[str]  # the 府省庁・部局 of the published sheets, offered to pick
 
     @property
     def report(self) -> Report[Any]:
@@ -162,6 +164,14 @@ class DashboardContext:
             ("担当部局庁ごと", "はい" if f.by_bureau else ""),
         ]
         return [(name, value) for name, value in found if value]
+
+
+def organisation_choices(session: SessionDep, kind: SheetKind | None) -> list[str]:
+    """The 府省庁・部局 of the published sheets (of ``kind``), for the filter's list."""
+    listed = list_summaries(
+        session=session, filters=SheetFilters(kind=kind.value if kind else None, per_page=1)
+    )
+    return sorted(facet.value for facet in listed.facets.get("department", []) if facet.value)
 
 
 def year_choices(today: date | None = None) -> list[tuple[int, str]]:
@@ -220,6 +230,9 @@ def analytics_report(
         charts=result.charts(),
         reports=list(REPORTS.values()),
         years=year_choices(),
+        organisations=organisation_choices(session, filters.kind)
+        if "organisation" in result.report.filters
+        else [],
     )
     return templates.TemplateResponse(request, "analytics/report.html", {"page": context})
 
