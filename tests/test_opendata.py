@@ -12,7 +12,13 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from hyoka.model import Sheet
-from hyoka.render.opendata import column_documentation, export_csv, export_json, export_xlsx
+from hyoka.render.opendata import (
+    column_documentation,
+    documentation,
+    export_csv,
+    export_json,
+    export_xlsx,
+)
 from hyoka.store import save_sheet, transaction
 from hyoka.store.schema.sheets import current_tables
 from sheets import other_sheet, row_counts, sample_sheet
@@ -102,15 +108,30 @@ def test_xlsx_export_has_the_csv_tables(
 
 def test_every_exported_column_is_documented_and_nothing_else() -> None:
     documented: dict[str, list[str]] = {}
-    table = None
-    for line in column_documentation().splitlines():
-        if heading := re.fullmatch(r"### `(\w+)\.csv`", line):
-            table = heading[1]
-            documented[table] = []
-        elif table and (row := re.fullmatch(r"\| `(\w+)` \|(.+)\|(.+)\|", line)):
-            assert row[2].strip() and row[3].strip(), f"{table}.{row[1]} needs 日本語 and English"
-            documented[table].append(row[1])
+    for table in documentation().tables:
+        documented[table.name] = [column.name for column in table.columns]
+        assert table.summary, table.name
+        for column in table.columns:
+            where = f"{table.name}.{column.name}"
+            assert column.label and column.description, f"{where} needs 名称 and 説明"
+            assert column.type in {"整数", "文字列", "小数", "フラグ（1/0）"}, where
+            # In Japanese: the description has Japanese words beside any code.
+            words = re.sub(r"`[^`]*`", "", column.description)
+            assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", words), where
     assert documented == COLUMNS
+    money = {
+        (table.name, column.name): column.unit
+        for table in documentation().tables
+        for column in table.columns
+        if column.unit in {"千円", "百万円"}
+    }
+    assert money[("cost_rows", "total")] == "千円" and money[("budgets", "total")] == "百万円"
+
+
+def test_the_documentation_has_no_english_prose_left() -> None:
+    text = column_documentation()
+    assert "| column | 日本語 | English |" not in text
+    assert "## 決まりごと" in text and len(documentation().conventions) >= 5
 
 
 def test_docs_tell_the_two_xlsx_exports_apart() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,9 +164,32 @@ def test_the_page_documents_every_exported_column(client: TestClient) -> None:
     page = client.get("/opendata")
     assert page.status_code == 200
     for table in current_tables():
-        assert f"### `{table.name}.csv`" in page.text, table.name
+        assert f'<h3 id="table-{table.name}"><code>{table.name}.csv</code></h3>' in page.text
         for column in table.columns:
-            assert f"| `{column.name}` |" in page.text, (table.name, column.name)
+            assert f'<th scope="row"><code>{column.name}</code></th>' in page.text, (
+                table.name,
+                column.name,
+            )
+
+
+def test_the_column_documentation_is_html_tables_in_japanese_with_an_example_row(
+    client: TestClient, engine: Engine
+) -> None:
+    store(engine, [sample_sheet()])
+    text = client.get("/opendata").text
+    # No raw Markdown left, and no English descriptions.
+    assert "### " not in text and "| --- |" not in text and "| column |" not in text
+    assert "thousand yen" not in text and "English" not in text
+    head = '<th scope="col">列</th><th scope="col">名称</th><th scope="col">型</th>'
+    assert text.count(head) == len(current_tables())
+    assert '<th scope="col">単位</th><th scope="col">説明</th><th scope="col">例</th>' in text
+    # 型 from the stored table, 単位 from the documentation, 例 the first published row.
+    costs = text[text.index('id="table-cost_rows"') :]
+    row = costs[costs.index("<code>initial_budget</code>") :].split("</tr>")[0]
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    first = sample_sheet().costs[0].initial_budget
+    assert cells[1:3] == ["整数", "千円"] and cells[-1] == str(first)
+    assert "<code>sheets.id</code>" in text  # inline code rendered
 
 
 def test_the_column_documentation_is_read_from_the_package(tmp_path: Path) -> None:

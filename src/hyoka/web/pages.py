@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
@@ -40,6 +40,9 @@ from hyoka.store.staff.baseline import published_revisions
 from hyoka.store.staff.corrections import CorrectedField, corrected_fields, figure_corrections
 from hyoka.web import downloads
 from hyoka.web.deps import FiltersDep, SessionDep, SettingsDep, TemplatesDep
+
+if TYPE_CHECKING:
+    from hyoka.render.opendata import Documentation
 
 router = APIRouter(include_in_schema=False)
 logger = logging.getLogger(__name__)
@@ -457,16 +460,20 @@ def policy(request: Request, code: str, session: SessionDep, templates: Template
 @dataclass(frozen=True)
 class OpenDataContext:
     tables: list[str]
-    documentation: Markup
+    documentation: Documentation  # the columns of each table (hyoka.render.opendata)
+    examples: dict[str, dict[str, str]]  # table → column → the first published row's value
 
 
 @router.get("/opendata", name="opendata")
-def opendata(request: Request, templates: TemplatesDep) -> Response:
+def opendata(request: Request, session: SessionDep, templates: TemplatesDep) -> Response:
     # Imported here, as downloads does: the exporters load openpyxl, which pages need not.
-    from hyoka.render.opendata import column_documentation
+    from hyoka.render.opendata import documentation, example_rows
 
-    text = column_documentation()
-    context = OpenDataContext(tables=downloads.opendata_tables(), documentation=Markup.escape(text))
+    context = OpenDataContext(
+        tables=downloads.opendata_tables(),
+        documentation=documentation(),
+        examples=example_rows(session=session),
+    )
     return templates.TemplateResponse(request, "opendata.html", _common(context))
 
 

@@ -24,17 +24,20 @@ class TableRows:
     rows: list[tuple[object, ...]]
 
 
-def read_current_tables(*, session: Session, public: bool = False) -> list[TableRows]:
+def read_current_tables(
+    *, session: Session, public: bool = False, limit: int | None = None
+) -> list[TableRows]:
     """Every normalised table of the current versions, rows in key order: for exports.
 
-    ``public``: only the rows of published sheets. A child table is filtered through its
+    ``public``: only the rows of published sheets; ``limit``: the first rows of each table
+    (the example row of the columns' documentation). A child table is filtered through its
     parent's key (``indicator_values`` through ``indicators`` through ``sheets``), so
     whatever tables are added later follow suit.
     """
     kept: dict[str, ColumnElement[bool]] = {}
     found = []
     for table in current_tables():
-        query = select(table).order_by(*table.primary_key.columns)
+        query = select(table).order_by(*table.primary_key.columns).limit(limit)
         if public:
             kept[table.name] = condition = _published_rows(table, kept)
             query = query.where(condition)
