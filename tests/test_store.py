@@ -243,3 +243,31 @@ def test_a_printed_achievement_keeps_a_year_other_than_the_sheets(
             select(IndicatorRow.printed_achievement_year).order_by(IndicatorRow.position)
         ).all()
     assert stored == [i.printed_achievement_year for i in sheet.indicators]
+
+
+def test_migrating_recomputes_the_stored_at_risk_flag_by_todays_definition(
+    engine: Engine,
+) -> None:
+    from sqlalchemy import update
+
+    from hyoka.rules.summaries import summarize
+    from hyoka.store.database import downgrade
+    from hyoka.store.schema.search import SheetSummaryRow
+
+    with transaction(engine) as session:
+        ids = [
+            save_sheet(session=session, sheet=s, source="t").sheet_id
+            for s in (sample_sheet(), other_sheet())
+        ]
+    expected = {
+        sheet_id: summarize(s).at_risk
+        for sheet_id, s in zip(ids, (sample_sheet(), other_sheet()), strict=True)
+    }
+    downgrade(engine, "0011_correction_drafts")
+    with transaction(engine) as session:  # flags as an older definition left them
+        session.execute(update(SheetSummaryRow).values(at_risk=True))
+    migrate(engine)
+    with transaction(engine) as session:
+        rows = session.execute(select(SheetSummaryRow.sheet_id, SheetSummaryRow.at_risk))
+        stored = {sheet_id: flag for sheet_id, flag in rows}
+    assert stored == expected and not all(stored.values())
