@@ -66,8 +66,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
 
-
-
 class ErrorPublic(BaseModel):
     """An error of the API: a Japanese message, or for 422 the framework's list of problems."""
 
