@@ -26,12 +26,20 @@ PAGES = {
     "dashboard": "/analytics/execution",
     "changes-dashboard": "/analytics/changes",
     "staff-edit": "/staff/sheets/1/edit",
+    "api-docs": "/api/docs",
 }
 
 # Pages whose axe-core check at 1280 px (the default viewport) other browser tests already
-# make: test_public_pages (/, /sheets/1), test_analytics_pages (every dashboard),
-# test_staff_flow (the edit form). Here they are checked at 390 px only, to keep this short.
-AXE_AT_1280_ELSEWHERE = {"list", "prefecture-sheet", "dashboard", "changes-dashboard", "staff-edit"}
+# make: test_public_pages (/, /sheets/1, /api/docs), test_analytics_pages (every
+# dashboard), test_staff_flow (the edit form). Here they are checked at 390 px only.
+AXE_AT_1280_ELSEWHERE = {
+    "list",
+    "prefecture-sheet",
+    "dashboard",
+    "changes-dashboard",
+    "staff-edit",
+    "api-docs",
+}
 
 # Tables wider than the viewport, and those of them without a scrolling box around them
 # that fits in the viewport (overflow-x auto/scroll, no wider than the viewport).
@@ -169,3 +177,14 @@ def test_cost_table_reads_in_rows(server: LiveServer, page: Page, width: int) ->
     assert year_box is not None and staff_box is not None
     assert year_box["x"] >= 0 and staff_box["x"] + staff_box["width"] <= width
     assert year_box["x"] + year_box["width"] <= staff_box["x"]
+
+
+def test_favicon_is_an_svg_from_static(server: LiveServer, page: Page) -> None:
+    """The base template links the SVG icon shipped in static/ (no request leaves the server)."""
+    page.goto(server.url + "/")
+    href = page.locator("head link[rel=icon]").get_attribute("href")
+    assert href == "/static/favicon.svg"
+    answer = page.request.get(server.url + href)
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.body().lstrip().startswith(b"<svg")
