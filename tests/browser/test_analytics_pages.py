@@ -5,8 +5,7 @@ does); the filter form works without script.
 The live server holds the two seed sheets; the national fixture records are imported into
 it here so that the dashboards have both kinds of rows.
 
-``HYOKA_WRITE_SCREENSHOTS=1 uv run pytest tests/browser/test_analytics_pages.py -k screenshot``
-rewrites docs/screenshot-analytics.png.
+The README's pictures are taken by ``scripts/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from hyoka.importers.judgit_import import import_files
 from hyoka.store import create_engine_for
 
 JUDGIT = Path(__file__).parents[1] / "data" / "judgit" / "judgit-sample.ndjson.gz"
-DOCS = Path(__file__).parents[2] / "docs"
 PATHS = [
     "/analytics",
     "/analytics/achievement",
@@ -107,5 +105,3 @@ def test_dashboard_screenshot(server: LiveServer, browser: object, tmp_path: Pat
     finally:
         with_fonts.close()
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if os.environ.get("HYOKA_WRITE_SCREENSHOTS") == "1":
-        (DOCS / "screenshot-analytics.png").write_bytes(target.read_bytes())

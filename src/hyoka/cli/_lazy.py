@@ -78,7 +78,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "report": LazyCommand(
         "hyoka.cli.reports",
-        "複数のシートにまたがる分析レポート（達成率・執行率・単位コスト・要注意指標・推移・品質）",
+        "複数のシートにまたがる分析レポート（達成率・執行率・単位コスト・目標未達のおそれ・推移・品質）",
     ),
     "serve": LazyCommand(
         "hyoka.cli.web", "Serve the web portal (public pages, API, staff pages) over the store."

@@ -27,7 +27,7 @@ from hyoka.cli._common import DatabaseOption, app, err, out, store_session
 from hyoka.model import SheetKind
 
 report_app = typer.Typer(
-    help="複数のシートにまたがる分析レポート（達成率・執行率・単位コスト・要注意指標・推移・品質）",
+    help="複数のシートにまたがる分析レポート（達成率・執行率・単位コスト・目標未達のおそれ・推移・品質）",
     no_args_is_help=True,
 )
 app.add_typer(report_app, name="report")
