@@ -238,3 +238,34 @@ def test_year_short_without_suffix() -> None:
 )
 def test_excel_decimal_format(value: Decimal, expected: str) -> None:
     assert excel_decimal_format(value) == expected
+
+
+def test_amounts_are_shown_to_the_yen_without_their_sources_float_noise() -> None:
+    from hyoka.display import to_the_yen, yen_figure
+
+    million = 1_000_000
+    assert yen_figure(Decimal("337.97638700000005"), million) == "337.976387"
+    assert yen_figure(Decimal("1342.5210000000002"), million) == "1,342.521"
+    assert yen_figure(Decimal("0.995652"), million) == "0.995652"  # exact: unchanged
+    assert yen_figure(Decimal("-4.0000004"), 1_000) == "△4"
+    assert yen_figure(None, million) == "ー"
+    assert to_the_yen(Decimal("337976387.00000005")) == Decimal(337976387)
+    assert to_the_yen(Decimal("1E+3"), million) == Decimal("1E+3")
+
+
+def test_the_national_sample_shows_no_float_noise_on_its_pages() -> None:
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from hyoka.web.demo import create_demo_database
+    from web_support import client_for
+
+    noisy = re.compile(r"\d[\d,]*\.\d{7,}")
+    with tempfile.TemporaryDirectory() as folder:
+        with client_for(create_demo_database(Path(folder) / "demo.sqlite")) as client:
+            listed = client.get("/?kind=national&per_page=100").text
+            ids = sorted({int(i) for i in re.findall(r'href="/sheets/(\d+)"', listed)})
+            assert ids
+            for path in [*(f"/sheets/{i}" for i in ids), "/analytics/changes?kind=national"]:
+                assert not noisy.findall(client.get(path).text), path

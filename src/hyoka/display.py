@@ -54,9 +54,11 @@ __all__ = [
     "percent",
     "plain",
     "thousands",
+    "to_the_yen",
     "trimmed",
     "year_label",
     "year_short",
+    "yen_figure",
 ]
 
 # --- Marks ---------------------------------------------------------------------------------
@@ -208,6 +210,33 @@ def figure(value: int | Decimal | None, *, missing: str = MISSING) -> str:
     if isinstance(exponent, int) and exponent > 0:
         value = Decimal(value).quantize(Decimal(1))
     return number(value)
+
+
+def to_the_yen(value: Decimal, yen: int = 1) -> Decimal:
+    """An amount in a unit of ``yen`` yen (百万円: 1,000,000; yen itself: 1) rounded to the
+    yen where it carries more: the float noise of a source (337.97638700000005 百万円) is
+    no money. Exact amounts pass unchanged.
+
+    >>> to_the_yen(Decimal("337.97638700000005"), 1_000_000), to_the_yen(Decimal("3.00000005"))
+    (Decimal('337.976387'), Decimal('3'))
+    """
+    places = len(str(yen)) - 1  # one yen is 10**-places of the unit
+    exponent = value.as_tuple().exponent
+    if value.is_finite() and isinstance(exponent, int) and -exponent > places:
+        return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP).normalize()
+    return value
+
+
+def yen_figure(value: int | Decimal | None, yen: int, *, missing: str = MISSING) -> str:
+    """An amount in a unit of ``yen`` yen as the sheet prints it, to the yen at most
+    (:func:`to_the_yen`); the stored figure stays as read.
+
+    >>> yen_figure(Decimal("337.97638700000005"), 1_000_000), yen_figure(Decimal("0.5"), 1_000)
+    ('337.976387', '0.5')
+    """
+    if isinstance(value, Decimal):
+        value = to_the_yen(value, yen)
+    return figure(value, missing=missing)
 
 
 def trimmed(value: int | Decimal | None, *, missing: str = "", negative: str = MINUS) -> str:

@@ -19,6 +19,7 @@ from hyoka.analytics.facts import to_indicator
 from hyoka.analytics.spec import Report, Run, TableSpec
 from hyoka.analytics.tables import Column, money, number, rate, sheet_columns, text
 from hyoka.analytics.tables import fiscal_year as year_column
+from hyoka.display import to_the_yen
 from hyoka.eras import era_label
 from hyoka.model import SheetKind, ValueKind
 from hyoka.render.charts import Chart, Series, line_chart
@@ -207,7 +208,8 @@ def _notes(report: ChangesReport, run: Run) -> list[str]:
 
 
 def _scaled(yen: Decimal | None, scale: Decimal) -> Decimal | None:
-    return None if yen is None else yen / scale
+    # To the yen first: national figures carry their source's float noise (…00000005).
+    return None if yen is None else to_the_yen(yen) / scale
 
 
 def _charts(report: ChangesReport, run: Run) -> list[Chart]:

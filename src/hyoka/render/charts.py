@@ -21,7 +21,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
-from hyoka.display import NO_TREND, VALUE_KIND_LABELS, trimmed, year_short
+from hyoka.display import NO_TREND, VALUE_KIND_LABELS, to_the_yen, trimmed, year_short
 from hyoka.eras import era_label, era_of
 from hyoka.model import Indicator, Sheet, SheetKind, ValueKind
 
@@ -85,9 +85,17 @@ def indicator_chart(indicator: Indicator, *, chart_id: str) -> Chart | None:
 def budget_chart(sheet: Sheet, *, chart_id: str) -> Chart | None:
     """Budget (予算現額 / 予算計) against settlement (決算額 / 執行額) over the years."""
     if sheet.header.kind is SheetKind.NATIONAL:
-        unit = sheet.money_unit.value
-        budget = {row.fiscal_year: row.total for row in sheet.budgets if row.total is not None}
-        spent = {row.fiscal_year: row.executed for row in sheet.budgets if row.executed is not None}
+        unit, yen = sheet.money_unit.value, sheet.money_unit.yen
+        budget = {
+            row.fiscal_year: to_the_yen(row.total, yen)
+            for row in sheet.budgets
+            if row.total is not None
+        }
+        spent = {
+            row.fiscal_year: to_the_yen(row.executed, yen)
+            for row in sheet.budgets
+            if row.executed is not None
+        }
         names = ("予算計", "執行額")
     else:
         unit = "千円"

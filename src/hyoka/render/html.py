@@ -32,6 +32,7 @@ from hyoka.display import (
     figure,
     year_label,
     year_short,
+    yen_figure,
 )
 from hyoka.model import (
     STAGE_ORDER,
@@ -340,6 +341,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["figure"] = figure
+    env.filters["yen_figure"] = yen_figure
     env.filters["fiscal_year"] = year_short
     env.filters["era_label"] = year_label
     env.globals["trend_labels"] = TREND_LABELS
