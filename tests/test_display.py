@@ -6,6 +6,7 @@ import doctest
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -253,19 +254,16 @@ def test_amounts_are_shown_to_the_yen_without_their_sources_float_noise() -> Non
     assert to_the_yen(Decimal("1E+3"), million) == Decimal("1E+3")
 
 
-def test_the_national_sample_shows_no_float_noise_on_its_pages() -> None:
+def test_the_national_sample_shows_no_float_noise_on_its_pages(tmp_path: Path) -> None:
     import re
-    import tempfile
-    from pathlib import Path
 
     from hyoka.web.demo import create_demo_database
     from web_support import client_for
 
     noisy = re.compile(r"\d[\d,]*\.\d{7,}")
-    with tempfile.TemporaryDirectory() as folder:
-        with client_for(create_demo_database(Path(folder) / "demo.sqlite")) as client:
-            listed = client.get("/?kind=national&per_page=100").text
-            ids = sorted({int(i) for i in re.findall(r'href="/sheets/(\d+)"', listed)})
-            assert ids
-            for path in [*(f"/sheets/{i}" for i in ids), "/analytics/changes?kind=national"]:
-                assert not noisy.findall(client.get(path).text), path
+    with client_for(create_demo_database(tmp_path / "demo.sqlite")) as client:
+        listed = client.get("/?kind=national&per_page=100").text
+        ids = sorted({int(i) for i in re.findall(r'href="/sheets/(\d+)"', listed)})
+        assert ids
+        for path in [*(f"/sheets/{i}" for i in ids), "/analytics/changes?kind=national"]:
+            assert not noisy.findall(client.get(path).text), path
