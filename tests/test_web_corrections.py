@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from hyoka.accounts import Role, add_user
 from hyoka.corrections import corrected_figures
+from hyoka.eras import era_label
 from hyoka.model import CostRow
 from hyoka.settings import Settings
 from hyoka.stages import WorkflowState
@@ -324,7 +325,13 @@ def test_a_prior_year_figure_changed_in_next_years_draft_corrects_the_published_
     corrections = public[public.index('id="corrections"') : public.index('id="findings"')]
     assert _cells(cost.settlement, cost.settlement + 100) in corrections
     assert "決算額の確定値に合わせるため" in corrections
-    assert client.get(f"/sheets/{draft_id}").status_code == 200  # the new sheet is public
+    # The new sheet notes the corrected figure too, as published in the earlier sheet.
+    page = client.get(f"/sheets/{draft_id}").text
+    notes = page[page.index('id="corrections"') : page.index('id="findings"')]
+    assert _cells(cost.settlement, cost.settlement + 100) in notes
+    assert "R5年度点検のシート" in notes and "決算額の確定値に合わせるため" in notes
+    layout = page[page.index('class="sheet-layout"') :]
+    assert f"※事業コスト {era_label(year)} 決算額：決算額の確定値に合わせるため" in layout
 
 
 def test_a_submitted_correction_waits_on_the_dashboard_and_shows_on_my_sheets(

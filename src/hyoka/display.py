@@ -149,6 +149,7 @@ ACTION_LABELS: dict[str, str] = {
     "sheet.return": "差戻し",
     "sheet.reopen": "編集の再開",
     "sheet.correct": "公開後の訂正（承認）",
+    "sheet.correct_prior": "前のシートの数値の訂正（承認）",
     "correction.edit": "修正案の保存",
     "correction.submit": "修正案の提出",
     "correction.approve": "修正案の承認",

@@ -334,6 +334,17 @@ def _apply(session: Session, row: CorrectionDraftRow, actor: str) -> None:
         },
         reason=row.reason,
     )
+    if row.linked_sheet_id is not None:
+        # The draft whose prior-year figures this was: its public notes list them too.
+        record_change(
+            session=session,
+            actor=actor,
+            action="sheet.correct_prior",
+            target_sheet_id=row.linked_sheet_id,
+            before={"シート": row.sheet_id, "修正前の版": row.base_revision},
+            after={"シート": row.sheet_id, "修正後の版": saved.revision},
+            reason=row.reason,
+        )
     where = ("部局", "department"), ("課・室", "section")
     if any(getattr(published.header, key) != getattr(sheet.header, key) for _, key in where):
         record_change(  # an admin's move (only admins may save one), now published

@@ -34,7 +34,43 @@ class CorrectedVersion:
 
 
 def correction_versions(*, session: Session, sheet_id: int) -> list[CorrectedVersion]:
-    """Every correction of the sheet, oldest first, with the versions before and after it."""
+    """Every correction of the sheet, oldest first, with the versions before and after it;
+    then the corrections of earlier published sheets that this sheet's prior-year figures
+    made (``sheet.correct_prior``), with the versions of the sheet they corrected."""
+    return [
+        *_own_versions(session, sheet_id),
+        *_prior_versions(session, sheet_id),
+    ]
+
+
+def _prior_versions(session: Session, sheet_id: int) -> list[CorrectedVersion]:
+    found = []
+    for change in list_changes(
+        session=session,
+        target_sheet_id=sheet_id,
+        action="sheet.correct_prior",
+        newest_first=False,
+    ):
+        before, after = change.before, change.after
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            continue
+        other, old, new = before.get("シート"), before.get("修正前の版"), after.get("修正後の版")
+        if not (isinstance(other, int) and isinstance(old, int) and isinstance(new, int)):
+            continue
+        documents = {
+            stored.revision: stored.sheet
+            for stored in load_sheets(session=session, sheet_ids=[other], versions={old, new})
+        }
+        if old in documents and new in documents:
+            found.append(
+                CorrectedVersion(
+                    before=documents[old], after=documents[new], reason=change.reason, at=change.at
+                )
+            )
+    return found
+
+
+def _own_versions(session: Session, sheet_id: int) -> list[CorrectedVersion]:
     changes = [
         change
         for change in list_changes(
