@@ -135,7 +135,12 @@ def page(browser: object) -> Iterator[object]:
 def assert_no_axe_violations(page: object) -> None:
     """axe-core (bundled by axe_playwright_python) finds no WCAG 2.x A/AA violation."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Page
 
+    # A click that navigates returns once the new page is committed, not loaded: axe on a
+    # page whose stylesheet is still on its way finds what the stylesheet would fix.
+    assert isinstance(page, Page)
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     described = [

@@ -91,6 +91,7 @@ def test_edit_submit_approve_then_public(
     page.wait_for_url(re.compile(r"/staff/sheets/\d+\?notice=created"))
     new_id = int(re.search(r"/staff/sheets/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     page.get_by_role("link", name="編集する").click()
+    page.wait_for_url(re.compile(rf"/staff/sheets/{new_id}/edit$"))  # axe on the new page
     assert_no_axe_violations(page)  # the edit form
     # The live check (staff.js) reports the rules' findings while typing.
     page.fill("#f-cost-0-year", "2024")

@@ -272,39 +272,44 @@ async def save(
             role=user.role,
             expected_correction=expected_correction,
         )
-    except RevisionConflict as conflict:
-        return _again(
-            request,
-            templates,
-            page,
-            conflict=conflict.changes,
-            conflict_revision=conflict.current,
-            errors={"form": str(conflict)},
-            status_code=409,
-        )
-    except CorrectionConflict as conflict:
-        return _again(
-            request,
-            templates,
-            page,
-            conflict=conflict.changes,
-            conflict_revision=conflict.current,
-            errors={"form": str(conflict)},
-            status_code=409,
-        )
-    except PriorFiguresNeedReason as error:
-        page = replace(page, prior_changes=error.changes)
-        return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
-    except ReasonRequired as error:
-        return _again(request, templates, page, errors={"reason": str(error)}, status_code=400)
-    except MoveRefused as error:
-        return _again(request, templates, page, errors={error.field: str(error)}, status_code=403)
-    except WorkflowError as error:
-        return _again(request, templates, page, errors={"form": str(error)}, status_code=409)
+    except (RevisionConflict, CorrectionConflict, WorkflowError) as refused:
+        # Nothing was written: give the write lock back before drawing the page, so that
+        # the next writer waiting for it gets its turn now (ten saves at once: one save,
+        # nine 409s, not a queue of pages drawn under the lock and 503s at its end).
+        session.rollback()
+        return _refused_save(request, templates, page, refused)
     notice = "correction" if result.correction is not None else "saved"
     if result.prior_changes:
         notice = "prior"
     return RedirectResponse(f"/staff/sheets/{sheet_id}?notice={notice}", status_code=303)
+
+
+def _refused_save(
+    request: Request,
+    templates: TemplatesDep,
+    page: EditPage,
+    refused: RevisionConflict | CorrectionConflict | WorkflowError,
+) -> Response:
+    """The form again, as typed, with why the save was refused next to the field."""
+    if isinstance(refused, RevisionConflict | CorrectionConflict):
+        return _again(
+            request,
+            templates,
+            page,
+            conflict=refused.changes,
+            conflict_revision=refused.current,
+            errors={"form": str(refused)},
+            status_code=409,
+        )
+    if isinstance(refused, PriorFiguresNeedReason):
+        page = replace(page, prior_changes=refused.changes)
+    if isinstance(refused, ReasonRequired):
+        return _again(request, templates, page, errors={"reason": str(refused)}, status_code=400)
+    if isinstance(refused, MoveRefused):
+        return _again(
+            request, templates, page, errors={refused.field: str(refused)}, status_code=403
+        )
+    return _again(request, templates, page, errors={"form": str(refused)}, status_code=409)
 
 
 def _with_rows(request: Request, templates: TemplatesDep, page: EditPage, count: str) -> Response:
