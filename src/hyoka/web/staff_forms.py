@@ -203,7 +203,11 @@ def edit_form(
     ref = load_ref(session, sheet_id)
     state = _edit_permission(session, user, ref)
     correction = correction_draft(session=session, sheet_id=sheet_id)
-    sheet = edited_version(session, sheet_id)
+    sheet = (
+        current_sheet(session=session, sheet_id=sheet_id)[1]
+        if correction is None
+        else correction.sheet  # what edited_version gives, without reading the draft twice
+    )
     prior = (
         []
         if state.published

@@ -9,7 +9,7 @@ and the record should outlive a removed account.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, UniqueConstraint
@@ -60,6 +60,29 @@ class CommentRow(Base):
     resolved: Mapped[bool] = mapped_column(Boolean())
     resolved_by: Mapped[str | None]
     resolved_at: Mapped[datetime | None]
+
+    @classmethod
+    def opened(
+        cls,
+        *,
+        sheet_id: int,
+        revision: int,
+        author: str,
+        role: str,
+        body: str,
+        field_path: str | None = None,
+    ) -> CommentRow:
+        """A new, unresolved comment written now (a comment of its own, or a return's reason)."""
+        return cls(
+            sheet_id=sheet_id,
+            revision=revision,
+            field_path=field_path or None,
+            author=author,
+            role=role,
+            body=body.strip(),
+            created_at=datetime.now(UTC),
+            resolved=False,
+        )
 
 
 class CorrectionDraftRow(Base):

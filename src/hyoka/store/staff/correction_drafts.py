@@ -168,15 +168,8 @@ def move_correction_draft(
         raise CorrectionRefused(f"「{action.label}」には理由（コメント）が必要です")
     if comment.strip():
         session.add(
-            CommentRow(
-                sheet_id=sheet_id,
-                revision=row.base_revision,
-                field_path=None,
-                author=actor,
-                role=role,
-                body=comment.strip(),
-                created_at=datetime.now(UTC),
-                resolved=False,
+            CommentRow.opened(
+                sheet_id=sheet_id, revision=row.base_revision, author=actor, role=role, body=comment
             )
         )
     if after is WorkflowState.APPROVED:

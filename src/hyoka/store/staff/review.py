@@ -58,15 +58,13 @@ def add_comment(
     if not body:
         raise WorkflowError("コメントを入力してください")
     ref = sheet_ref(session=session, sheet_id=sheet_id)
-    row = CommentRow(
+    row = CommentRow.opened(
         sheet_id=sheet_id,
         revision=ref.revision,
-        field_path=field_path or None,
         author=author,
         role=role,
         body=body,
-        created_at=datetime.now(UTC),
-        resolved=False,
+        field_path=field_path,
     )
     session.add(row)
     session.flush()

@@ -211,15 +211,8 @@ def transition(
         raise WorkflowError(f"前年度のシートの修正：{error}") from None
     if comment.strip():
         session.add(
-            CommentRow(
-                sheet_id=sheet_id,
-                revision=ref.revision,
-                field_path=None,
-                author=actor,
-                role=role,
-                body=comment.strip(),
-                created_at=datetime.now(UTC),
-                resolved=False,
+            CommentRow.opened(
+                sheet_id=sheet_id, revision=ref.revision, author=actor, role=role, body=comment
             )
         )
     record_change(
