@@ -32,6 +32,7 @@ from hyoka.model import (
     Trend,
     ValueKind,
     YearValue,
+    review_of,
 )
 
 _HEADER_FIELDS = set(Header.model_fields)
@@ -361,4 +362,33 @@ def row_counts(sheets: list[Sheet]) -> dict[str, int]:
         "recipients": sum(len(sheet.recipients) for sheet in sheets),
         "sheet_links": sum(len(sheet.predecessors) for sheet in sheets),
         "program_links": 0,
+        **rs_row_counts(sheets),
+    }
+
+
+def rs_row_counts(sheets: list[Sheet]) -> dict[str, int]:
+    """The rows of the review and RS tables (hyoka.store.schema.rs), counted from the model."""
+    reviews = [review for sheet in sheets if (review := review_of(sheet)) is not None]
+    lists = {
+        "org_units": "org_units",
+        "policy_refs": "policy_refs",
+        "law_refs": "laws",
+        "plan_refs": "plans",
+        "subsidy_rates": "subsidy_rates",
+        "related_programs": "related",
+        "budget_notes": "budget_notes",
+        "budget_accounts": "budget_accounts",
+        "budget_items": "budget_items",
+        "logic_links": "logic_links",
+        "spending_flows": "spending_flows",
+        "spending_uses": "spending_uses",
+        "contracts": "contracts",
+    }
+    return {
+        **{table: sum(len(getattr(s, name)) for s in sheets) for table, name in lists.items()},
+        "sheet_notes": sum(len(s.major_expenses) + len(s.remarks) for s in sheets),
+        "reviews": len(reviews),
+        "review_ratings": sum(len(review.ratings) for review in reviews),
+        "review_amounts": sum(len(review.reflected) for review in reviews),
+        "review_findings": sum(len(review.findings) for review in reviews),
     }

@@ -65,11 +65,15 @@ class SheetKind(StrEnum):
 class MoneyUnit(StrEnum):
     THOUSAND_YEN = "千円"
     MILLION_YEN = "百万円"
+    YEN = "円"  # the RS system's CSV tables (national sheets from 2024)
 
     @property
     def yen(self) -> int:
         """How many yen one unit is."""
-        return 1_000 if self is MoneyUnit.THOUSAND_YEN else 1_000_000
+        return _YEN_PER_UNIT[self]
+
+
+_YEN_PER_UNIT = {MoneyUnit.THOUSAND_YEN: 1_000, MoneyUnit.MILLION_YEN: 1_000_000, MoneyUnit.YEN: 1}
 
 
 class Stage(StrEnum):
@@ -381,6 +385,280 @@ class FuturePlan(_Model):
     measures: list[str] = Field(default_factory=list)
 
 
+# --- The review (点検・評価) and the RS system's parts ------------------------------------
+# One block, owned with the RS importer (hyoka.importers.rs*); additive only.
+
+
+class FindingKind(StrEnum):
+    """Who made a finding about a program."""
+
+    REVIEW = "review"  # 過去に受けた指摘事項: 公開プロセス, 秋のレビュー … of the 行政事業レビュー
+    OTHER = "other"  # その他の指摘事項: 会計検査院の決算検査報告, 国会報告 …
+
+
+class Finding(_Model):
+    """A finding (指摘) made about the program and what was done about it (対応状況).
+
+    National sheets list the findings of earlier reviews and audits with the year they were
+    made; a finding is followed across years by its origin, year and text
+    (:func:`hyoka.reviews.finding_trail`).
+    """
+
+    kind: FindingKind = FindingKind.REVIEW
+    origin: str = Field(
+        default="", description="区分 or 調査等の名称: 公開プロセス, 秋のレビュー, 令和２年度決算検査報告"
+    )
+    fiscal_year: int | None = Field(default=None, description="取りまとめ年度 / 指摘年度")
+    finding: str = Field(default="", description="取りまとめ内容 / 指摘内容")
+    response: str = Field(default="", description="対応状況")
+
+
+class ReflectedAmount(_Model):
+    """反映額: how the review changed the next budget request (negative: a cut), exact, in
+    ``Sheet.money_unit``, per 会計 (一般会計, or a 特別会計 with its 勘定)."""
+
+    account: str = Field(default="", description="会計: 一般会計 or the 特別会計's name")
+    subaccount: str = Field(default="", description="勘定 (特別会計)")
+    amount: Figure | None = None
+
+
+class ReviewRating(_Model):
+    """One aspect of an evaluation with its grade, e.g. 必要性 A (a municipality's 事務事業評価)."""
+
+    aspect: str
+    grade: str = ""
+    comment: str = ""
+
+
+class Review(_Model):
+    """The review of a program's year: what its reviewers found and what follows from it.
+
+    One concept with three sources, each filling the parts its form has:
+
+    - national sheets (RS 4-1 点検・評価): the ministry's own check (``assessment`` 点検結果,
+      ``direction`` 改善の方向性, ``effect`` 効果測定), the external experts (``external_*``,
+      ``public_process``), the review team's conclusion (``verdict`` 行政事業レビュー推進チームの
+      所見 with ``verdict_detail``), how it was reflected in the next request
+      (``reflection`` 反映状況, ``reflection_detail``, ``reflected`` 反映額) and the findings
+      of earlier years with what was done (``findings``);
+    - the prefecture's 事業改善シート: section 9 (``Sheet.future``) read as a review by
+      :func:`review_of` (課題 → ``assessment``, 改善策 → ``direction``), not stored twice;
+    - a municipality's 事務事業評価: its evaluation (``ratings`` per aspect, ``verdict`` the
+      overall result or 今後の方向性, comments in ``assessment`` / ``direction``).
+
+    Money (``reflected``) is in ``Sheet.money_unit``.
+    """
+
+    assessment: str = Field(default="", description="点検結果 / 評価の所見")
+    direction: str = Field(default="", description="改善の方向性 / 今後の方向性（内容）")
+    effect: str = Field(default="", description="目標年度における効果測定に関する評価")
+    ratings: list[ReviewRating] = Field(default_factory=list, description="観点別の評価")
+    external_scope: str = Field(
+        default="", description="外部有識者による点検の対象: 書面点検, 公開プロセス, 対象外"
+    )
+    external_year: int | None = Field(
+        default=None, description="外部有識者による点検の最終実施年度"
+    )
+    external_reason: str = Field(default="", description="外部有識者による点検の対象の理由")
+    external_opinion: str = Field(default="", description="外部有識者の所見")
+    public_process: str = Field(default="", description="公開プロセス結果概要")
+    verdict: str = Field(
+        default="", description="推進チームの所見 / 総合評価: 現状通り, 事業内容の一部改善, 廃止 …"
+    )
+    verdict_detail: str = Field(default="", description="所見の詳細")
+    reflection: str = Field(
+        default="", description="所見を踏まえた改善点／概算要求における反映状況: 縮減, 執行等改善 …"
+    )
+    reflection_detail: str = Field(default="", description="反映状況の詳細")
+    reflected: list[ReflectedAmount] = Field(default_factory=list, description="反映額")
+    findings: list[Finding] = Field(default_factory=list, description="過去に受けた指摘事項など")
+
+    def reflected_total(self) -> Decimal | None:
+        """The sum of the 反映額 given, or None when none is."""
+        amounts = [item.amount for item in self.reflected if item.amount is not None]
+        return sum(amounts, Decimal(0)) if amounts else None
+
+    def is_empty(self) -> bool:
+        return self == Review()
+
+
+class OrgUnit(_Model):
+    """An organisational unit in charge of a program (RS 1-1): 府省庁 › 局・庁 › 部 › 課 › 室 ›
+    班 › 係, with the 作成責任者 (the first unit is the one in charge, then その他担当組織)."""
+
+    ministry: str = ""
+    bureau: str = Field(default="", description="局・庁")
+    division: str = Field(default="", description="部")
+    section: str = Field(default="", description="課")
+    office: str = Field(default="", description="室")
+    team: str = Field(default="", description="班")
+    unit: str = Field(default="", description="係")
+    responsible: str = Field(default="", description="作成責任者")
+
+    def path(self) -> str:
+        parts = (self.ministry, self.bureau, self.division, self.section, self.office)
+        return " ".join(part for part in (*parts, self.team, self.unit) if part)
+
+
+class PolicyRef(_Model):
+    """A policy and measure (政策・施策) the program serves (RS 1-3)."""
+
+    ministry: str = Field(default="", description="政策所管府省庁")
+    policy: str = Field(default="", description="政策")
+    measure: str = Field(default="", description="施策")
+    url: str = ""
+
+
+class LawRef(_Model):
+    """A law the program rests on (根拠法令, RS 1-3)."""
+
+    name: str = Field(description="法令名")
+    number: str = Field(default="", description="法令番号, e.g. 令和三年法律第三十六号")
+    law_id: str = Field(default="", description="法令ID (e-Gov)")
+    article: str = Field(default="", description="条")
+    paragraph: str = Field(default="", description="項")
+    item: str = Field(default="", description="号・号の細分")
+
+
+class PlanRef(_Model):
+    """A plan or notice the program follows (関係する計画・通知等, RS 1-3)."""
+
+    name: str
+    url: str = ""
+
+
+class SubsidyRate(_Model):
+    """A subsidy rate (補助率等, RS 1-4)."""
+
+    target: str = Field(default="", description="補助対象")
+    rate: str = Field(default="", description="補助率, as printed (1/2, 定額 …)")
+    cap: str = Field(default="", description="補助上限等")
+    url: str = ""
+
+
+class RelatedProgram(_Model):
+    """A related program (関連事業, RS 1-5): merges, splits, parents, funds …"""
+
+    project_id: int | None = Field(default=None, description="関連事業の予算事業ID")
+    name: str = Field(default="", description="関連事業の事業名")
+    relation: str = Field(default="", description="関連性: 統合元, 分割先, 親事業 …")
+
+
+class BudgetNote(_Model):
+    """What the RS summary of a 予算年度 says beside its figures (RS 2-1, （合計） rows)."""
+
+    fiscal_year: int
+    execution_rate: Figure | None = Field(default=None, description="執行率 (%), as printed")
+    change_reason: str = Field(default="", description="主な増減理由")
+    note: str = Field(default="", description="その他特記事項")
+
+
+class BudgetAccount(_Model):
+    """One 予算年度 of one 会計/勘定 (RS 2-1), exact, in ``Sheet.money_unit``.
+
+    ``supplementary`` holds 第1次〜第5次補正予算 in order and ``reserves`` 予備費等1〜4, each
+    None where blank.
+    """
+
+    fiscal_year: int
+    account_type: str = Field(default="", description="会計区分: 一般会計, 特別会計")
+    account: str = Field(default="", description="会計")
+    subaccount: str = Field(default="", description="勘定")
+    initial_budget: Figure | None = Field(default=None, description="当初予算")
+    supplementary: list[Figure | None] = Field(default_factory=list, description="第n次補正予算")
+    carried_over: Figure | None = Field(default=None, description="前年度から繰越し")
+    reserves: list[Figure | None] = Field(default_factory=list, description="予備費等1〜4")
+    total: Figure | None = Field(default=None, description="歳出予算現額")
+    executed: Figure | None = Field(default=None, description="執行額")
+    requested: Figure | None = Field(default=None, description="翌年度要求額")
+    wished: Figure | None = Field(default=None, description="要望額")
+    note: str = Field(default="", description="備考")
+
+
+class BudgetItem(_Model):
+    """A budget item (予算種別・歳出予算項目, RS 2-2): 所管 › 組織・勘定 › 項 › 目, in
+    ``Sheet.money_unit``."""
+
+    fiscal_year: int
+    account_type: str = Field(default="", description="会計区分")
+    account: str = Field(default="", description="会計")
+    subaccount: str = Field(default="", description="勘定")
+    budget_type: str = Field(default="", description="予算種別: 当初予算, 補正予算 …")
+    jurisdiction: str = Field(default="", description="所管")
+    organisation: str = Field(default="", description="組織・勘定")
+    item: str = Field(default="", description="項")
+    sub_item: str = Field(default="", description="目")
+    detail: str = Field(default="", description="歳出予算項目の補足情報")
+    amount: Figure | None = Field(default=None, description="予算額")
+    requested: Figure | None = Field(default=None, description="翌年度要求額")
+    note: str = Field(default="", description="備考")
+
+
+class LogicLink(_Model):
+    """One arrow of the logic model (目標のつながり, RS 3-2): an activity, output or outcome
+    (派生元) leading to the next one (派生先)."""
+
+    source_number: str = Field(default="", description="派生元の番号")
+    source_kind: str = Field(default="", description="派生元の種別: アクティビティ, アウトプット, アウトカム")
+    source_period: str = Field(default="", description="派生元のアウトカムの期間: 短期, 中期, 長期")
+    source_text: str = Field(default="", description="派生元の内容／活動目標／成果目標")
+    target_number: str = ""
+    target_kind: str = ""
+    target_period: str = ""
+    target_text: str = ""
+    reason: str = Field(default="", description="後続アウトカムへのつながり")
+    no_stages_reason: str = Field(default="", description="アウトカムを複数段階で設定できない理由")
+
+
+class SpendingFlow(_Model):
+    """A flow of money between spending blocks (支出ブロックのつながり, RS 5-2)."""
+
+    source_block: str = Field(default="", description="支出元の支出先ブロック (blank: the ministry)")
+    source_name: str = Field(default="", description="支出元の支出先ブロック名")
+    from_ministry: bool = Field(default=False, description="担当組織からの支出")
+    target_block: str = Field(default="", description="支出先の支出先ブロック")
+    target_name: str = Field(default="", description="支出先の支出先ブロック名")
+    note: str = Field(default="", description="資金の流れの補足情報")
+    indirect: bool = Field(default=False, description="国自らが支出する間接経費")
+    indirect_item: str = Field(default="", description="間接経費の項目")
+    indirect_amount: Figure | None = Field(default=None, description="間接経費の金額")
+
+
+class SpendingUse(_Model):
+    """What a recipient of a block spent on (費目・使途, RS 5-3), in ``Sheet.money_unit``."""
+
+    block: str = Field(default="", description="支出先ブロック番号")
+    recipient: str = Field(default="", description="支出先名")
+    corporate_number: str = Field(default="", description="法人番号")
+    contract: str = Field(default="", description="契約概要")
+    expense: str = Field(default="", description="費目")
+    use: str = Field(default="", description="使途")
+    amount: Figure | None = Field(default=None, description="金額")
+
+
+class Contract(_Model):
+    """A contract under 国庫債務負担行為等 (RS 5-4), in ``Sheet.money_unit``."""
+
+    block: str = Field(default="", description="支出先ブロック")
+    name: str = Field(default="", description="契約先名")
+    corporate_number: str = Field(default="", description="契約先の法人番号")
+    address: str = Field(default="", description="契約先の所在地")
+    corporate_type: str = Field(default="", description="契約先の法人種別")
+    summary: str = Field(default="", description="契約概要（契約名）")
+    amount: Figure | None = Field(default=None, description="契約額")
+    method: str = Field(default="", description="契約方式等")
+    method_detail: str = Field(default="", description="具体的な契約方式等")
+    bidders: int | None = Field(default=None, description="入札者数（応募者数）")
+    winning_rate: Figure | None = Field(default=None, description="落札率（％）")
+    single_bid_reason: str = Field(
+        default="", description="一者応札・一者応募又は競争性のない随意契約となった理由及び改善策"
+    )
+    other: str = Field(default="", description="その他の契約")
+
+
+# --- end of the review and RS block ------------------------------------------------------
+
+
 class Header(_Model):
     kind: SheetKind = SheetKind.PREFECTURE
     program_number: str = Field(
@@ -445,6 +723,41 @@ class Sheet(_Model):
     )
     source_url: str = Field(default="", description="Where the sheet was published")
 
+    # --- The review and the RS system's parts (national sheets from 2024); empty elsewhere.
+    review: Review | None = Field(
+        default=None,
+        description="点検・評価 as recorded (national 4-1, a municipality's evaluation); "
+        "the prefecture's is read from section 9 by review_of",
+    )
+    project_id: int | None = Field(default=None, description="予算事業ID (RS, the same across years)")
+    program_category: str = Field(default="", description="事業区分: 前年度事業, 新規開始事業 …")
+    policy_ministry: str = Field(default="", description="政策所管府省庁")
+    ministry_order: int | None = Field(default=None, description="府省庁の建制順")
+    org_units: list[OrgUnit] = Field(default_factory=list, description="組織情報 (RS 1-1)")
+    major_expenses: list[str] = Field(default_factory=list, description="主要経費")
+    summary_note: str = Field(default="", description="事業概要等の備考")
+    former_number: str = Field(default="", description="旧事業番号, as printed")
+    policy_refs: list[PolicyRef] = Field(default_factory=list, description="政策・施策")
+    laws: list[LawRef] = Field(default_factory=list, description="根拠法令")
+    plans: list[PlanRef] = Field(default_factory=list, description="関係する計画・通知等")
+    subsidy_rates: list[SubsidyRate] = Field(default_factory=list, description="補助率等")
+    related: list[RelatedProgram] = Field(default_factory=list, description="関連事業")
+    budget_notes: list[BudgetNote] = Field(default_factory=list, description="予算・執行の注記")
+    budget_accounts: list[BudgetAccount] = Field(
+        default_factory=list, description="予算・執行（会計・勘定ごと）"
+    )
+    budget_items: list[BudgetItem] = Field(default_factory=list, description="歳出予算項目")
+    logic_links: list[LogicLink] = Field(default_factory=list, description="目標のつながり")
+    spending_flows: list[SpendingFlow] = Field(
+        default_factory=list, description="支出ブロックのつながり"
+    )
+    spending_uses: list[SpendingUse] = Field(default_factory=list, description="費目・使途")
+    contracts: list[Contract] = Field(
+        default_factory=list, description="国庫債務負担行為等による契約"
+    )
+    remarks: list[str] = Field(default_factory=list, description="その他備考")
+    # --- end of the review and RS fields
+
     @model_validator(mode="after")
     def _achievement_year(self) -> Sheet:
         # The template prints 達成状況 in the sheet's own year's column; a status read
@@ -464,3 +777,20 @@ class Sheet(_Model):
 
     def cost(self, fiscal_year: int) -> CostRow | None:
         return next((row for row in self.costs if row.fiscal_year == fiscal_year), None)
+
+
+def review_of(sheet: Sheet) -> Review | None:
+    """The sheet's review, whatever its source: as recorded, or (事業改善シート) section 9.
+
+    >>> from hyoka.model import FuturePlan
+    >>> sheet = Sheet.model_construct(review=None, future=FuturePlan(issues=["a"], measures=["b"]))
+    >>> review_of(sheet).assessment, review_of(sheet).direction
+    ('a', 'b')
+    """
+    if sheet.review is not None:
+        return sheet.review
+    if sheet.future.issues or sheet.future.measures:
+        return Review(
+            assessment="\n".join(sheet.future.issues), direction="\n".join(sheet.future.measures)
+        )
+    return None

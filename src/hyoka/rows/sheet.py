@@ -33,6 +33,7 @@ from hyoka.model import (
 )
 from hyoka.rows.exact import Exact, exact_for
 from hyoka.rows.facts import FactRows, fact_rows
+from hyoka.rows.rs import RS_NATIONAL_COLUMNS, rs_children, rs_national, rs_tree, uses_rs_parts
 from hyoka.rows.search import SearchRows, search_rows
 
 Row = Any  # a values tuple, or (values, (child rows, …)) for a table with children
@@ -65,7 +66,14 @@ SHEET_COLUMNS = (
     "kind",
     "bureau",
 )
-NATIONAL_COLUMNS = ("summary", "responsible", "no_target_reason", "money_unit", "source_url")
+NATIONAL_COLUMNS = (
+    "summary",
+    "responsible",
+    "no_target_reason",
+    "money_unit",
+    "source_url",
+    *RS_NATIONAL_COLUMNS,
+)
 INDICATOR_COLUMNS = (
     "position",
     "role",
@@ -184,6 +192,8 @@ SHEET_TREE: tuple[TableSpec, ...] = (
     TableSpec("budgets", "sheet_id", ("position", *BUDGET_COLUMNS)),
     TableSpec("recipients", "sheet_id", RECIPIENT_COLUMNS),
     TableSpec("sheet_links", "sheet_id", ("position", "fiscal_year", "ministry", "program_number")),
+    # The review and the RS parts (hyoka.rows.rs).
+    *rs_tree(),
 )
 
 
@@ -227,6 +237,7 @@ def uses_national_parts(sheet: Sheet) -> bool:
         or sheet.recipients
         or sheet.predecessors
         or sheet.source_url
+        or uses_rs_parts(sheet)
     )
 
 
@@ -257,6 +268,7 @@ def prepare_sheet(
             sheet.no_target_reason,
             sheet.money_unit.value,
             sheet.source_url,
+            *rs_national(sheet),
         )
     return PreparedSheet(
         key=(number, year, stage.value),
@@ -353,6 +365,7 @@ def _children(sheet: Sheet, exact: Exact) -> tuple[list[Row], ...]:
             (position, link.fiscal_year, link.ministry, link.program_number)
             for position, link in enumerate(sheet.predecessors)
         ],
+        *rs_children(sheet, exact),
     )
 
 

@@ -11,6 +11,7 @@ from hyoka.store.schema import (  # noqa: F401  (each module puts its tables on 
     accounts,
     facts,
     national,
+    rs,
     search,
     sheets,
     workflow,

@@ -50,6 +50,13 @@ class NationalSheetRow(Base):
     money_unit: Mapped[str]
     source_url: Mapped[str]
     program_id: Mapped[int | None] = mapped_column(index=True)
+    # The RS system's header parts (migration 0013_rs_review); empty for JUDGIT! and 県.
+    project_id: Mapped[int | None] = mapped_column(index=True)
+    program_category: Mapped[str] = mapped_column(server_default="")
+    policy_ministry: Mapped[str] = mapped_column(server_default="")
+    ministry_order: Mapped[int | None]
+    summary_note: Mapped[str] = mapped_column(server_default="")
+    former_number: Mapped[str] = mapped_column(server_default="")
 
 
 class SheetCategoryRow(Base):

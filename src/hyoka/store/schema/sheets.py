@@ -371,7 +371,8 @@ def current_tables() -> list[Table]:
     own = {
         mapper.local_table
         for mapper in Base.registry.mappers
-        if mapper.class_.__module__ in (__name__, "hyoka.store.schema.national")
+        if mapper.class_.__module__
+        in (__name__, "hyoka.store.schema.national", "hyoka.store.schema.rs")
     }
     return [
         table for table in Base.metadata.tables.values() if table is not history and table in own
