@@ -328,7 +328,11 @@ def other_sheet(**overrides: Any) -> Sheet:
 
 def row_counts(sheets: list[Sheet]) -> dict[str, int]:
     """How many rows each normalised table must hold for these sheets, counted from the model."""
-    indicators = [item for sheet in sheets for item in [*sheet.indicators, *sheet.outputs]]
+    indicators = [
+        item
+        for sheet in sheets
+        for item in [*sheet.indicators, *sheet.outputs, *sheet.subject_indicators]
+    ]
     values = [value for indicator in indicators for value in indicator.values]
     goals = [goal for sheet in sheets for link in sheet.plan_links for goal in link.goals]
     sub_projects = [sub_project for sheet in sheets for sub_project in sheet.sub_projects]
@@ -363,6 +367,16 @@ def row_counts(sheets: list[Sheet]) -> dict[str, int]:
         "sheet_links": sum(len(sheet.predecessors) for sheet in sheets),
         "program_links": 0,
         **rs_row_counts(sheets),
+        **municipal_row_counts(sheets),
+    }
+
+
+def municipal_row_counts(sheets: list[Sheet]) -> dict[str, int]:
+    """The rows of a municipality's tables (hyoka.store.schema.municipal), from the model."""
+    details = [sheet.municipal for sheet in sheets if sheet.municipal is not None]
+    return {
+        "municipal_sheets": len(details),
+        "municipal_costs": sum(len(item.costs) + (item.plan_costs is not None) for item in details),
     }
 
 

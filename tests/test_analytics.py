@@ -538,6 +538,12 @@ def test_quality_checks(store: Engine) -> None:
 
 
 def test_kind_filter_keeps_one_kind(store: Engine) -> None:
+    # The third kind (市町村): 大船渡市's sample rows beside the prefecture and national ones.
+    from hyoka.importers.city_import import import_city_workbook
+
+    import_city_workbook(
+        engine=store, path=Path(__file__).parent / "data" / "ofunato" / "report_sample.xlsx"
+    )
     with transaction(store) as session:
         for kind in SheetKind:
             scope = Scope(kind=kind)

@@ -84,12 +84,13 @@ VALUE_KIND_LABELS: dict[str, str] = {"target": "目標", "estimate": "見込", "
 VALUE_KIND_PRINTED: dict[str, str] = {"target": "目標値", "estimate": "見込値", "actual": "実績"}
 """A yearly figure's kind as the sheet's notes print it: R2年度実績：600、R12年度目標値：3,000."""
 
-SHEET_KIND_LABELS: dict[str, str] = {"prefecture": "県", "national": "国"}
+SHEET_KIND_LABELS: dict[str, str] = {"prefecture": "県", "national": "国", "municipal": "市町村"}
 """Which template (``SheetKind``) in a word, as the filters and reports show it."""
 
 SHEET_KIND_TITLES: dict[str, str] = {
     "prefecture": "事業改善シート",
     "national": "行政事業レビューシート",
+    "municipal": "事務事業評価シート",
 }
 """The title of each kind of sheet."""
 

@@ -60,6 +60,7 @@ class SheetKind(StrEnum):
 
     PREFECTURE = "prefecture"  # 事業改善シート (長野県)
     NATIONAL = "national"  # 行政事業レビューシート (国)
+    MUNICIPAL = "municipal"  # 事務事業評価シート (市町村, e.g. 大船渡市)
 
 
 class MoneyUnit(StrEnum):
@@ -385,6 +386,80 @@ class FuturePlan(_Model):
     measures: list[str] = Field(default_factory=list)
 
 
+# --- 市町村: a municipality's 事務事業評価シート ---------------------------------------
+# The parts of a city's sheet (大船渡市's 事務事業評価, importers/city_workbook.py) that the
+# other templates do not have. Money is exact, in ``Sheet.money_unit`` (千円 on 大船渡市's
+# sheets, where amounts carry yen fractions such as 2799.485); years are Western years.
+
+
+class PlanLevel(_Model):
+    """One level of a municipality's plan hierarchy (政策, 施策 or 基本事業)."""
+
+    number: str = Field(description="As printed, e.g. 06 (政策), 21 (施策), 02 (基本事業)")
+    name: str
+
+
+class MunicipalCost(_Model):
+    """One fiscal year of a 事務事業's 総投入量 (or its 全体計画), in ``Sheet.money_unit``.
+
+    人件費 and トータルコスト are the sheet's own figures, never recomputed from the hours.
+    """
+
+    fiscal_year: int | None = Field(default=None, description="None for the 全体計画")
+    planned: bool = Field(default=False, description="計画 (budget) rather than 実績 (actual)")
+    national_subsidy: Figure | None = Field(default=None, description="国庫支出金")
+    prefectural_subsidy: Figure | None = Field(default=None, description="都道府県支出金")
+    local_bond: Figure | None = Field(default=None, description="地方債")
+    other: Figure | None = Field(default=None, description="その他")
+    general_revenue: Figure | None = Field(default=None, description="一般財源")
+    project_cost: Figure | None = Field(default=None, description="事業費計 (A)")
+    regular_staff: Figure | None = Field(default=None, description="正規職員従事人数 (persons)")
+    work_hours: Figure | None = Field(default=None, description="延べ業務時間 (hours)")
+    personnel_cost: Figure | None = Field(default=None, description="人件費計 (B)")
+    total_cost: Figure | None = Field(default=None, description="トータルコスト (A)+(B)")
+
+
+class MunicipalDetails(_Model):
+    """What a municipality's 事務事業評価シート holds beside the shared parts."""
+
+    municipality: str = Field(description="市町村名, e.g. 大船渡市")
+    policy: PlanLevel | None = Field(default=None, description="政策")
+    measure: PlanLevel | None = Field(default=None, description="施策")
+    basic_project: PlanLevel | None = Field(default=None, description="基本事業")
+    basic_project_id: str = Field(default="", description="基本事業ID")
+    team: str = Field(default="", description="係名")
+    manager: str = Field(default="", description="課長名")
+    contact: str = Field(default="", description="担当者")
+    phone: str = Field(default="", description="電話 (内線)")
+    legal_basis: str = Field(default="", description="根拠法令")
+    period_type: str = Field(default="", description="事業期間（区分）: 単年度繰返 …")
+    category: str = Field(default="", description="事務事業区分: E 一般 …")
+    budget_code: str = Field(default="", description="予算科目 会計-款-項-目-事業")
+    implementation_plan: bool = Field(default=False, description="実施計画に登載")
+    comprehensive_strategy: bool = Field(default=False, description="総合戦略に登載")
+    created_on: str = Field(default="", description="作成日 (ISO date) as printed")
+    overview: str = Field(default="", description="事務事業の概要")
+    activities_done: str = Field(default="", description="手段: 前年度実績")
+    activities_planned: str = Field(default="", description="手段: 今年度計画")
+    subject: str = Field(default="", description="対象")
+    intent: str = Field(default="", description="意図")
+    result: str = Field(default="", description="結果 (基本事業の意図への貢献)")
+    origin: str = Field(default="", description="開始したきっかけ")
+    changes: str = Field(default="", description="取り巻く状況の変化")
+    opinions: str = Field(default="", description="関係者からの意見・要望")
+    plan_costs: MunicipalCost | None = Field(
+        default=None, description="全体計画 (期間限定複数年度の事業)"
+    )
+    costs: list[MunicipalCost] = Field(default_factory=list, description="年度ごとの総投入量")
+    # The evaluation (評価 ①〜⑧, 方向性, comments) is the sheet's ``review`` (Review).
+
+    def cost(self, fiscal_year: int) -> MunicipalCost | None:
+        return next((row for row in self.costs if row.fiscal_year == fiscal_year), None)
+
+
+# --- end of 市町村 ---------------------------------------------------------------------
+
+
 # --- The review (点検・評価) and the RS system's parts ------------------------------------
 # One block, owned with the RS importer (hyoka.importers.rs*); additive only.
 
@@ -619,7 +694,9 @@ class SpendingFlow(_Model):
     target_block: str = Field(default="", description="支出先の支出先ブロック")
     target_name: str = Field(default="", description="支出先の支出先ブロック名")
     note: str = Field(default="", description="資金の流れの補足情報")
-    indirect: bool = Field(default=False, description="国自らが支出する間接経費")
+    indirect: str = Field(
+        default="", description="国自らが支出する間接経費: its label as printed (間接経費, 事務費 …)"
+    )
     indirect_item: str = Field(default="", description="間接経費の項目")
     indirect_amount: Figure | None = Field(default=None, description="間接経費の金額")
 
@@ -757,6 +834,14 @@ class Sheet(_Model):
     )
     remarks: list[str] = Field(default_factory=list, description="その他備考")
     # --- end of the review and RS fields
+
+    # 市町村 (事務事業評価シート); empty on the other kinds.
+    subject_indicators: list[Indicator] = Field(
+        default_factory=list, description="対象指標: the size of the 対象 (市町村)"
+    )
+    municipal: MunicipalDetails | None = Field(
+        default=None, description="The parts of a municipality's sheet (市町村)"
+    )
 
     @model_validator(mode="after")
     def _achievement_year(self) -> Sheet:

@@ -15,6 +15,7 @@ CHART_BARS = 15
 KIND_COLOURS = {
     SheetKind.PREFECTURE: ("#1b6b2f", "6 4", "square"),
     SheetKind.NATIONAL: ("#003f8e", "", "circle"),
+    SheetKind.MUNICIPAL: ("#8a3b00", "2 3", "circle"),
 }
 
 

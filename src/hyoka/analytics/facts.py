@@ -34,7 +34,7 @@ def closed_year(sheet: SheetInfo) -> int:
     Prefecture: the rules' as-of year (the sheet's year at 点検, earlier at the budget
     stages). National: a sheet published in 公開年度 Y reports 実績 and 執行額 up to Y−1.
     """
-    if sheet.kind is SheetKind.NATIONAL:
+    if sheet.kind in (SheetKind.NATIONAL, SheetKind.MUNICIPAL):
         return sheet.fiscal_year - 1
     return as_of_year(rule_sheet(sheet))
 

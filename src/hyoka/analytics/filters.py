@@ -34,7 +34,11 @@ class Filter:
 FILTERS: dict[str, Filter] = {
     item.name: item
     for item in (
-        Filter("kind", "種別（県・国）", "prefecture（県）、national（国）、both（両方・既定）"),
+        Filter(
+            "kind",
+            "種別（県・国・市町村）",
+            "prefecture（県）、national（国）、municipal（市町村）、both（すべて・既定）",
+        ),
         Filter("organisation", "府省庁・部局", "府省庁・部局（国は担当部局庁も可）、完全一致"),
         Filter("year", "年度", "年度（西暦、例 2021）。何の年度かはレポートごとに異なる"),
         Filter("program", "事業", "事業番号、または事業名の一部"),

@@ -2,6 +2,8 @@
 
 National: 執行額 of a year / 活動実績 of each 活動指標 that year, from the same sheet; the
 move compares the sheet's latest such year with the year before on the same sheet.
+市町村: the full cost (トータルコスト = 事業費 + 人件費, both as the sheet gives them) of a
+year / 活動実績 of each 活動指標 that year, moved like the national ones.
 Prefecture: the rules' unit costs (``hyoka.rules.budget.unit_costs``): a 細事業's 決算額 /
 each output quantity of its components in the sheet's year; the move compares it with the
 same sub-project and output (label and unit) on the program's sheet of the year before.
@@ -73,7 +75,8 @@ def unit_cost_rows(*, session: Session, scope: Scope) -> list[UnitCostRow]:
     year before on the same sheet, prefecture ones matched to the program's sheet of the
     year before (same 細事業, label and unit)."""
     facts = read_unit_cost_facts(session=session, scope=scope)
-    national = [fact for fact in facts if fact.sheet.kind is SheetKind.NATIONAL]
+    # National and 市町村 facts carry their year before from the same sheet.
+    national = [fact for fact in facts if fact.sheet.kind is not SheetKind.PREFECTURE]
     rows = [
         _row(
             fact,

@@ -37,6 +37,7 @@ class KindChoice(StrEnum):
     both = "both"
     prefecture = "prefecture"
     national = "national"
+    municipal = "municipal"
 
 
 class OutputFormat(StrEnum):

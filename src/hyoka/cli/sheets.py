@@ -127,11 +127,18 @@ def _import_files(
     if national:
         skipped = import_national(engine, national, jobs=jobs)
         files = [file for file in files if file not in national]
+    # A municipality's 事務事業評価 workbook (by its header row): one row per program.
+    from hyoka.cli.city import import_city, is_city_workbook
+
+    city = [file for file in files if is_city_workbook(file)]
+    for file in city:
+        skipped += import_city(engine, file)
+    files = [file for file in files if file not in city]
     if files:
         failed = _import_sheet_files(files, engine, accept_incomplete=accept_incomplete)
     # A JUDGIT! file is imported record by record: what it lost is records, not files.
     if skipped:
-        err.print(f"[red]{skipped}件のレコード(国)を取り込めませんでした[/red]")
+        err.print(f"[red]{skipped}件のレコード(国・市町村)を取り込めませんでした[/red]")
     if failed:
         err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
     if skipped or failed:

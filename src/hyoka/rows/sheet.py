@@ -33,6 +33,7 @@ from hyoka.model import (
 )
 from hyoka.rows.exact import Exact, exact_for
 from hyoka.rows.facts import FactRows, fact_rows
+from hyoka.rows.municipal import municipal_children, municipal_tree
 from hyoka.rows.rs import RS_NATIONAL_COLUMNS, rs_children, rs_national, rs_tree, uses_rs_parts
 from hyoka.rows.search import SearchRows, search_rows
 
@@ -194,6 +195,8 @@ SHEET_TREE: tuple[TableSpec, ...] = (
     TableSpec("sheet_links", "sheet_id", ("position", "fiscal_year", "ministry", "program_number")),
     # The review and the RS parts (hyoka.rows.rs).
     *rs_tree(),
+    # A municipality's parts (hyoka.rows.municipal).
+    *municipal_tree(TableSpec),
 )
 
 
@@ -366,6 +369,7 @@ def _children(sheet: Sheet, exact: Exact) -> tuple[list[Row], ...]:
             for position, link in enumerate(sheet.predecessors)
         ],
         *rs_children(sheet, exact),
+        *municipal_children(sheet, exact),
     )
 
 
@@ -379,11 +383,15 @@ def _budget(budget: BudgetRow, exact: Exact) -> tuple[Any, ...]:
 
 
 def indicator_lists(sheet: Sheet) -> Iterator[tuple[str, int, Indicator]]:
-    """(role, position, indicator) of a sheet: outcomes, then outputs, one position count."""
+    """(role, position, indicator) of a sheet: outcomes, then outputs, then (市町村) the
+    対象指標 as ``subject``, one position count."""
     for position, indicator in enumerate(sheet.indicators):
         yield "outcome", position, indicator
     for position, indicator in enumerate(sheet.outputs, start=len(sheet.indicators)):
         yield "output", position, indicator
+    start = len(sheet.indicators) + len(sheet.outputs)
+    for position, indicator in enumerate(sheet.subject_indicators, start=start):
+        yield "subject", position, indicator
 
 
 def _initiatives(section: int, initiatives: list[Initiative]) -> list[Row]:

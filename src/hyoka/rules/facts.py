@@ -52,7 +52,8 @@ def closed_year(sheet: Sheet) -> int:
     Prefecture: the rules' as-of year (the sheet's year at 点検, earlier at the budget
     stages). National: a sheet published in 公開年度 Y reports 実績 and 執行額 up to Y−1.
     """
-    if sheet.header.kind is SheetKind.NATIONAL:
+    if sheet.header.kind in (SheetKind.NATIONAL, SheetKind.MUNICIPAL):
+        # A 市町村 sheet of 年度 Y gives actuals up to Y−1 and the plan of Y.
         return sheet.header.fiscal_year - 1
     return as_of_year(sheet)
 
@@ -215,6 +216,27 @@ def _money_rows(sheet: Sheet) -> list[_MoneyRow]:
             for _, cost in costs
         ),
         *(_MoneyRow(row.fiscal_year, row.total, row.executed) for _, row in budgets),
+        *_municipal_money(sheet),
+    ]
+
+
+def _municipal_money(sheet: Sheet) -> list[_MoneyRow]:
+    """A 市町村 sheet's 事業費計: the plan year's is its budget, the earlier years' what was
+    spent (the sheet prints no budget for them, so no execution rate)."""
+    if sheet.municipal is None:
+        return []
+    costs = sorted(
+        (cost for cost in sheet.municipal.costs if cost.fiscal_year is not None),
+        key=lambda cost: cost.fiscal_year or 0,
+    )
+    return [
+        _MoneyRow(
+            cost.fiscal_year,
+            cost.project_cost if cost.planned else None,
+            None if cost.planned else cost.project_cost,
+        )
+        for cost in costs
+        if cost.fiscal_year is not None
     ]
 
 
@@ -277,6 +299,8 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
                     "shared": len(sheet.outputs) > 1,
                 }
             )
+    elif sheet.header.kind is SheetKind.MUNICIPAL:
+        found = _municipal_unit_costs(sheet, last)
     elif sheet.header.fiscal_year <= last:  # the year's 決算額 is known
         for item in unit_costs(sheet):
             yen = item.cost_per_unit * MoneyUnit.THOUSAND_YEN.yen
@@ -298,6 +322,49 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
             )
     for position, row in enumerate(found):
         row["position"] = position
+    return found
+
+
+def _municipal_unit_costs(sheet: Sheet, last: int) -> list[dict[str, Any]]:
+    """Full cost per unit of each 活動指標: the sheet's トータルコスト (事業費 + 人件費, as
+    the sheet gives them, not recomputed) / the activity's actual, latest closed year."""
+    if sheet.municipal is None:
+        return []
+    unit = sheet.money_unit
+    spent = {
+        cost.fiscal_year: to_yen(cost.total_cost, unit)
+        for cost in sheet.municipal.costs
+        if cost.fiscal_year is not None
+        and cost.fiscal_year <= last
+        and not cost.planned
+        and cost.total_cost is not None
+    }
+    found: list[dict[str, Any]] = []
+    for indicator in sheet.outputs:
+        costs: dict[int, tuple[Decimal, Decimal]] = {}
+        for fiscal_year, amount in spent.items():
+            quantity = _printed_actual(indicator, fiscal_year)
+            if quantity is not None and quantity > 0:
+                costs[fiscal_year] = (quantity, yen_per(amount, quantity))
+        if not costs:
+            continue
+        latest = max(costs)
+        quantity, cost = costs[latest]
+        previous = costs.get(latest - 1)
+        found.append(
+            {
+                "match_key": "",
+                "fiscal_year": latest,
+                "output": indicator.name,
+                "unit": indicator.unit,
+                "quantity": quantity,
+                "money_yen": spent[latest],
+                "cost_per_unit_yen": cost,
+                "previous_year": None if previous is None else latest - 1,
+                "previous_cost_per_unit_yen": None if previous is None else previous[1],
+                "shared": len(sheet.outputs) > 1,
+            }
+        )
     return found
 
 

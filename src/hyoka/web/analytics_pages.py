@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from hyoka.analytics import FILTERS, REPORTS, Filters, Report, Result
+from hyoka.display import SHEET_KIND_LABELS
 from hyoka.eras import era_label
 from hyoka.model import SheetKind
 from hyoka.render.charts import Chart
@@ -34,7 +35,7 @@ from hyoka.web.downloads import attachment
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/analytics", tags=["分析"])
 
-KINDS = {"": None, "both": None, "prefecture": SheetKind.PREFECTURE, "national": SheetKind.NATIONAL}
+KINDS = {"": None, "both": None} | {kind.value: kind for kind in SheetKind}
 LIMIT_MAX = 500
 TEXT_MAX = 200
 FLAGS = {"": False, "0": False, "1": True, "true": True, "on": True}
@@ -155,7 +156,7 @@ class DashboardContext:
         found = [
             (
                 "種別",
-                {SheetKind.PREFECTURE: "県", SheetKind.NATIONAL: "国"}[f.kind] if f.kind else "",
+                SHEET_KIND_LABELS[f.kind.value] if f.kind else "",
             ),
             ("府省庁・部局", f.organisation or ""),
             ("年度", era_label(f.year) if f.year else ""),

@@ -10,6 +10,7 @@ package puts every table on the metadata.
 from hyoka.store.schema import (  # noqa: F401  (each module puts its tables on Base.metadata)
     accounts,
     facts,
+    municipal,
     national,
     rs,
     search,

@@ -372,7 +372,12 @@ def current_tables() -> list[Table]:
         mapper.local_table
         for mapper in Base.registry.mappers
         if mapper.class_.__module__
-        in (__name__, "hyoka.store.schema.national", "hyoka.store.schema.rs")
+        in (
+            __name__,
+            "hyoka.store.schema.national",
+            "hyoka.store.schema.rs",
+            "hyoka.store.schema.municipal",
+        )
     }
     return [
         table for table in Base.metadata.tables.values() if table is not history and table in own
