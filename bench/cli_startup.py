@@ -5,7 +5,7 @@
 Prints the best wall time of --runs subprocess runs of ``hyoka --help``, ``hyoka parse``
 of a sample sheet and ``python -c "import hyoka.cli"``, the CPU time (user + system) of
 that best run, and the modules of the heavy libraries each one loads (SQLAlchemy,
-WeasyPrint, FastAPI, Starlette, uvicorn, openpyxl, pdfplumber, …): none for the first
+Typst, FastAPI, Starlette, uvicorn, openpyxl, pdfplumber, …): none for the first
 three. The best run is the figure to compare: the machine is shared, and slower runs
 measure the other work on it. Bytecode matters: where PYTHONDONTWRITEBYTECODE is set,
 sources without a compiled ``__pycache__`` are compiled again on every start (``make

@@ -3,8 +3,6 @@
 # - postgresql: the production database; the tests start a throwaway cluster of it;
 # - chromium: the browser tests drive Debian's build (never `playwright install`, which
 #   downloads from the internet);
-# - libharfbuzz-subset0: WeasyPrint subsets the Japanese font with it (0.1 s per PDF
-#   instead of 3–11 s with fontTools);
 # - poppler-utils: pdftoppm/pdffonts, used by the tests to look at rendered PDFs;
 # - uv (pip).
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt.
@@ -18,7 +16,6 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   missing+=(postgresql)
 fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-ls /usr/lib/*/libharfbuzz-subset.so.0 >/dev/null 2>&1 || missing+=(libharfbuzz-subset0)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -gt 0 ]; then

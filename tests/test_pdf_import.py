@@ -1,7 +1,10 @@
-"""PDF import: seed text → model → PDF → model is lossless; figures come from their pages;
-bad PDFs are refused with file, page and section; ``hyoka import FILE.pdf`` stores the sheet.
+"""PDF import by the layout reader: seed text → model → PDF → model is lossless; figures
+come from their pages; bad PDFs are refused with file, page and section; ``hyoka import
+FILE.pdf`` stores the sheet.
 
-Renders are slow (~0.3 s each): every PDF is rendered once per module.
+The PDFs here carry no attached sheet (``attach=False``), like PDFs of another producer, so
+that what is read comes from the pages alone (tests/test_pdf_attachment.py reads the
+attachment). Every PDF is rendered once per module.
 """
 
 from __future__ import annotations
@@ -14,15 +17,15 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+import typst
+from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
-from weasyprint import HTML  # type: ignore[import-untyped]
 
 from hyoka.cli import app
 from hyoka.display import figure
 from hyoka.importers import ImportFailed, parse_file
 from hyoka.model import Indicator, Initiative, Sheet, SubProject
-from hyoka.render.html import sheet_page
-from hyoka.render.pdf import render_pdf, shared_renderer
+from hyoka.render.pdf import font_files, render_pdf
 from hyoka.store.database import create_engine_for, transaction
 from hyoka.store.sheets.reader import list_sheets
 
@@ -33,7 +36,7 @@ runner = CliRunner()
 
 def _write(folder: Path, sheet: Sheet, name: str) -> Path:
     path = folder / name
-    path.write_bytes(render_pdf(sheet))
+    path.write_bytes(render_pdf(sheet, attach=False))
     return path
 
 
@@ -155,27 +158,22 @@ def test_each_figure_is_on_its_page(big: tuple[Sheet, Path]) -> None:
 # --- bad PDFs ----------------------------------------------------------------------------
 
 
-def _html_pdf(html: str, path: Path) -> Path:
-    """Any HTML through WeasyPrint with the sheet's fonts (a PDF that is not a sheet)."""
-    renderer = shared_renderer()
-    HTML(string=html).write_pdf(
-        path, stylesheets=renderer.stylesheets, font_config=renderer.font_config
-    )
+def _typst_pdf(markup: str, path: Path) -> Path:
+    """Any Typst document with the sheet's fonts (a PDF that is not a sheet)."""
+    fonts = sorted({str(font.parent) for font in font_files().values()})
+    path.write_bytes(typst.compile(markup.encode(), font_paths=fonts, ignore_system_fonts=True))
     return path
 
 
 def _other_pdf(folder: Path) -> Path:
-    return _html_pdf("<p>お知らせ：会議は来週です。</p>", folder / "letter.pdf")
+    return _typst_pdf(
+        '#set text(font: "Noto Sans CJK JP")\nお知らせ：会議は来週です。', folder / "letter.pdf"
+    )
 
 
 def _image_pdf(folder: Path) -> Path:
-    path = folder / "image.pdf"
-    pixel = (
-        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8"
-        "z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
-    HTML(string=f'<img src="{pixel}" style="width:100px">').write_pdf(path)
-    return path
+    # Only drawing, no text: what a scanned sheet looks like to a text reader.
+    return _typst_pdf("#rect(width: 100pt, height: 60pt, fill: gray)", folder / "image.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -218,10 +216,12 @@ def test_sheet_without_its_last_pages_names_the_missing_sections(
     seeds: list[tuple[Sheet, Path]], folder: Path
 ) -> None:
     """A sheet PDF cut after page 1 (sections 7–9 and 細事業一覧 missing)."""
-    # The first page section of the sheet alone, through the same template and stylesheet.
-    page = sheet_page(seeds[0][0])
-    cut = page[: page.index('<section class="sheet-page sheet-page--2"')] + "</article></main>"
-    path = _html_pdf(cut, folder / "first_page_only.pdf")
+    # The sheet's PDF with its first page alone.
+    writer = PdfWriter()
+    writer.add_page(PdfReader(seeds[0][1]).pages[0])
+    path = folder / "first_page_only.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
     with pytest.raises(ImportFailed) as caught:
         parse_file(path)
     message = caught.value.describe()

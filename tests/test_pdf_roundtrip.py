@@ -1,6 +1,9 @@
 """Every field of a factory sheet (tests/sheets.py) survives model → PDF → model.
 
-What a PDF cannot carry, and so what ``carried`` normalises before comparing:
+A hyoka PDF attaches its sheet (sheet.json) and reads back exactly (``==``). The layout
+reader, for PDFs without the attachment (``render_pdf(..., attach=False)``), reads what
+the pages show; what pages cannot carry, and so what ``carried`` (the importer's
+``as_printed``) normalises before comparing:
 
 - the order of one year's figures in ``Indicator.values``: the table prints them in
   columns, and importers list them by year, then kind name (both importers alike);
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from hyoka.importers import parse_file
-from hyoka.importers._text_subprojects import parse_quantities
+from hyoka.importers._pdf_attachment import as_printed
 from hyoka.model import (
     Achievement,
     Comparison,
@@ -38,16 +41,7 @@ from hyoka.model import (
 from hyoka.render.pdf import render_pdf
 from sheets import other_sheet, sample_sheet
 
-
-def carried(sheet: Sheet) -> Sheet:
-    """The sheet as a PDF can carry it (see the module docstring)."""
-    copy = sheet.model_copy(deep=True)
-    for indicator in copy.indicators:
-        indicator.values = sorted(indicator.values, key=lambda v: (v.fiscal_year, v.kind.value))
-    for sub in copy.sub_projects:
-        for component in sub.components:
-            component.quantities = parse_quantities(component.output)
-    return copy
+carried = as_printed  # the sheet as its pages carry it (see the module docstring)
 
 
 def every_field_sheet() -> Sheet:
@@ -101,21 +95,33 @@ def every_field_sheet() -> Sheet:
 FACTORIES = {"sample": sample_sheet, "other": other_sheet, "every_field": every_field_sheet}
 
 
+def _parsed(sheet: Sheet, name: str, folder: Path, *, attach: bool) -> Sheet:
+    path = folder / f"{name}.pdf"
+    path.write_bytes(render_pdf(sheet, attach=attach))
+    parsed = parse_file(path)
+    assert parsed.notes.complete, [problem.describe() for problem in parsed.notes.missing]
+    return parsed.sheet
+
+
 @pytest.fixture(scope="module", params=sorted(FACTORIES))
 def round_trip(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Sheet, Sheet]:
+    """A factory sheet and what the layout reader reads from its PDF without attachment."""
     sheet = FACTORIES[request.param]()
-    path: Path = tmp_path_factory.mktemp("roundtrip") / f"{request.param}.pdf"
-    path.write_bytes(render_pdf(sheet))
-    parsed = parse_file(path)
-    assert parsed.notes.complete, [problem.describe() for problem in parsed.notes.missing]
-    return sheet, parsed.sheet
+    folder = tmp_path_factory.mktemp("roundtrip")
+    return sheet, _parsed(sheet, request.param, folder, attach=False)
 
 
 def test_factory_sheet_round_trip_is_lossless(round_trip: tuple[Sheet, Sheet]) -> None:
     sheet, parsed = round_trip
     assert parsed == carried(sheet)
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_the_attached_sheet_reads_back_exactly(name: str, tmp_path: Path) -> None:
+    sheet = FACTORIES[name]()
+    assert _parsed(sheet, name, tmp_path, attach=True) == sheet
 
 
 def test_what_carried_normalises_is_only_order_and_derived_quantities(

@@ -11,15 +11,19 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
+import typst
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from hyoka.cli import app
 from hyoka.importers import parse_file
 from hyoka.model import Sheet
-from hyoka.render.pdf import local_fetcher, render_pdf
+from hyoka.render.pdf import TEMPLATE, font_files, render_pdf
+from hyoka.render.view import document_title
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
 from render_sheets import lengthen, national_sheet
 
@@ -115,7 +119,7 @@ def test_fonts_are_embedded(seed: Rendered, tmp_path: Path) -> None:
     for line in listing:
         # name type [type] encoding emb sub uni object ID: emb is the 5th column from the end
         assert line.split()[-5] == "yes", line
-    assert any("Noto-Sans-CJK-JP" in line for line in listing)
+    assert any("NOTOSANSCJK" in line.upper().replace("-", "") for line in listing)
 
 
 def test_tagged_with_language_and_metadata(seed: Rendered) -> None:
@@ -163,11 +167,112 @@ def test_a_national_sheet_renders() -> None:
     assert rendered.tagged
 
 
-def test_the_renderer_refuses_the_network() -> None:
-    fetcher = local_fetcher()
-    for url in ("https://example.com/font.otf", "http://example.com/a.css"):
-        with pytest.raises(ValueError, match="disallowed"):
-            fetcher(url)
+def test_the_template_reads_nothing_but_its_inputs() -> None:
+    """Offline by default: no package import (Typst would download it), no file read, no
+    image; the fonts come from the packaged folders only (ignore_system_fonts)."""
+    source = TEMPLATE.read_text(encoding="utf-8")
+    code = "\n".join(line.split("//")[0] for line in source.splitlines())
+    for call in ("#import", "#include", "read(", "image(", "csv(", "yaml(", "@preview"):
+        assert call not in code, call
+    assert "json(bytes(sys.inputs.view))" in code
+
+
+# --- PDF/UA: the structure tree -----------------------------------------------------------
+
+
+def _structure(pdf: bytes) -> list[tuple[str, list[str]]]:
+    """Every structure element as (type, types of its element children), depth first."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    found: list[tuple[str, list[str]]] = []
+
+    def kids(node: object) -> list[object]:
+        value = node.get("/K") if hasattr(node, "get") else None  # type: ignore[union-attr]
+        if value is None:
+            return []
+        value = value.get_object() if hasattr(value, "get_object") else value
+        items = list(value) if isinstance(value, list) else [value]
+        return [item.get_object() if hasattr(item, "get_object") else item for item in items]
+
+    def walk(node: object) -> list[str]:
+        children = [kid for kid in kids(node) if hasattr(kid, "get") and "/S" in kid]  # type: ignore[operator]
+        for kid in children:
+            found.append((str(kid["/S"]), walk(kid)))  # type: ignore[index]
+        return [str(kid["/S"]) for kid in children]  # type: ignore[index]
+
+    walk(root)
+    return found
+
+
+def _descendant_types(pdf: bytes, kind: str) -> list[set[str]]:
+    """For each element of ``kind``, the types of everything below it."""
+    root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"]
+    result: list[set[str]] = []
+
+    def below(node: Any) -> set[str]:
+        value = node.get("/K")
+        value = value.get_object() if hasattr(value, "get_object") else value
+        items = value if isinstance(value, list) else [value] if value is not None else []
+        types: set[str] = set()
+        for item in items:
+            item = item.get_object() if hasattr(item, "get_object") else item
+            if hasattr(item, "get") and "/S" in item:
+                inner = below(item)
+                if str(item["/S"]) == kind:
+                    result.append(inner)
+                types |= {str(item["/S"])} | inner
+        return types
+
+    below(root)
+    return result
+
+
+def test_every_table_is_tagged_with_header_cells(seed: Rendered) -> None:
+    tables = _descendant_types(seed.pdf, "/Table")
+    # header strip, indicators, plan, costs, and two tables per sub-project at most
+    assert len(tables) >= 4 + len(seed.sheet.sub_projects)
+    untagged = [types for types in tables if "/TH" not in types or "/TD" not in types]
+    assert not untagged, f"{len(untagged)} of {len(tables)} tables have no header or data cells"
+
+
+def test_pdf_ua_with_title_language_author_and_section_bookmarks(seed: Rendered) -> None:
+    reader = PdfReader(io.BytesIO(seed.pdf))
+    xmp = reader.xmp_metadata
+    assert xmp is not None and b"pdfuaid" in xmp.stream.get_data()
+    assert reader.trailer["/Root"]["/Lang"] == "ja"
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata is not None
+    assert reader.metadata.title == document_title(seed.sheet)
+    assert reader.metadata.author == seed.sheet.header.section
+
+    def titles(items: list[Any]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            out += titles(item) if isinstance(item, list) else [item.title]
+        return out
+
+    bookmarks = [squeeze(title) for title in titles(reader.outline)]
+    for heading in (
+        "１現状と課題",
+        "４成果指標",
+        "６事業コスト",
+        "９今後の事業の方向性",
+        "細事業一覧",
+    ):
+        assert any(title.startswith(heading) for title in bookmarks), (heading, bookmarks)
+    headings = [kind for kind, _ in _structure(seed.pdf) if kind in ("/H1", "/H2", "/H3")]
+    assert headings.count("/H1") == 1 and headings.count("/H2") >= 10
+
+
+def test_the_structure_test_fails_on_an_untagged_table(tmp_path: Path) -> None:
+    """The check above can fail: a table drawn as a grid (not a table) has no TH."""
+    fonts = sorted({str(font.parent) for font in font_files().values()})
+    markup = (
+        '#set document(title: "x")\n#set text(lang: "ja", font: "Noto Sans CJK JP")\n'
+        "#table(columns: 2, [a], [b])\n"
+    )
+    pdf = typst.compile(markup.encode(), font_paths=fonts, ignore_system_fonts=True)
+    tables = _descendant_types(pdf, "/Table")
+    assert tables and all("/TH" not in types for types in tables)
 
 
 def test_render_command_from_a_source_file(tmp_path: Path) -> None:

@@ -46,6 +46,10 @@ class Glyph:
     def size(self) -> float:
         return self.bottom - self.top
 
+    @property
+    def center_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
 
 @dataclass
 class TextLine:
@@ -126,11 +130,13 @@ class Page:
 
     def _cell_around(self, line: TextLine) -> Box:
         y, x = line.middle, (line.x0 + line.x1) / 2
-        left = max(
-            (v for v, t, b in self.vertical if v <= line.x0 + 0.5 and t <= y <= b), default=0.0
-        )
+        # From the end glyphs' middles: a bracket at a line's start or end is drawn
+        # half-width (CJK punctuation), so its full-width box reaches past the ruling.
+        inner_x0 = min(line.x0 + 0.5, line.glyphs[0].center_x)
+        inner_x1 = max(line.x1 - 0.5, line.glyphs[-1].center_x)
+        left = max((v for v, t, b in self.vertical if v <= inner_x0 and t <= y <= b), default=0.0)
         right = min(
-            (v for v, t, b in self.vertical if v >= line.x1 - 0.5 and t <= y <= b),
+            (v for v, t, b in self.vertical if v >= inner_x1 and t <= y <= b),
             default=self.width,
         )
         top = max(
@@ -216,10 +222,12 @@ def _lines(
         for glyph in row[1:]:
             before = current.glyphs[-1]
             middle = (glyph.top + glyph.bottom) / 2
-            start = bisect_left(vertical, (before.x1 - 0.5,))
+            # Between the glyphs' middles: a bracket at a cell's start or end is drawn
+            # half-width (CJK punctuation), so its full-width box reaches past the ruling.
+            start = bisect_left(vertical, (before.center_x,))
             ruled = False
             for x, t, b in vertical[start:]:
-                if x > glyph.x0 + 0.5:
+                if x > max(glyph.x0 + 0.5, glyph.center_x):
                     break
                 if t <= middle <= b:
                     ruled = True

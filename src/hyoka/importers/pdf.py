@@ -1,6 +1,12 @@
-"""Importer for 事業改善シート PDFs (the official layout, as ``hyoka render`` writes it).
+"""Importer for sheet PDFs: the sheet a hyoka PDF attaches, else the layout reader.
 
-It reads text positions and table rulings with pdfplumber. Everything is found by the
+A PDF that ``hyoka render`` wrote carries its sheet as ``sheet.json`` (see
+:mod:`hyoka.importers._pdf_attachment`): that is read exactly, after checking it against
+what the pages show (a 事業改善シート through the layout reader below, a national sheet by its
+name, number and budget figures); a PDF whose pages differ is refused with the fields named.
+
+A PDF without the attachment (another producer, an older hyoka) is read from its pages:
+text positions and table rulings with pdfplumber. Everything is found by the
 template's labels: the page header (事業番号, 事業名, 部局 …), the section headings
 (１　現状と課題 … ９　今後の事業の方向性, 細事業一覧), and the tables' header cells, whose
 ruled x ranges are the columns; rows come from the rulings below them. Sections and
@@ -32,6 +38,11 @@ from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from hyoka.eras import parse_fiscal_year
+from hyoka.importers._pdf_attachment import (
+    attached_sheet,
+    check_national_text,
+    printed_differences,
+)
 from hyoka.importers._pdf_layout import Page, join_lines, nfkc, read_page
 from hyoka.importers._pdf_sections import (
     PageLines,
@@ -47,7 +58,7 @@ from hyoka.importers._pdf_sections import (
 from hyoka.importers.errors import ImportFailed, ImportNotes, Problem
 from hyoka.importers.limits import MAX_PDF_BYTES, check_size
 from hyoka.importers.sheet_text import ParsedSheet
-from hyoka.model import FuturePlan, Header, Sheet, Stage
+from hyoka.model import FuturePlan, Header, Sheet, SheetKind, Stage
 
 SECTIONS = {
     "1": "現状と課題",
@@ -85,6 +96,27 @@ def parse_pdf_file(path: Path) -> ParsedSheet:
     source = str(path)
     check_size(source, path.stat().st_size, MAX_PDF_BYTES, "PDF")
     pages = _read(path, source)
+    attached = attached_sheet(path, source)
+    if attached is None:
+        return _layout_sheet(pages, source)
+    if attached.header.kind is SheetKind.NATIONAL:
+        text = "\n".join(line.text for page in pages for line in page.lines)
+        differences = check_national_text(attached, text)
+    else:
+        differences = printed_differences(attached, _layout_sheet(pages, source).sheet)
+    if differences:
+        raise ImportFailed(
+            source,
+            [
+                Problem("添付データ", f"ページの表示と添付データが違います: {item}")
+                for item in differences
+            ],
+        )
+    return ParsedSheet(sheet=attached, notes=ImportNotes(), source=source)
+
+
+def _layout_sheet(pages: Sequence[Page], source: str) -> ParsedSheet:
+    """The sheet as its pages show it: the layout reader."""
     headers = {page.number: found for page in pages if (found := _page_header(page))}
     if 1 not in headers:
         first = nfkc(pages[0].lines[0].text)[:30] if pages[0].lines else ""

@@ -1,9 +1,9 @@
 """Many sheets as PDF at once, on every CPU: a pool of rendering processes.
 
-WeasyPrint lays a sheet out in pure Python, about a CPU second per three-page sheet, and one
-process uses one core. ``render_pdfs`` spreads the sheets over worker processes, each with
-its own :class:`hyoka.render.pdf.PdfRenderer` (stylesheet and fonts loaded once per worker),
-and gives the PDFs back in the order of the sheets::
+Typst typesets a sheet in tens of milliseconds, on one core per process. ``render_pdfs``
+spreads the sheets over worker processes, each with its own
+:class:`hyoka.render.pdf.PdfRenderer` (fonts loaded once per worker), and gives the PDFs
+back in the order of the sheets::
 
     for sheet, pdf in zip(sheets, render_pdfs(sheets, processes=2)):
         path.write_bytes(pdf)
@@ -21,9 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 from hyoka.model import Sheet
 from hyoka.render.pdf import render_pdf
 
-# Sheets go to the workers a few at a time: enough to keep the pipe cheap, few enough that a
-# progress bar moves and the last worker does not finish long after the others.
-CHUNK = 2
+# Sheets go to the workers in chunks: a sheet takes milliseconds, so a chunk must be large
+# enough that the pipe's cost per chunk is small, small enough that a progress bar moves.
+CHUNK = 32
 
 
 def default_processes() -> int:
@@ -50,7 +50,7 @@ def render_pdfs(sheets: Sequence[Sheet], *, processes: int | None = None) -> Ite
         return
     documents = [sheet.model_dump_json() for sheet in sheets]
     # Fresh interpreters, not forks: the caller may run threads (a progress bar, a server)
-    # and GLib/Pango state must not be copied mid-use. Starting costs about a second.
+    # whose locks must not be copied mid-use. Starting costs about a second.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         yield from pool.map(_render_document, documents, chunksize=CHUNK)

@@ -1,94 +1,107 @@
-"""The sheet as a PDF: the HTML of ``render.html`` and ``static/sheet.css`` through WeasyPrint.
+"""The sheet as a PDF: the page context of ``render.view`` typeset by Typst.
 
-The Japanese font ships with the install (the PyPI packages noto-cjk-sans-jp-regular and
--bold) and is embedded, subset, in every PDF. Nothing is fetched at run time: the URL
-fetcher refuses anything but ``file:`` and ``data:`` URLs. The PDF is tagged (PDF/UA-1:
-structure tree, /Lang ja, title) so that screen readers can read it.
+``typst/sheet.typ`` draws the official layout (A4 landscape) from the view as JSON; the
+sheet itself is attached as ``sheet.json`` (the schema of docs/sheet.schema.json, version
+:data:`SCHEMA_VERSION`), so that ``hyoka import`` reads a hyoka PDF back exactly, like an
+e-invoice carries its XML. The Japanese font ships with the install (the PyPI packages
+noto-cjk-sans-jp-regular and -bold) and is embedded, subset; Typst reads no other file
+and fetches nothing. The PDF is PDF/UA-1: tagged, /Lang ja, title, author (the 課), one
+bookmark per section, table headers tagged as headers.
 
-A :class:`PdfRenderer` parses the stylesheet and loads the fonts once; reuse it for many
-sheets (``render_pdf`` uses a shared one): ``render_pdf(sheet)`` gives the PDF bytes.
+``render_pdf(sheet)`` gives the PDF bytes; a sheet takes tens of milliseconds, so the web
+app renders on request.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from dataclasses import asdict
+from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-# WeasyPrint ships no type information.
-from weasyprint import CSS, HTML  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
+import orjson
+import typst
 
 from hyoka.corrections import FigureCorrection
 from hyoka.model import Sheet
-from hyoka.render.html import STATIC_DIR, STYLESHEET, document_title, sheet_page
+from hyoka.render.view import SheetView, sheet_view
 
-FONT_FAMILY = "Noto Sans CJK JP"
-AUTHOR = "hyoka"
-ALLOWED_SCHEMES = ("file", "data")
+TEMPLATE_DIR = Path(str(files("hyoka.render").joinpath("typst")))
+TEMPLATE = TEMPLATE_DIR / "sheet.typ"
+ATTACHMENT = "sheet.json"
+SCHEMA_VERSION = "1"
+"""The version of the attached sheet's schema; a reader refuses versions it does not know."""
+# A fixed creation date: the same sheet gives the same bytes (caches, tests, archives).
+TIMESTAMP = 0
 
 
 def font_files() -> dict[int, Path]:
-    """The packaged font files by CSS font weight."""
+    """The packaged font files by font weight."""
     return {
         400: Path(str(files("noto_cjk_sans_jp_regular").joinpath("NotoSansCJKjp-Regular.otf"))),
         700: Path(str(files("noto_cjk_sans_jp_bold").joinpath("NotoSansCJKjp-Bold.otf"))),
     }
 
 
-def font_face_css() -> str:
-    """@font-face rules pointing at the packaged fonts by ``file:`` URI."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
-        f'font-style: normal; src: url("{path.as_uri()}"); }}'
-        for weight, path in font_files().items()
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    raise TypeError(type(value).__name__)
+
+
+def view_json(view: SheetView) -> bytes:
+    """The page context as the Typst template reads it."""
+    return orjson.dumps(asdict(view) | {"sheet": _plain(view.sheet)}, default=_plain)
+
+
+def sheet_json(sheet: Sheet) -> bytes:
+    """The attached sheet: its fields as docs/sheet.schema.json describes them."""
+    return orjson.dumps(
+        {"schema": SCHEMA_VERSION, "sheet": sheet.model_dump(mode="json")},
+        option=orjson.OPT_INDENT_2,
     )
 
 
-def local_fetcher() -> Any:
-    """A fetcher that refuses the network: a sheet must render from installed files only."""
-    return URLFetcher(allowed_protocols=ALLOWED_SCHEMES, fail_on_errors=True)
-
-
 class PdfRenderer:
-    """Renders sheets to PDF with one parsed stylesheet and one font configuration."""
+    """One Typst compiler with the fonts loaded; renders one sheet at a time (a lock, as
+    the compiler keeps its state between runs; each run takes milliseconds)."""
 
     def __init__(self) -> None:
-        self.font_config = FontConfiguration()
-        self.url_fetcher = local_fetcher()
-        self.stylesheets = [
-            CSS(
-                string=font_face_css(),
-                font_config=self.font_config,
-                url_fetcher=self.url_fetcher,
-            ),
-            CSS(
-                filename=str(STYLESHEET),
-                font_config=self.font_config,
-                url_fetcher=self.url_fetcher,
-            ),
-        ]
-
-    def render(self, sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
-        """One sheet as PDF bytes (A4 landscape, fonts embedded, tagged); ``corrections``
-        of cost and sub-project figures are noted under their tables."""
-        document = HTML(
-            string=sheet_page(sheet, inline_css=False, corrections=corrections),
-            base_url=STATIC_DIR.as_uri() + "/",
-            url_fetcher=self.url_fetcher,
-        ).render(stylesheets=self.stylesheets, font_config=self.font_config)
-        metadata: Any = document.metadata
-        metadata.title = document_title(sheet)
-        metadata.authors = [sheet.header.section or AUTHOR]
-        metadata.creator = AUTHOR
-        metadata.lang = "ja"
-        pdf: bytes = document.write_pdf(
-            pdf_variant="pdf/ua-1",
-            font_config=self.font_config,
+        self.compiler = typst.Compiler(
+            str(TEMPLATE),
+            root=TEMPLATE_DIR,
+            font_paths=sorted({str(path.parent) for path in font_files().values()}),
+            ignore_system_fonts=True,
         )
+        self.lock = threading.Lock()
+
+    def render(
+        self,
+        sheet: Sheet,
+        *,
+        corrections: Sequence[FigureCorrection] = (),
+        attach: bool = True,
+    ) -> bytes:
+        """One sheet as PDF bytes (A4 landscape, fonts embedded, PDF/UA-1, its data
+        attached unless ``attach=False``); ``corrections`` of cost and sub-project figures
+        are noted under their tables."""
+        inputs = {
+            "view": view_json(sheet_view(sheet, corrections=corrections)).decode(),
+            "schema": SCHEMA_VERSION,
+        }
+        if attach:
+            inputs["sheet"] = sheet_json(sheet).decode()
+        with self.lock:
+            pdf = self.compiler.compile(
+                format="pdf", sys_inputs=inputs, pdf_standards=["ua-1"], timestamp=TIMESTAMP
+            )
+        assert isinstance(pdf, bytes)
         return pdf
 
 
@@ -97,6 +110,9 @@ def shared_renderer() -> PdfRenderer:
     return PdfRenderer()
 
 
-def render_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
-    """The sheet as a PDF in the official layout (see :class:`PdfRenderer`)."""
-    return shared_renderer().render(sheet, corrections=corrections)
+def render_pdf(
+    sheet: Sheet, *, corrections: Sequence[FigureCorrection] = (), attach: bool = True
+) -> bytes:
+    """The sheet as a PDF in the official layout (see :class:`PdfRenderer`); without
+    ``attach`` it carries only what it shows, like a PDF of another producer."""
+    return shared_renderer().render(sheet, corrections=corrections, attach=attach)

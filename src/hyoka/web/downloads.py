@@ -11,13 +11,11 @@ before they are installed or when one of them fails to load.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import shutil
 import tempfile
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,56 +109,25 @@ _NATIONAL_BUDGET = [
 ]
 
 
-class RenderedPdfs:
-    """The PDFs of the sheets asked for most recently, keyed by what they are made of.
-
-    A PDF costs ~1.4 s of CPU (WeasyPrint) and a published sheet is downloaded far more
-    often than it changes. The key is a hash of the sheet and its correction notes, so an
-    edit or a new correction can never be served a stale file; ``entries`` bounds the
-    memory (a sheet's PDF is ~0.5 MB).
-    """
-
-    def __init__(self, entries: int = 32) -> None:
-        self._entries = entries
-        self._pdfs: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self.renders = 0
-
-    def pdf(self, sheet: Sheet, corrections: Sequence[FigureCorrection] = ()) -> bytes:
-        from hyoka.render.pdf import render_pdf
-
-        key = hashlib.sha256(
-            sheet.model_dump_json().encode() + repr(tuple(corrections)).encode()
-        ).hexdigest()
-        with self._lock:
-            if key in self._pdfs:
-                self._pdfs.move_to_end(key)
-                return self._pdfs[key]
-        pdf = render_pdf(sheet, corrections=corrections)  # outside the lock: others go on
-        with self._lock:
-            self.renders += 1
-            self._pdfs[key] = pdf
-            while len(self._pdfs) > self._entries:
-                self._pdfs.popitem(last=False)
-        return pdf
-
-
-RENDERED_PDFS = RenderedPdfs()
-
-
 def sheet_pdf(sheet: Sheet, *, corrections: Sequence[FigureCorrection] = ()) -> bytes:
-    return RENDERED_PDFS.pdf(sheet, corrections)
+    """The sheet's PDF, rendered on request: Typst takes tens of milliseconds a sheet, so a
+    cache would only add memory and a way to serve a stale file (bench/render.py)."""
+    from hyoka.render.pdf import render_pdf
+
+    return render_pdf(sheet, corrections=corrections)
 
 
 def formats(sheet: Sheet) -> list[tuple[str, str]]:
     """The files a sheet is offered as, by suffix, with their labels for the page.
 
-    The workbook in the official layout exists for the prefecture's 事業改善シート only:
+    The entry workbook exists for the prefecture's 事業改善シート only:
     a national sheet is not offered one (and its URL answers 404).
     """
     offered = [("pdf", "PDF（様式どおり）")]
     if has_workbook(sheet):
-        offered.append(("xlsx", "Excel（様式どおり）"))
+        # The entry workbook staff fill in (one worksheet per part), not the printed page:
+        # it imports back with ``hyoka import`` or the upload page.
+        offered.append(("xlsx", "Excel（入力用ワークブック・取り込み可）"))
     return [*offered, ("json", "JSON"), ("csv", "CSV（数値）")]
 
 
@@ -169,7 +136,7 @@ def has_workbook(sheet: Sheet) -> bool:
 
 
 def sheet_xlsx(sheet: Sheet) -> bytes:
-    """The sheet's workbook in the official layout (:func:`has_workbook` sheets only)."""
+    """The sheet's entry workbook (:func:`has_workbook` sheets only), which imports back."""
     from hyoka.render.workbook import sheet_workbook
 
     return sheet_workbook(sheet)
