@@ -100,7 +100,8 @@ def import_(
 
     JUDGIT! files of national sheets (.ndjson.gz, one sheet a line) are streamed instead,
     500 sheets per transaction, prepared by worker processes; a bad record is reported and
-    skipped.
+    skipped. The RS system's CSV tables (its ZIPs, their CSVs, or a folder of them) are
+    streamed by 予算事業ID likewise; a bad row is reported and left out.
 
     Importing a sheet again (same 事業番号, fiscal year and stage) updates it and keeps
     the previous version as history. A file with errors stores nothing.
@@ -120,6 +121,14 @@ def _import_files(
     engine: Engine, files: list[Path], *, accept_incomplete: bool, jobs: int | None
 ) -> None:
     skipped = failed = 0
+    # The RS system's CSV tables (ZIPs, CSVs or a folder of them, told by their header
+    # row): streamed by 予算事業ID (importers.rs_import).
+    from hyoka.cli.rs import import_rs_paths, is_rs_path
+
+    tables = [file for file in files if is_rs_path(file)]
+    if tables:
+        skipped += import_rs_paths(engine, tables, jobs=jobs)
+        files = [file for file in files if file not in tables]
     # National sheets (JUDGIT! gzip NDJSON): streamed in batches (importers.judgit_import).
     from hyoka.cli.judgit import import_national, is_judgit_file
 

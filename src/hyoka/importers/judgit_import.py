@@ -9,10 +9,11 @@ the end. A bad record is reported with file, line, field and reason, and skipped
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import orjson
 from sqlalchemy import Engine
@@ -30,7 +31,7 @@ from hyoka.rows.exact import exact_for
 from hyoka.rows.sheet import PreparedSheet, prepare_for, prepare_sheet
 from hyoka.store.database import transaction
 from hyoka.store.search.index import bulk_indexing
-from hyoka.store.sheets.lineage import rebuild_lineage
+from hyoka.store.sheets.lineage import LineageSummary, rebuild_lineage
 from hyoka.store.sheets.writer import SaveState, write_prepared
 
 BATCH = 500
@@ -51,6 +52,7 @@ class ImportSummary:
     programs: int = 0
     problems: list[BadRecord] = field(default_factory=list)
     warnings: list[BadRecord] = field(default_factory=list)  # imported, a value set unknown
+    lineage: LineageSummary | None = None  # every rule's count (rebuild_lineage)
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,43 @@ def import_files(
             if lines:
                 yield path.name, lines, dialect, search_index
 
+    write_outcomes(
+        engine=engine,
+        summary=summary,
+        prepare=prepare_lines,
+        tasks=batches(),
+        jobs=workers,
+        on_problem=on_problem,
+        on_warning=on_warning,
+        search_index=search_index,
+        on_stage=on_stage,
+    )
+    return summary
+
+
+def write_outcomes(
+    *,
+    engine: Engine,
+    summary: ImportSummary,
+    prepare: Callable[..., Any],
+    tasks: Iterable[tuple[Any, ...]],
+    jobs: int,
+    adapt: Callable[[Any], list[PreparedRecord | BadRecord]] | None = None,
+    on_problem: Callable[[BadRecord], None] | None = None,
+    on_warning: Callable[[BadRecord], None] | None = None,
+    search_index: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> None:
+    """Prepare batches in workers and write each in one transaction; then the lineage.
+
+    ``prepare(*task)`` gives a batch's outcomes (``adapt`` turns them into prepared records
+    and bad records when they carry more); the counts go into ``summary``. Shared by the
+    JUDGIT! and the RS imports, so that both write, index and link alike.
+    """
+    dialect = engine.dialect.name
     with bulk_indexing(engine) if search_index else nullcontext():
-        for outcomes in in_order(prepare_lines, batches(), jobs=workers):
+        for found in in_order(prepare, tasks, jobs=jobs):
+            outcomes = found if adapt is None else adapt(found)
             pending = _tally(summary, outcomes, on_problem, on_warning)
             if not pending:
                 continue
@@ -208,4 +245,4 @@ def import_files(
     summary.links_unresolved = lineage.links_unresolved
     summary.name_matches = lineage.name_matches
     summary.programs = lineage.programs
-    return summary
+    summary.lineage = lineage

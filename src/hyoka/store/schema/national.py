@@ -132,6 +132,10 @@ class ProgramLinkRow(Base):
     link_fiscal_year: Mapped[int | None]
     link_ministry: Mapped[str]
     link_program_number: Mapped[str]
+    # Which rule made the link (migration 0013_rs_review): printed (関連する過去のレビュー
+    # シート, 旧事業番号), id (the same 予算事業ID), related (a merge or split in 関連事業),
+    # name (府省庁 and 事業名); empty on rows made before.
+    rule: Mapped[str] = mapped_column(server_default="")
 
 
 # Organisation and year are what the reports filter and group by.

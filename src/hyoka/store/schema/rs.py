@@ -220,7 +220,7 @@ class SpendingFlowsRow(Base):
     target_block: Mapped[str]
     target_name: Mapped[str]
     note: Mapped[str]
-    indirect: Mapped[bool]
+    indirect: Mapped[str]
     indirect_item: Mapped[str]
     indirect_amount: Mapped[Decimal | None]
 

@@ -7,6 +7,7 @@ columns per sheet, so it runs over 20,000+ sheets in well under a second of Pyth
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,12 +18,18 @@ from sqlalchemy.orm import Session
 
 from hyoka.model import SheetKind
 from hyoka.store.schema.national import NationalSheetRow, ProgramLinkRow, SheetLinkRow
+from hyoka.store.schema.rs import RelatedProgramsRow
 from hyoka.store.schema.sheets import SheetRow
 
 _SHEETS: Table = SheetRow.__table__  # type: ignore[assignment]
 _NATIONAL: Table = NationalSheetRow.__table__  # type: ignore[assignment]
 _LINKS: Table = SheetLinkRow.__table__  # type: ignore[assignment]
 _PROGRAM_LINKS: Table = ProgramLinkRow.__table__  # type: ignore[assignment]
+_RELATED: Table = RelatedProgramsRow.__table__  # type: ignore[assignment]
+
+# 関連事業 (RS 1-5) whose program came before the sheet's (統合元, 分割元) or after it.
+_EARLIER = frozenset({"統合元", "分割元"})
+_LATER = frozenset({"統合先", "分割先"})
 
 _YEAR_FIRST = re.compile(r"\d{4}-")
 
@@ -51,6 +58,18 @@ class LineageSummary:
     links_unresolved: int
     name_matches: int
     programs: int
+    id_matches: int = 0  # the same 予算事業ID in an earlier year (RS)
+    related_matches: int = 0  # a merge or split named in 関連事業 (RS 1-5)
+
+    def by_rule(self) -> dict[str, int]:
+        """The links made, per rule (in Japanese, for the import's closing note)."""
+        return {
+            "予算事業ID": self.id_matches,
+            "記載のリンク(旧事業番号など)": self.links_resolved,
+            "関連事業(統合・分割)": self.related_matches,
+            "府省庁+事業名": self.name_matches,
+            "未解決のリンク": self.links_unresolved,
+        }
 
 
 def rebuild_lineage(*, session: Session) -> LineageSummary:
@@ -62,7 +81,10 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
             _SHEETS.c.department,
             _SHEETS.c.program_name,
             _SHEETS.c.program_number,
-        ).where(_SHEETS.c.kind == SheetKind.NATIONAL.value)
+            _NATIONAL.c.project_id,
+        )
+        .outerjoin(_NATIONAL, _NATIONAL.c.sheet_id == _SHEETS.c.id)
+        .where(_SHEETS.c.kind == SheetKind.NATIONAL.value)
     ).all()
     by_number = {(row.fiscal_year, row.program_number): row.id for row in sheets}
     by_name: dict[tuple[int, str, str], list[int]] = defaultdict(list)
@@ -91,6 +113,7 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
                 "sheet_id": printed.sheet_id,
                 "predecessor_sheet_id": predecessor,
                 "how": "link",
+                "rule": "printed",
                 "link_fiscal_year": printed.fiscal_year,
                 "link_ministry": printed.ministry,
                 "link_program_number": printed.program_number,
@@ -98,6 +121,69 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
         )
     resolved = sum(1 for link in links if link["predecessor_sheet_id"] is not None)
     unresolved = len(links) - resolved
+    years = sorted({row.fiscal_year for row in sheets})
+
+    def earlier_year(year: int) -> int | None:
+        # The nearest earlier year with national sheets: JUDGIT! ends with 2022's sheets,
+        # the RS tables begin with 2024's, so a 2024 program's predecessor is of 2022.
+        found = [other for other in years if other < year]
+        return found[-1] if found else None
+
+    def linked(sheet_id: int, predecessor: int, rule: str) -> None:
+        linked_to_previous.add(sheet_id)
+        links.append(
+            {
+                "sheet_id": sheet_id,
+                "predecessor_sheet_id": predecessor,
+                "how": "link",  # from the data, as a printed link is
+                "rule": rule,
+                "link_fiscal_year": year_of[predecessor],
+                "link_ministry": "",
+                "link_program_number": "",
+            }
+        )
+
+    # The same 予算事業ID in the nearest earlier year that has it (RS, every year).
+    by_project: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in sheets:
+        if row.project_id is not None:
+            by_project[row.project_id].append((row.fiscal_year, row.id))
+    id_matches = 0
+    for found in by_project.values():
+        found.sort()
+        for (_, earlier_id), (_, later_id) in itertools.pairwise(found):
+            if later_id not in linked_to_previous:
+                linked(later_id, earlier_id, "id")
+                id_matches += 1
+
+    # 関連事業 naming a merge or a split: by its 予算事業ID, else by 府省庁 and 事業名 in
+    # the nearest earlier (統合元, 分割元) or later (統合先, 分割先) year.
+    project_sheets = {
+        (row.fiscal_year, row.project_id): row.id for row in sheets if row.project_id is not None
+    }
+    related_matches = 0
+    row_of = {row.id: row for row in sheets}
+    for related in session.execute(
+        select(_RELATED.c.sheet_id, _RELATED.c.project_id, _RELATED.c.name, _RELATED.c.relation)
+        .where(_RELATED.c.relation.in_(sorted(_EARLIER | _LATER)))
+        .order_by(_RELATED.c.sheet_id, _RELATED.c.position)
+    ):
+        sheet = row_of.get(related.sheet_id)
+        if sheet is None:
+            continue
+        earlier = related.relation in _EARLIER
+        year = earlier_year(sheet.fiscal_year) if earlier else _later_year(years, sheet.fiscal_year)
+        if year is None:
+            continue
+        other = project_sheets.get((year, related.project_id))
+        if other is None and related.name:
+            same = by_name.get((year, sheet.department, related.name), [])
+            other = same[0] if len(same) == 1 else None
+        if other is None:
+            continue
+        successor, predecessor = (sheet.id, other) if earlier else (other, sheet.id)
+        linked(successor, predecessor, "related")
+        related_matches += 1
 
     # Without a printed link to the previous year: the one sheet of that year with the
     # same 府省庁 and 事業名, when the name is unique in both years.
@@ -105,8 +191,11 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
     for row in sheets:
         if row.id in linked_to_previous or not row.program_name:
             continue
+        previous = earlier_year(row.fiscal_year)
+        if previous is None:
+            continue
         same = by_name[(row.fiscal_year, row.department, row.program_name)]
-        before = by_name.get((row.fiscal_year - 1, row.department, row.program_name), [])
+        before = by_name.get((previous, row.department, row.program_name), [])
         if len(same) == 1 and len(before) == 1:
             name_matches += 1
             links.append(
@@ -114,6 +203,7 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
                     "sheet_id": row.id,
                     "predecessor_sheet_id": before[0],
                     "how": "name",
+                    "rule": "name",
                     "link_fiscal_year": None,
                     "link_ministry": "",
                     "link_program_number": "",
@@ -129,7 +219,14 @@ def rebuild_lineage(*, session: Session) -> LineageSummary:
         links_unresolved=unresolved,
         name_matches=name_matches,
         programs=programs,
+        id_matches=id_matches,
+        related_matches=related_matches,
     )
+
+
+def _later_year(years: list[int], year: int) -> int | None:
+    found = [other for other in years if other > year]
+    return found[0] if found else None
 
 
 def _assign_programs(session: Session, ids: list[int], links: list[dict[str, Any]]) -> int:

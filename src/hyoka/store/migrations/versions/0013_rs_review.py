@@ -57,6 +57,8 @@ def upgrade() -> None:
     op.add_column("national_sheets", _text("summary_note", default=""))
     op.add_column("national_sheets", _text("former_number", default=""))
     op.create_index("ix_national_sheets_project_id", "national_sheets", ["project_id"])
+    # Which rule linked a program across years (hyoka.store.sheets.lineage).
+    op.add_column("program_links", _text("rule", default=""))
     op.create_table(
         "org_units",
         _id(),
@@ -235,7 +237,7 @@ def upgrade() -> None:
         _text("target_block"),
         _text("target_name"),
         _text("note"),
-        sa.Column("indirect", sa.Boolean(), nullable=False),
+        _text("indirect"),
         _text("indirect_item"),
         _decimal("indirect_amount"),
         *_owned("spending_flows", "sheet_id", "sheets"),
@@ -353,6 +355,9 @@ def downgrade() -> None:
     op.drop_table("policy_refs")
     op.drop_table("sheet_notes")
     op.drop_table("org_units")
+    op.execute("DELETE FROM program_links WHERE rule IN ('id', 'related')")
+    with op.batch_alter_table("program_links") as batch:
+        batch.drop_column("rule")
     op.drop_index("ix_national_sheets_project_id", table_name="national_sheets")
     with op.batch_alter_table("national_sheets") as batch:
         batch.drop_column("former_number")
