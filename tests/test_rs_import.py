@@ -296,3 +296,21 @@ def test_rs_sheets_link_to_their_judgit_predecessors(
             )
         )
     assert linked == expected
+
+
+def test_the_review_is_on_the_sheet_page_and_in_the_api(engine: Engine, tmp_path: Path) -> None:
+    from hyoka.render.html import sheet_fragment
+
+    import_rs(engine=engine, paths=[_copy(tmp_path)])
+    sheet = _sheet(engine, 497)
+    review = sheet.review
+    assert review is not None and review.reflected
+    page = str(sheet_fragment(sheet))
+    assert "点検・評価" in page and review.verdict in page
+    # 反映額 in the sheet's unit, 円, with its thousands separators.
+    amount = review.reflected[-1].amount
+    assert amount is not None
+    assert "反映額（円）" in page and f"{abs(int(amount)):,}" in page
+    findings = _sheet(engine, 645).review.findings  # type: ignore[union-attr]
+    page = str(sheet_fragment(_sheet(engine, 645)))
+    assert "令和3年度" in page and findings[0].origin in page
