@@ -14,6 +14,7 @@ and left out, and a table whose header lacks a column is refused whole.
 from __future__ import annotations
 
 import heapq
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from sqlalchemy import Engine
 
 from hyoka.importers.judgit import BadRecord
 from hyoka.importers.judgit_import import ImportSummary, PreparedRecord, write_outcomes
-from hyoka.importers.pipeline import SMALL_INPUT, default_jobs
+from hyoka.importers.pipeline import MAX_JOBS, SMALL_INPUT
 from hyoka.importers.rs import (
     BadRow,
     Rows,
@@ -195,7 +196,10 @@ def import_rs(
             on_problem(_bad(bad))
         return summary
     size = sum(source.size for source in sources)
-    workers = (default_jobs(list(paths)) if size >= SMALL_INPUT else 1) if jobs is None else jobs
+    # By the CSVs' size: a folder's own size says nothing of what it holds.
+    workers = (
+        (min(MAX_JOBS, os.cpu_count() or 1) if size >= SMALL_INPUT else 1) if jobs is None else jobs
+    )
 
     def tallied(
         outcomes: list[tuple[PreparedRecord | BadRecord, list[BadRecord], dict[str, TableCount]]],
