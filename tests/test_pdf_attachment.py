@@ -55,6 +55,36 @@ def test_a_national_sheet_reads_back_from_its_attachment(tmp_path: Path) -> None
     assert parse_file(path).sheet == sheet
 
 
+def _city_sheet() -> Sheet:
+    from hyoka.importers.city_workbook import CityRow, read_city_workbook
+
+    fixture = Path(__file__).parent / "data" / "ofunato" / "report_sample.xlsx"
+    row = next(item for item in read_city_workbook(fixture) if isinstance(item, CityRow))
+    return row.sheet
+
+
+def test_a_municipal_sheet_prints_its_own_layout_and_reads_back(tmp_path: Path) -> None:
+    sheet = _city_sheet()
+    assert sheet.municipal is not None and sheet.municipal.costs and sheet.review is not None
+    pdf = render_pdf(sheet)
+    text = "".join(
+        "".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    assert "事務事業評価シート" in text and "事業改善シート" not in text
+    assert "総投入量" in text and "トータルコスト" in text and "政策体系" in text
+    cost = sheet.municipal.costs[0]
+    assert cost.total_cost is not None and f"{cost.total_cost:,}" in text
+    path = tmp_path / "city.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).sheet == sheet
+    edited = sheet.model_copy(deep=True)
+    assert edited.municipal is not None
+    edited.municipal.costs[0].total_cost = cost.total_cost + 1
+    with pytest.raises(ImportFailed) as caught:
+        parse_file(_tampered(edited, sheet_json(sheet), tmp_path / "edited.pdf"))
+    assert f"総投入量 {cost.fiscal_year}年度 トータルコスト" in caught.value.describe()
+
+
 def test_an_edited_figure_on_the_page_is_refused_with_the_field_named(tmp_path: Path) -> None:
     sheet = sample_sheet()
     edited = sheet.model_copy(deep=True)

@@ -43,6 +43,11 @@ PRINTED_FIELDS = (
 )
 _SECTION = "添付データ"
 _BUDGET_LABELS = {"initial_budget": "当初予算", "total": "計", "executed": "執行額"}
+_MUNICIPAL_LABELS = {
+    "project_cost": "事業費計",
+    "personnel_cost": "人件費計",
+    "total_cost": "トータルコスト",
+}
 
 
 def attached_sheet(path: Path, source: str) -> Sheet | None:
@@ -111,9 +116,9 @@ def printed_differences(attached: Sheet, shown: Sheet) -> list[str]:
     return found
 
 
-def check_national_text(sheet: Sheet, text: str) -> list[str]:
-    """A national sheet has no layout reader: its name, number and every budget figure
-    must stand on the pages (whitespace ignored)."""
+def check_shown_text(sheet: Sheet, text: str) -> list[str]:
+    """A national or a municipality's sheet has no layout reader: its name, number and its
+    money figures (予算額・執行額, or 総投入量) must stand on the pages (whitespace ignored)."""
     squeezed = "".join(text.split())
     expected = [
         ("事業名", sheet.header.program_name),
@@ -121,11 +126,16 @@ def check_national_text(sheet: Sheet, text: str) -> list[str]:
     ]
     yen = sheet.money_unit.yen
     for row in sheet.budgets:
-        for name in ("initial_budget", "total", "executed"):
+        for name, label in _BUDGET_LABELS.items():
             value = getattr(row, name)
             if value is not None:
-                label = f"予算額・執行額 {row.fiscal_year}年度 {_BUDGET_LABELS[name]}"
-                expected.append((label, yen_figure(value, yen)))
+                where = f"予算額・執行額 {row.fiscal_year}年度 {label}"
+                expected.append((where, yen_figure(value, yen)))
+    for cost in sheet.municipal.costs if sheet.municipal else []:
+        for name, label in _MUNICIPAL_LABELS.items():
+            value = getattr(cost, name)
+            if value is not None:
+                expected.append((f"総投入量 {cost.fiscal_year}年度 {label}", figure(value)))
     return [
         f"{label}: 添付 {value} がページにありません"
         for label, value in expected

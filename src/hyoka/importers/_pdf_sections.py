@@ -519,7 +519,10 @@ def parse_sub_projects(zone: PageLines, notes: ImportNotes) -> list[SubProject]:
             + [(line.top, "parts", line) for line in parts]
         )
         for index, (_top, kind, line) in enumerate(events):
-            end = events[index + 1][0] - 1 if index + 1 < len(events) else page.height
+            # Up to the next table's header row: its other labels (細事業 / No.) stand
+            # higher than the centred 細事業名.
+            following = events[index + 1][2] if index + 1 < len(events) else None
+            end = page.cell_around(following).top - 1 if following else page.height
             row_top = page.cell_around(line).top
             header_lines = [
                 other

@@ -2,8 +2,9 @@
 
 A PDF that ``hyoka render`` wrote carries its sheet as ``sheet.json`` (see
 :mod:`hyoka.importers._pdf_attachment`): that is read exactly, after checking it against
-what the pages show (a 事業改善シート through the layout reader below, a national sheet by its
-name, number and budget figures); a PDF whose pages differ is refused with the fields named.
+what the pages show (a 事業改善シート through the layout reader below, a national or a
+municipality's sheet by its name, number and money figures); a PDF whose pages differ is
+refused with the fields named.
 
 A PDF without the attachment (another producer, an older hyoka) is read from its pages:
 text positions and table rulings with pdfplumber. Everything is found by the
@@ -40,7 +41,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._pdf_attachment import (
     attached_sheet,
-    check_national_text,
+    check_shown_text,
     printed_differences,
 )
 from hyoka.importers._pdf_layout import Page, join_lines, nfkc, read_page
@@ -99,11 +100,11 @@ def parse_pdf_file(path: Path) -> ParsedSheet:
     attached = attached_sheet(path, source)
     if attached is None:
         return _layout_sheet(pages, source)
-    if attached.header.kind is SheetKind.NATIONAL:
-        text = "\n".join(line.text for page in pages for line in page.lines)
-        differences = check_national_text(attached, text)
-    else:
+    if attached.header.kind is SheetKind.PREFECTURE:
         differences = printed_differences(attached, _layout_sheet(pages, source).sheet)
+    else:
+        text = "\n".join(line.text for page in pages for line in page.lines)
+        differences = check_shown_text(attached, text)
     if differences:
         raise ImportFailed(
             source,

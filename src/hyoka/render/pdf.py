@@ -62,10 +62,7 @@ def view_json(view: SheetView) -> bytes:
 
 def sheet_json(sheet: Sheet) -> bytes:
     """The attached sheet: its fields as docs/sheet.schema.json describes them."""
-    return orjson.dumps(
-        {"schema": SCHEMA_VERSION, "sheet": sheet.model_dump(mode="json")},
-        option=orjson.OPT_INDENT_2,
-    )
+    return orjson.dumps({"schema": SCHEMA_VERSION, "sheet": sheet.model_dump(mode="json")})
 
 
 class PdfRenderer:

@@ -125,6 +125,15 @@ class SubProjectRow:
 
 
 @dataclass(frozen=True)
+class FigureTable:
+    """A table of printed figures: its caption, column headings and rows of text."""
+
+    title: str
+    headings: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
 class SheetView:
     """Everything a sheet template shows, already formatted; a contract for the templates."""
 
@@ -156,6 +165,14 @@ class SheetView:
     budgets: list[list[str]] = field(default_factory=list)  # national: year, eight figures
     recipients: list[list[str]] = field(default_factory=list)
     predecessors: list[str] = field(default_factory=list)
+    # 点検・評価 (Sheet.review) of national and municipal sheets: its figures as printed.
+    review_external_year: str = ""
+    review_amounts: list[list[str]] = field(default_factory=list)  # 会計, 勘定, 反映額
+    review_findings: list[list[str]] = field(default_factory=list)  # 年度, 区分, 指摘, 対応状況
+    # A municipality's 事務事業評価シート (Sheet.municipal).
+    municipal_period: str = ""
+    municipal_costs: list[list[str]] = field(default_factory=list)  # 年度, then ten figures
+    municipal_indicators: list[FigureTable] = field(default_factory=list)
 
 
 def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
@@ -423,6 +440,97 @@ def _legend(indicators: Sequence[IndicatorRow]) -> str:
     return f"（推移の凡例{arrows}{'　＊：記載がなく計算で補ったもの' if computed else ''}）"
 
 
+MUNICIPAL_COST_FIELDS = (
+    "national_subsidy",
+    "prefectural_subsidy",
+    "local_bond",
+    "other",
+    "general_revenue",
+    "project_cost",
+    "regular_staff",
+    "work_hours",
+    "personnel_cost",
+    "total_cost",
+)
+MUNICIPAL_INDICATORS = (
+    ("活動指標（事務事業の活動量）", "outputs"),
+    ("対象指標（対象の大きさ）", "subject_indicators"),
+    ("成果指標（対象における意図の達成度）", "indicators"),
+)
+
+
+def _review_parts(sheet: Sheet) -> dict[str, object]:
+    review = sheet.review
+    if review is None:
+        return {}
+    yen = sheet.money_unit.yen
+    return {
+        "review_external_year": year_label(review.external_year) if review.external_year else "",
+        "review_amounts": [
+            [item.account, item.subaccount, yen_figure(item.amount, yen)]
+            for item in review.reflected
+        ],
+        "review_findings": [
+            [
+                year_label(item.fiscal_year) if item.fiscal_year else "",
+                item.origin,
+                item.finding,
+                item.response,
+            ]
+            for item in review.findings
+        ],
+    }
+
+
+def _municipal_parts(sheet: Sheet) -> dict[str, object]:
+    details = sheet.municipal
+    if details is None:
+        return {}
+    rows = []
+    for cost in details.costs:
+        label = f"{year_label(cost.fiscal_year)}（{'計画' if cost.planned else '実績'}）"
+        rows.append([label, *(figure(getattr(cost, name)) for name in MUNICIPAL_COST_FIELDS)])
+    if details.plan_costs is not None:
+        plan = details.plan_costs
+        rows.append(["全体計画", *(figure(getattr(plan, name)) for name in MUNICIPAL_COST_FIELDS)])
+    years = [cost.fiscal_year for cost in details.costs if cost.fiscal_year is not None]
+    headings = [
+        year_short(year) + ("（計画）" if index == len(years) - 1 else "")
+        for index, year in enumerate(years)
+    ]
+    tables = []
+    for title, name in MUNICIPAL_INDICATORS:
+        indicators: list[Indicator] = getattr(sheet, name)
+        tables.append(
+            FigureTable(
+                title=title,
+                headings=headings,
+                rows=[
+                    [
+                        f"{item.number}：{item.name}",
+                        item.unit,
+                        *(
+                            figure(
+                                next((v.value for v in item.values if v.fiscal_year == year), None)
+                            )
+                            for year in years
+                        ),
+                    ]
+                    for item in indicators
+                ],
+            )
+        )
+    start, end = sheet.header.start_year, sheet.header.end_year
+    period = details.period_type
+    if start or end:
+        period += f"（{year_label(start) if start else ''}〜{year_label(end) if end else ''}）"
+    return {
+        "municipal_period": period,
+        "municipal_costs": rows,
+        "municipal_indicators": tables,
+    }
+
+
 def sheet_view(
     sheet: Sheet, *, title_level: int = 1, corrections: Sequence[FigureCorrection] = ()
 ) -> SheetView:
@@ -440,7 +548,17 @@ def sheet_view(
         "document_title": document_title(sheet),
         "author": sheet.header.section or AUTHOR,
         "money_unit": sheet.money_unit.value,
+        **_review_parts(sheet),
+        **_municipal_parts(sheet),
     }
+    if sheet.header.kind is SheetKind.MUNICIPAL:
+        municipality = sheet.municipal.municipality if sheet.municipal else ""
+        return SheetView(
+            national=False,
+            title=f"{municipality} 事務事業評価シート".strip(),
+            period_title=f"（{year_label(year)}）",
+            **common,  # type: ignore[arg-type]
+        )
     if national:
         return SheetView(
             national=True,
