@@ -36,7 +36,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from hyoka.importers.judgit_import import import_files
-from hyoka.render.pdf import font_files
+from hyoka.fonts import font_files
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for
 from hyoka.web.app import create_app

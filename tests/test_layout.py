@@ -2,7 +2,8 @@
 module reaches into another's private names.
 
     cli, web  →  importers, render, analytics, accounts, logins  →  store  →  rows  →  rules
-    →  model (model, eras, stages, settings, display, numbers, revisions, corrections, samples)
+    →  model (model, eras, stages, settings, display, numbers, fonts, revisions, corrections,
+    samples)
 
 A module may import modules of its own layer or of the layers to its right. Every import
 counts, also one inside a function (a lazy import still ties the two modules together).
@@ -27,6 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "settings",
             "display",
             "numbers",
+            "fonts",
             "revisions",
             "corrections",
             "samples",

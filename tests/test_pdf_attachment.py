@@ -55,6 +55,19 @@ def test_a_national_sheet_reads_back_from_its_attachment(tmp_path: Path) -> None
     assert parse_file(path).sheet == sheet
 
 
+def test_a_character_the_font_lacks_prints_as_geta_and_reads_back(tmp_path: Path) -> None:
+    """PDF/UA refuses text without a glyph; sheets carry Word's private-use symbols."""
+    sheet = sample_sheet()
+    sheet.purpose = "\uf0d8" + sheet.purpose
+    sheet.situation = [*sheet.situation, "\uf0fc 印のついた項目"]
+    pdf = render_pdf(sheet)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "〓" + sheet.purpose[1:20] in text and "\uf0d8" not in text
+    path = tmp_path / "symbols.pdf"
+    path.write_bytes(pdf)
+    assert parse_file(path).sheet == sheet  # the data keeps what was written
+
+
 def _city_sheet() -> Sheet:
     from hyoka.importers.city_workbook import CityRow, read_city_workbook
 

@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from hyoka.cli import app
 from hyoka.importers import parse_file
 from hyoka.model import Sheet
-from hyoka.render.pdf import TEMPLATE, font_files, render_pdf
+from hyoka.fonts import font_files
+from hyoka.render.pdf import TEMPLATE, render_pdf
 from hyoka.render.view import document_title
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
 from render_sheets import lengthen, national_sheet

@@ -9,6 +9,8 @@ for both seeds, the factory sheets of the tests and national records.
 
 from __future__ import annotations
 
+import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +19,22 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from hyoka.importers import parse_file
+from hyoka.importers.city_workbook import CityRow, read_city_workbook
 from hyoka.importers.judgit import read_lines, sheet_from_record
 from hyoka.importers.judgit_import import import_files
+from hyoka.importers.rs_import import import_rs
 from hyoka.model import Sheet
 from hyoka.rows.facts import FACT_COLUMNS
 from hyoka.rows.sheet import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec, prepare_for
-from hyoka.store import list_sheets, load_sheet, load_sheets, save_sheet, transaction
+from hyoka.store import (
+    create_engine_for,
+    list_sheets,
+    load_sheet,
+    load_sheets,
+    migrate,
+    save_sheet,
+    transaction,
+)
 from hyoka.store.schema.sheets import Base
 from hyoka.store.sheets.lineage import rebuild_lineage
 from hyoka.store.sheets.writer import write_prepared
@@ -38,8 +50,29 @@ _TIMES = {"saved_at"}
 _COUNTERS = {"store_revision"}
 
 
+@cache
+def _rs_sheets() -> tuple[Sheet, ...]:
+    """The RS fixture's programs as the RS import reads them (through a scratch store: the
+    import streams tables into a store, and the one reader gives the sheets back)."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_engine_for(f"sqlite:///{Path(folder) / 'rs.sqlite'}")
+        try:
+            migrate(engine)
+            import_rs(engine=engine, paths=[DATA / "rs" / "2024"], jobs=1, search_index=False)
+            with transaction(engine) as session:
+                return tuple(list_sheets(session=session))
+        finally:
+            engine.dispose()
+
+
+def _city_sheets() -> list[Sheet]:
+    rows = read_city_workbook(DATA / "ofunato" / "report_sample.xlsx")
+    return [row.sheet for row in rows if isinstance(row, CityRow)][:3]
+
+
 def _fixture_sheets() -> list[tuple[Sheet, str]]:
-    """Every fixture sheet with a source, keys all different."""
+    """Every fixture sheet with a source, keys all different: every kind, and RS sheets
+    with their parts."""
     seeds = [(parse_file(path).sheet, path.name) for path in sorted((DATA / "seeds").glob("*.txt"))]
     made = [
         (_in_year(sample_sheet(), 2024), "sample"),
@@ -47,6 +80,8 @@ def _fixture_sheets() -> list[tuple[Sheet, str]]:
         (_in_year(seed_000(), 2025), "seed_000"),
         (national_sheet(), "national"),
     ]
+    made += [(sheet.model_copy(deep=True), f"rs:{n}") for n, sheet in enumerate(_rs_sheets())]
+    made += [(sheet, f"city:{n}") for n, sheet in enumerate(_city_sheets())]
     sheets = [*seeds, *made]
     keys = [sheet.key for sheet, _ in sheets]
     assert len(set(keys)) == len(keys), keys

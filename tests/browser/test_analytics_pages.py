@@ -80,7 +80,7 @@ def test_dashboard_screenshot(server: LiveServer, browser: object, tmp_path: Pat
     from playwright.sync_api import Browser
 
     from browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    from hyoka.render.pdf import font_files
+    from hyoka.fonts import font_files
 
     folders = "".join(f"<dir>{path.parent}</dir>" for path in font_files().values())
     config = tmp_path / "fonts.conf"

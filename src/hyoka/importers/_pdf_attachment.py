@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from hyoka.display import figure, yen_figure
+from hyoka.fonts import printable
 from hyoka.importers._text_subprojects import parse_quantities
 from hyoka.importers.errors import ImportFailed, Problem
 from hyoka.model import Sheet
@@ -139,7 +140,7 @@ def check_shown_text(sheet: Sheet, text: str) -> list[str]:
     return [
         f"{label}: 添付 {value} がページにありません"
         for label, value in expected
-        if value and "".join(value.split()) not in squeezed
+        if value and "".join(printable(value).split()) not in squeezed
     ]
 
 
@@ -177,5 +178,6 @@ def _walk(mine: Any, theirs: Any, path: list[str]) -> Iterator[str]:
     elif isinstance(mine, dict) and isinstance(theirs, dict):
         for key in sorted(set(mine) | set(theirs), key=str):
             yield from _walk(mine.get(key), theirs.get(key), [*path, str(key)])
-    elif mine != theirs:
+    elif (printable(mine) if isinstance(mine, str) else mine) != theirs:
+        # A character the font cannot show is printed as 〓 (hyoka.fonts).
         yield f"{where}: 表示 {_shown(theirs)} / 添付 {_shown(mine)}"

@@ -27,6 +27,7 @@ import orjson
 import typst
 
 from hyoka.corrections import FigureCorrection
+from hyoka.fonts import font_files, printable
 from hyoka.model import Sheet
 from hyoka.render.view import SheetView, sheet_view
 
@@ -39,14 +40,6 @@ SCHEMA_VERSION = "1"
 TIMESTAMP = 0
 
 
-def font_files() -> dict[int, Path]:
-    """The packaged font files by font weight."""
-    return {
-        400: Path(str(files("noto_cjk_sans_jp_regular").joinpath("NotoSansCJKjp-Regular.otf"))),
-        700: Path(str(files("noto_cjk_sans_jp_bold").joinpath("NotoSansCJKjp-Bold.otf"))),
-    }
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -56,8 +49,10 @@ def _plain(value: Any) -> Any:
 
 
 def view_json(view: SheetView) -> bytes:
-    """The page context as the Typst template reads it."""
-    return orjson.dumps(asdict(view) | {"sheet": _plain(view.sheet)}, default=_plain)
+    """The page context as the Typst template reads it; a character the font cannot show
+    is printed as 〓 (:func:`hyoka.fonts.printable`; JSON's own syntax is ASCII)."""
+    data = orjson.dumps(asdict(view) | {"sheet": _plain(view.sheet)}, default=_plain)
+    return printable(data.decode()).encode()
 
 
 def sheet_json(sheet: Sheet) -> bytes:

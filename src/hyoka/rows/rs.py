@@ -22,6 +22,7 @@ from hyoka.model import (
     review_of,
 )
 from hyoka.rows.exact import Exact
+from hyoka.rows.spec import TableSpec
 
 SUPPLEMENTARY_COLUMNS = 5
 """第1次〜第5次補正予算: the columns of ``budget_accounts`` (the RS table has five)."""
@@ -32,9 +33,6 @@ Row = Any
 
 
 def _spec(name: str, parent: str, columns: tuple[str, ...], children: tuple[Any, ...] = ()) -> Any:
-    # Imported here: hyoka.rows.sheet imports this module.
-    from hyoka.rows.sheet import TableSpec
-
     return TableSpec(name, parent, columns, children)
 
 

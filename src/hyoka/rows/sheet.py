@@ -36,19 +36,9 @@ from hyoka.rows.facts import FactRows, fact_rows
 from hyoka.rows.municipal import municipal_children, municipal_tree
 from hyoka.rows.rs import RS_NATIONAL_COLUMNS, rs_children, rs_national, rs_tree, uses_rs_parts
 from hyoka.rows.search import SearchRows, search_rows
+from hyoka.rows.spec import TableSpec
 
 Row = Any  # a values tuple, or (values, (child rows, …)) for a table with children
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table of a sheet's current version: its name, the column holding the parent's id,
-    the columns :func:`prepare_sheet` gives (after that id), and its child tables."""
-
-    name: str
-    parent: str
-    columns: tuple[str, ...]
-    children: tuple[TableSpec, ...] = ()
 
 
 CATEGORY_FIELDS = (("method", "methods"), ("account", "accounts"), ("policy", "policies"))
