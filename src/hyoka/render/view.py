@@ -35,6 +35,7 @@ from hyoka.model import (
     Direction,
     Indicator,
     IndicatorValue,
+    MunicipalCost,
     PlanLink,
     Sheet,
     SheetKind,
@@ -440,17 +441,9 @@ def _legend(indicators: Sequence[IndicatorRow]) -> str:
     return f"（推移の凡例{arrows}{'　＊：記載がなく計算で補ったもの' if computed else ''}）"
 
 
-MUNICIPAL_COST_FIELDS = (
-    "national_subsidy",
-    "prefectural_subsidy",
-    "local_bond",
-    "other",
-    "general_revenue",
-    "project_cost",
-    "regular_staff",
-    "work_hours",
-    "personnel_cost",
-    "total_cost",
+# 国庫支出金 … トータルコスト, in the model's (and the sheet's) order.
+MUNICIPAL_COST_FIELDS = tuple(
+    name for name in MunicipalCost.model_fields if name not in ("fiscal_year", "planned")
 )
 MUNICIPAL_INDICATORS = (
     ("活動指標（事務事業の活動量）", "outputs"),
