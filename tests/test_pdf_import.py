@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 
 from hyoka.cli import app
 from hyoka.display import figure
+from hyoka.fonts import font_files
 from hyoka.importers import ImportFailed, parse_file
 from hyoka.model import Indicator, Initiative, Sheet, SubProject
-from hyoka.fonts import font_files
 from hyoka.render.pdf import render_pdf
 from hyoka.store.database import create_engine_for, transaction
 from hyoka.store.sheets.reader import list_sheets

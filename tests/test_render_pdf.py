@@ -20,9 +20,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from hyoka.cli import app
+from hyoka.fonts import font_files
 from hyoka.importers import parse_file
 from hyoka.model import Sheet
-from hyoka.fonts import font_files
 from hyoka.render.pdf import TEMPLATE, render_pdf
 from hyoka.render.view import document_title
 from hyoka.store import create_engine_for, migrate, save_sheet, transaction
@@ -166,6 +166,21 @@ def test_a_national_sheet_renders() -> None:
     assert "行政事業レビューシート" in text and "（単位：百万円）" in text
     assert "3,962.995652" in text and "△12.5" in text
     assert rendered.tagged
+
+
+def test_a_name_with_line_breaks_gives_a_one_line_title() -> None:
+    sheet = national_sheet()
+    sheet.header.program_name = (
+        "社会資本総合整備事業に必要な経費\n（社会資本整備総合交付金）\u3000\u3000"
+    )
+    reader = PdfReader(io.BytesIO(render_pdf(sheet)))
+    assert reader.metadata is not None
+    title = reader.metadata.title
+    assert isinstance(title, str) and "\n" not in title and "\u3000" not in title
+    number = sheet.header.program_number
+    assert title.startswith(
+        f"{number} 社会資本総合整備事業に必要な経費 （社会資本整備総合交付金） （"
+    )
 
 
 def test_the_template_reads_nothing_but_its_inputs() -> None:

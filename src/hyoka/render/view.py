@@ -135,6 +135,24 @@ class FigureTable:
 
 
 @dataclass(frozen=True)
+class RsTable:
+    """A table of an RS part, its cells already written as the sheet prints them.
+
+    ``key`` names the table for the layouts (its HTML class and id, its Typst column
+    widths); ``numeric`` lists the columns of figures (right-aligned); a cell's lines are
+    separated by newlines; the first cell of a row heads the row.
+    """
+
+    key: str
+    title: str
+    headings: list[str]
+    rows: list[list[str]]
+    numeric: list[int] = field(default_factory=list)
+    unit: str = ""  # 円 where the table holds money
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class SheetView:
     """Everything a sheet template shows, already formatted; a contract for the templates."""
 
@@ -174,6 +192,17 @@ class SheetView:
     municipal_period: str = ""
     municipal_costs: list[list[str]] = field(default_factory=list)  # 年度, then ten figures
     municipal_indicators: list[FigureTable] = field(default_factory=list)
+    # The RS system's parts of a national sheet since 2024 (:func:`_rs_parts`); empty on
+    # the JUDGIT! sheets, whose layout stays as it was.
+    rs: bool = False
+    rs_situation: list[str] = field(default_factory=list)  # 現状・課題
+    rs_facts: list[tuple[str, str]] = field(default_factory=list)  # 事業区分, 主要経費 …
+    rs_basics: list[RsTable] = field(default_factory=list)  # 1-1, 1-3, 1-4, 1-5
+    rs_budget: list[RsTable] = field(default_factory=list)  # 2-1 notes and accounts, 2-2
+    rs_logic: list[RsTable] = field(default_factory=list)  # 3-2
+    rs_spending: list[RsTable] = field(default_factory=list)  # 5-2, 5-3, 5-4
+    rs_remarks: list[str] = field(default_factory=list)  # 6-1
+    rs_notes: dict[str, str] = field(default_factory=dict)  # what a part leaves out, by part
 
 
 def _value_cell(indicator: Indicator, year: int, kind: ValueKind) -> Cell:
@@ -357,10 +386,12 @@ def _period(sheet: Sheet) -> str:
 def document_title(sheet: Sheet) -> str:
     """事業番号 事業名 （令和5年度 点検）: the title of the page and the PDF."""
     header = sheet.header
-    return (
+    title = (
         f"{header.program_number} {header.program_name}"
         f"（{year_label(header.fiscal_year)} {header.stage.value}）"
     )
+    # One line: 397 JUDGIT! names hold a line break, which a PDF title cannot.
+    return " ".join(title.split())
 
 
 def _year_cell(item: YearValue | None) -> tuple[str, str]:
@@ -475,6 +506,266 @@ def _review_parts(sheet: Sheet) -> dict[str, object]:
     }
 
 
+RS_SOURCE = (
+    "出典：行政事業レビュー見える化サイト（RSシステム）、内閣官房行政改革推進本部事務局のCSVデータを"
+    "加工して作成。同サイトの注記のとおり、金額は予算書・決算書の数値と一致しない場合があり、"
+    "端数を処理したものがあります"
+)
+RS_NO_INDICATORS = (
+    "RSシステムのCSVのうち「3-1 効果発現経路（目標・実績）」は公開データに含まれないため、"
+    "成果指標・活動指標の目標値と実績は表示していません"
+)
+RS_NO_RECIPIENTS = (
+    "RSシステムのCSVのうち「5-1 支出先（支出情報）」は公開データに含まれないため、"
+    "支出先ごとの支出額の一覧は表示していません"
+)
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _rate(value: Decimal | None) -> str:
+    """執行率 as the RS tables give it (a fraction, 0.73278) written exactly as a percentage."""
+    if value is None:
+        return ""
+    text = f"{value * 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def _account(account_type: str, account: str, subaccount: str) -> str:
+    """会計区分, 会計 and 勘定 without repeating 一般会計 twice."""
+    return _lines(account_type, account if account != account_type else "", subaccount)
+
+
+def _numbered(columns: Sequence[Sequence[Decimal | None]]) -> int:
+    """How many of the numbered columns (第n次補正予算, 予備費等n) to show: up to the last
+    one with a figure other than 0, at least one."""
+    used = [i for values in columns for i, value in enumerate(values) if value]
+    return max(used, default=0) + 1
+
+
+def _rs_parts(sheet: Sheet) -> dict[str, object]:
+    """The RS system's parts of a national sheet (1-1 … 6-1 but 4-1, which is the review),
+    formatted for both layouts; empty for a sheet that has none of them (JUDGIT!)."""
+    parts = (
+        sheet.org_units, sheet.policy_refs, sheet.laws, sheet.plans, sheet.subsidy_rates,
+        sheet.related, sheet.budget_notes, sheet.budget_accounts, sheet.budget_items,
+        sheet.logic_links, sheet.spending_flows, sheet.spending_uses, sheet.contracts,
+        sheet.remarks, sheet.program_category, sheet.major_expenses,
+    )  # fmt: skip
+    if sheet.header.kind is not SheetKind.NATIONAL or not any(parts):
+        return {}
+    yen = sheet.money_unit.yen
+    unit = sheet.money_unit.value
+
+    def money(value: Decimal | None) -> str:
+        return yen_figure(value, yen)
+
+    def year(value: int | None) -> str:
+        return year_label(value) if value else ""
+
+    def table(
+        key: str,
+        title: str,
+        headings: list[str],
+        rows: list[list[str]],
+        *,
+        numeric: Sequence[int] = (),
+        unit: str = "",
+        note: str = "",
+    ) -> list[RsTable]:
+        return [RsTable(key, title, headings, rows, list(numeric), unit, note)] if rows else []
+
+    facts = [
+        ("事業区分", sheet.program_category),
+        ("主要経費", "、".join(sheet.major_expenses)),
+        ("政策所管府省庁", sheet.policy_ministry),
+        ("旧事業番号", sheet.former_number),
+        ("備考", sheet.summary_note),
+        ("事業概要URL", sheet.source_url),
+    ]
+    orgs = [
+        ["担当組織" if index == 0 else "その他担当組織", org.ministry, org.bureau, org.division,
+         org.section, org.office, org.team, org.unit, org.responsible]
+        for index, org in enumerate(sheet.org_units)
+    ]  # fmt: skip
+    basics = [
+        *table(
+            "rs-orgs", "組織情報",
+            ["区分", "府省庁", "局・庁", "部", "課", "室", "班", "係", "作成責任者"], orgs,
+        ),
+        *table(
+            "rs-policies", "政策・施策",
+            ["政策所管府省庁", "政策", "施策", "URL"],
+            [[p.ministry, p.policy, p.measure, p.url] for p in sheet.policy_refs],
+        ),
+        *table(
+            "rs-laws", "根拠法令",
+            ["法令名", "法令番号", "条", "項", "号・号の細分"],
+            [[law.name, law.number, law.article, law.paragraph, law.item] for law in sheet.laws],
+        ),
+        *table(
+            "rs-plans", "関係する計画・通知等",
+            ["計画・通知等の名称", "URL"], [[plan.name, plan.url] for plan in sheet.plans],
+        ),
+        *table(
+            "rs-subsidies", "補助率等",
+            ["補助対象", "補助率", "補助上限等", "URL"],
+            [[r.target, r.rate, r.cap, r.url] for r in sheet.subsidy_rates],
+        ),
+        *table(
+            "rs-related", "関連事業",
+            ["予算事業ID", "事業名", "関連性"],
+            [
+                ["" if r.project_id is None else str(r.project_id), r.name, r.relation]
+                for r in sheet.related
+            ],
+            numeric=[0],
+        ),
+    ]  # fmt: skip
+
+    accounts = sorted(sheet.budget_accounts, key=lambda item: item.fiscal_year)
+    supplements = _numbered([item.supplementary for item in accounts])
+    reserves = _numbered([item.reserves for item in accounts])
+    omitted = [
+        f"第{supplements + 1}次〜第5次補正予算" if supplements < 5 else "",
+        f"予備費等{reserves + 1}〜4" if reserves < 4 else "",
+    ]
+
+    def nth(values: list[Decimal | None], count: int) -> list[str]:
+        return [money(values[i] if i < len(values) else None) for i in range(count)]
+
+    account_rows = [
+        [
+            year(item.fiscal_year),
+            _account(item.account_type, item.account, item.subaccount),
+            money(item.initial_budget),
+            *nth(item.supplementary, supplements),
+            money(item.carried_over),
+            *nth(item.reserves, reserves),
+            money(item.total),
+            money(item.executed),
+            money(item.requested),
+            money(item.wished),
+            item.note,
+        ]
+        for item in accounts
+    ]
+    account_headings = [
+        "予算年度", "会計・勘定", "当初予算",
+        *(f"第{n}次補正予算" for n in range(1, supplements + 1)),
+        "前年度から繰越し",
+        *(f"予備費等{n}" for n in range(1, reserves + 1)),
+        "歳出予算現額", "執行額", "翌年度要求額", "要望額", "備考",
+    ]  # fmt: skip
+    money_columns = [i for i, name in enumerate(account_headings) if name not in
+                     ("予算年度", "会計・勘定", "備考")]  # fmt: skip
+    shown = "、".join(item for item in omitted if item)
+    items = sorted(sheet.budget_items, key=lambda item: item.fiscal_year)
+    budget = [
+        *table(
+            "rs-budget-notes", "執行率・主な増減理由",
+            ["予算年度", "執行率", "主な増減理由", "その他特記事項"],
+            [
+                [year(n.fiscal_year), _rate(n.execution_rate), n.change_reason, n.note]
+                for n in sorted(sheet.budget_notes, key=lambda note: note.fiscal_year)
+            ],
+            numeric=[1],
+        ),
+        *table(
+            "rs-accounts", "会計・勘定ごとの予算・執行", account_headings, account_rows,
+            numeric=money_columns, unit=unit,
+            note=f"{shown}はいずれも0または空欄のため列を省略しています" if shown else "",
+        ),
+        *table(
+            "rs-items", "予算種別・歳出予算項目",
+            ["予算年度", "会計・予算種別", "所管", "組織・勘定", "項", "目",
+             "歳出予算項目の補足情報", "予算額", "翌年度要求額", "備考"],
+            [
+                [year(i.fiscal_year),
+                 _lines(_account(i.account_type, i.account, i.subaccount), i.budget_type),
+                 i.jurisdiction, i.organisation, i.item, i.sub_item, i.detail,
+                 money(i.amount), money(i.requested), i.note]
+                for i in items
+            ],
+            numeric=[7, 8], unit=unit,
+        ),
+    ]  # fmt: skip
+
+    def step(number: str, kind: str, period: str, text: str) -> str:
+        label = " ".join(part for part in (kind, number) if part)
+        return _lines(label + (f"（{period}）" if period else ""), text)
+
+    logic = table(
+        "rs-logic", "目標のつながり",
+        ["派生元", "派生先", "後続アウトカムへのつながり", "アウトカムを複数段階で設定できない理由"],
+        [
+            [step(link.source_number, link.source_kind, link.source_period, link.source_text),
+             step(link.target_number, link.target_kind, link.target_period, link.target_text),
+             link.reason, link.no_stages_reason]
+            for link in sheet.logic_links
+        ],
+    )  # fmt: skip
+
+    def block(code: str, name: str) -> str:
+        return " ".join(part for part in (code, name) if part)
+
+    spending = [
+        *table(
+            "rs-flows", "支出ブロックのつながり",
+            ["支出元", "支出先", "資金の流れの補足情報", "国自らが支出する間接経費", "金額"],
+            [
+                [_lines(block(f.source_block, f.source_name), "（担当組織）" if f.from_ministry else ""),
+                 block(f.target_block, f.target_name), f.note,
+                 _lines(f.indirect, f.indirect_item),
+                 money(f.indirect_amount) if f.indirect_amount is not None else ""]
+                for f in sheet.spending_flows
+            ],
+            numeric=[4], unit=unit,
+        ),
+        *table(
+            "rs-uses", "費目・使途",
+            ["支出先ブロック", "支出先名", "法人番号", "契約概要", "費目", "使途", "金額"],
+            [
+                [u.block, u.recipient, u.corporate_number, u.contract, u.expense, u.use,
+                 money(u.amount)]
+                for u in sheet.spending_uses
+            ],
+            numeric=[6], unit=unit,
+        ),
+        *table(
+            "rs-contracts", "国庫債務負担行為等による契約",
+            ["支出先ブロック", "契約先", "契約概要（契約名）", "契約額", "契約方式等", "入札者数（応募者数）",
+             "落札率（％）", "一者応札・一者応募又は競争性のない随意契約となった理由及び改善策"],
+            [
+                [c.block,
+                 _lines(c.name, f"法人番号 {c.corporate_number}" if c.corporate_number else "",
+                        c.address, f"法人種別 {c.corporate_type}" if c.corporate_type else ""),
+                 _lines(c.summary, f"その他の契約：{c.other}" if c.other not in ("", "f", "false") else ""),
+                 money(c.amount), _lines(c.method, c.method_detail),
+                 "" if c.bidders is None else str(c.bidders),
+                 "" if c.winning_rate is None else figure(c.winning_rate), c.single_bid_reason]
+                for c in sheet.contracts
+            ],
+            numeric=[3, 5, 6], unit=unit,
+        ),
+    ]  # fmt: skip
+    return {
+        "rs": True,
+        "rs_situation": sheet.situation,
+        "rs_facts": [(label, text) for label, text in facts if text],
+        "rs_basics": basics,
+        "rs_budget": budget,
+        "rs_logic": logic,
+        "rs_spending": spending,
+        "rs_remarks": sheet.remarks,
+        "rs_notes": {
+            "logic": RS_NO_INDICATORS, "spending": RS_NO_RECIPIENTS, "source": RS_SOURCE,
+        },
+    }  # fmt: skip
+
+
 def _municipal_parts(sheet: Sheet) -> dict[str, object]:
     details = sheet.municipal
     if details is None:
@@ -543,6 +834,7 @@ def sheet_view(
         "money_unit": sheet.money_unit.value,
         **_review_parts(sheet),
         **_municipal_parts(sheet),
+        **_rs_parts(sheet),
     }
     if sheet.header.kind is SheetKind.MUNICIPAL:
         municipality = sheet.municipal.municipality if sheet.municipal else ""
