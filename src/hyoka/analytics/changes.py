@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from hyoka.analytics.facts import to_indicator
+from hyoka.analytics.facts import NATIONAL_TOTAL_NOTE, national_in, to_indicator
 from hyoka.analytics.spec import Report, Run, TableSpec
 from hyoka.analytics.tables import Column, money, number, rate, sheet_columns, text
 from hyoka.analytics.tables import fiscal_year as year_column
@@ -200,10 +200,12 @@ def _query(session: Session, run: Run) -> ChangesReport:
 
 def _notes(report: ChangesReport, run: Run) -> list[str]:
     f = run.filters
+    found = [NATIONAL_TOTAL_NOTE] if national_in(f.kind) else []
     if f.program or f.organisation or f.policy:
-        return []
+        return found
     return [
-        "事業番号・府省庁・部局・施策分野を指定すると、その対象の推移を示します（指定なし：全体）。"
+        "事業番号・府省庁・部局・施策分野を指定すると、その対象の推移を示します（指定なし：全体）。",
+        *found,
     ]
 
 

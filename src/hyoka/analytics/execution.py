@@ -1,7 +1,8 @@
 """Execution rate (執行率) by organisation, program and year, and the largest under-executions.
 
 Each sheet contributes its latest closed year (see ``facts.closed_year``) that has both a
-budget and a spent amount: national 執行額 / 予算計, prefecture 決算額 / 合計（予算現額）.
+budget and a spent amount: national 執行額 / 予算計 (RS sheets: 歳出予算現額 less 翌年度への
+繰越し, as JUDGIT!'s 予算計; ``rules.facts.comparable_total``), prefecture 決算額 / 合計（予算現額）.
 Money is normalised to yen exactly (national 百万円, prefecture 千円). The gap is
 予算計 − 執行額 in yen: the money not spent.
 """
@@ -16,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from hyoka.analytics.charts import CHART_BARS, present, rate_by_year
-from hyoka.analytics.facts import ALL, closed_year
+from hyoka.analytics.facts import ALL, NATIONAL_TOTAL_NOTE, closed_year, national_in
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
 from hyoka.analytics.tables import (
     Column,
@@ -174,9 +175,10 @@ def _narrowed(report: ExecutionReport, run: Run) -> bool:
 
 
 def _notes(report: ExecutionReport, run: Run) -> list[str]:
+    found = [NATIONAL_TOTAL_NOTE] if national_in(run.filters.kind) else []
     if _narrowed(report, run):
-        return []
-    return ["府省庁・部局または事業で絞り込むと、事業別の執行率も表示します。"]
+        return found
+    return ["府省庁・部局または事業で絞り込むと、事業別の執行率も表示します。", *found]
 
 
 def _charts(report: ExecutionReport, run: Run) -> list[Chart]:

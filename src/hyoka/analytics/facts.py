@@ -98,3 +98,17 @@ def rule_sheet(sheet: SheetInfo, indicators: Iterable[Indicator] = ()) -> Sheet:
 
 def kinds(kind: SheetKind | None) -> tuple[SheetKind, ...]:
     return tuple(SheetKind) if kind is None else (kind,)
+
+
+NATIONAL_TOTAL_NOTE = (
+    "国のシートの予算計は、JUDGIT!（〜令和4年度）は印刷のとおり、RSシステム（令和6年度〜）は"
+    "歳出予算現額から翌年度への繰越しを引いた額です（同じ定義で年度・出典をまたいで比べるため。"
+    "執行率＝執行額÷予算計）。金額はすべて円に直してから合計します。"
+)
+"""Said by the reports that add national money: the one 予算計 of
+:func:`hyoka.rules.facts.comparable_total`."""
+
+
+def national_in(kind: SheetKind | None) -> bool:
+    """Whether a report filtered to ``kind`` reads national sheets (None: every kind)."""
+    return kind is None or kind is SheetKind.NATIONAL

@@ -30,12 +30,11 @@ from sqlalchemy.orm import Session
 from hyoka.analytics.facts import rule_context, rule_sheet, to_indicator
 from hyoka.analytics.spec import COMMON_FILTERS, Report, Run, TableSpec
 from hyoka.analytics.tables import data, number, sheet_columns, text
-from hyoka.display import money
 from hyoka.eras import era_label
 from hyoka.model import CostRow, MoneyUnit, SheetKind, ValueKind
 from hyoka.render.charts import Bar, Chart, bar_chart
-from hyoka.rules.facts import national_total_gap
-from hyoka.rules.findings import get_rule, to_yen
+from hyoka.rules.facts import national_total_gap, national_total_message
+from hyoka.rules.findings import get_rule
 from hyoka.store.reports.fact_reads import fill_facts, read_issue_facts
 from hyoka.store.reports.figures import IndicatorFact, read_money
 from hyoka.store.reports.quality import read_duplicates, read_orphan_links, read_unit_changes
@@ -116,21 +115,16 @@ def budget_issues(*, session: Session, scope: Scope) -> list[QualityIssue]:
                     )
                 )
             continue
+        # The RS system (the one national source in 円) prints 歳出予算現額 (rules.facts).
+        gross = info.money_unit is MoneyUnit.YEN
         for row in entry.rows:
-            difference = national_total_gap(row)
+            difference = national_total_gap(row, gross=gross)
             if difference is None:
                 continue
             assert row.total is not None
+            message = national_total_message(row, difference, info.money_unit, gross=gross)
             issues.append(
-                QualityIssue(
-                    "budget.total_mismatch",
-                    info,
-                    era_label(row.fiscal_year),
-                    f"{era_label(row.fiscal_year)}の予算計 {money(row.total)} 百万円が 当初予算＋"
-                    "補正予算＋前年度から繰越し＋予備費等＋翌年度へ繰越し（△）と "
-                    f"{money(difference)} 百万円（{money(to_yen(difference, MoneyUnit.MILLION_YEN))} 円）"
-                    "異なります",
-                )
+                QualityIssue("budget.total_mismatch", info, era_label(row.fiscal_year), message)
             )
     return issues
 

@@ -39,7 +39,7 @@ from hyoka.rules.findings import (
 )
 from hyoka.rules.indicators import Pace, PaceStatus, assess, latest_figure_year, pace
 
-VERSION = 1
+VERSION = 2
 """Raise when the computation changes: ``hyoka.store.reports.facts.fill_missing_facts`` recomputes
 older rows."""
 
@@ -215,9 +215,33 @@ def _money_rows(sheet: Sheet) -> list[_MoneyRow]:
             )
             for _, cost in costs
         ),
-        *(_MoneyRow(row.fiscal_year, row.total, row.executed) for _, row in budgets),
+        *(
+            _MoneyRow(row.fiscal_year, comparable_total(sheet, row), row.executed)
+            for _, row in budgets
+        ),
         *_municipal_money(sheet),
     ]
+
+
+def prints_gross_total(sheet: Sheet) -> bool:
+    """Whether the sheet's 予算計 is the RS system's 計（歳出予算現額合計）: 当初＋補正＋
+    前年度からの繰越し＋予備費等, with 翌年度への繰越し printed apart (positive). A JUDGIT!
+    予算計 already has 翌年度へ繰越し (△) taken off."""
+    return sheet.header.kind is SheetKind.NATIONAL and sheet.project_id is not None
+
+
+def comparable_total(sheet: Sheet, row: BudgetParts) -> Decimal | None:
+    """A national year's 予算計 as the reports add it across years and sources: JUDGIT!'s
+    as printed, the RS system's 歳出予算現額 less its 翌年度への繰越し.
+
+    The two systems define 予算計 differently; taken as printed, a program's series would
+    jump by its carry-over where JUDGIT! (to 2022) meets RS (from 2024). Less the carry-over,
+    an RS year equals the JUDGIT! 予算計 of the same program and year (2021 in both, in
+    tests/test_rs_reports.py), and 執行率 keeps one meaning: 執行額 / that 予算計.
+    """
+    if row.total is None or not prints_gross_total(sheet) or row.carried_forward is None:
+        return row.total
+    return plain(row.total - row.carried_forward)
 
 
 def _municipal_money(sheet: Sheet) -> list[_MoneyRow]:
@@ -373,6 +397,8 @@ class BudgetParts(Protocol):
     stored money fact)."""
 
     @property
+    def fiscal_year(self) -> int: ...
+    @property
     def initial_budget(self) -> Decimal | None: ...
     @property
     def supplementary(self) -> Decimal | None: ...
@@ -386,16 +412,17 @@ class BudgetParts(Protocol):
     def total(self) -> Decimal | None: ...
 
 
-def national_total_gap(row: BudgetParts) -> Decimal | None:
+def national_total_gap(row: BudgetParts, *, gross: bool = False) -> Decimal | None:
     """How far a national 予算計 is from 当初予算＋補正予算＋前年度から繰越し＋予備費等＋
-    翌年度へ繰越し (△), in the sheet's unit; None when they agree (within 1 yen) or a
-    figure is missing."""
+    翌年度へ繰越し (△), in the sheet's unit; None when they agree (within 1 yen in 百万円,
+    exactly in 円) or a figure is missing. ``gross``: an RS 計（歳出予算現額合計）, the sum
+    without 翌年度への繰越し (see :func:`prints_gross_total`)."""
     parts = (
         row.initial_budget,
         row.supplementary,
         row.carried_over,
         row.reserve,
-        row.carried_forward,
+        *(() if gross else (row.carried_forward,)),
     )
     if row.total is None or any(part is None for part in parts):
         return None
@@ -411,19 +438,28 @@ def _budget_issues(sheet: Sheet, context: RuleContext) -> list[dict[str, Any]]:
         for finding in get_rule("budget.total_mismatch").run(alone, context):
             issues.append(_issue("budget.total_mismatch", finding.location.label, finding.message))
         return issues
+    gross = prints_gross_total(sheet)
     for row in sorted(sheet.budgets, key=lambda item: item.fiscal_year):
-        difference = national_total_gap(row)
+        difference = national_total_gap(row, gross=gross)
         if difference is None:
             continue
-        year = era_label(row.fiscal_year)
-        issues.append(
-            _issue(
-                "budget.total_mismatch",
-                year,
-                f"{year}の予算計 {money(row.total)} 百万円が 当初予算＋"
-                "補正予算＋前年度から繰越し＋予備費等＋翌年度へ繰越し（△）と "
-                f"{money(difference)} 百万円（{money(to_yen(difference, MoneyUnit.MILLION_YEN))} 円）"
-                "異なります",
-            )
-        )
+        message = national_total_message(row, difference, sheet.money_unit, gross=gross)
+        issues.append(_issue("budget.total_mismatch", era_label(row.fiscal_year), message))
     return issues
+
+
+def national_total_message(
+    row: BudgetParts, difference: Decimal, unit: MoneyUnit, *, gross: bool
+) -> str:
+    """What a national 予算計 off its parts by ``difference`` (in ``unit``) is told as."""
+    year = era_label(row.fiscal_year)
+    parts = (
+        "当初予算＋補正予算＋前年度からの繰越し＋予備費等"
+        if gross
+        else "当初予算＋補正予算＋前年度から繰越し＋予備費等＋翌年度へ繰越し（△）"
+    )
+    in_yen = "" if unit is MoneyUnit.YEN else f"（{money(to_yen(difference, unit))} 円）"
+    return (
+        f"{year}の予算計 {money(row.total)} {unit.value}が {parts}と "
+        f"{money(difference)} {unit.value}{in_yen}異なります"
+    )

@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from hyoka.reviews import finding_trail
 from hyoka.rules import Finding, SheetDerived, check_sheet, derive
 from hyoka.store.search.listing import SheetPage, list_policy_areas, list_summaries
 from hyoka.web import downloads, pages
@@ -213,6 +214,90 @@ def api_sheet(sheet_id: int, session: SessionDep, settings: SettingsDep) -> Shee
         downloads={
             suffix: f"/sheets/{sheet_id}.{suffix}" for suffix, _label in downloads.formats(sheet)
         },
+    )
+
+
+class TrailSheetPublic(BaseModel):
+    id: int
+    url: str
+    fiscal_year: int
+    program_number: str
+    program_name: str
+    money_unit: str = Field(description="The sheet's unit of money: 円, 千円 or 百万円")
+
+
+class FindingStepPublic(BaseModel):
+    sheet_id: int
+    fiscal_year: int = Field(description="The year of the sheet that says so")
+    response: str = Field(description="対応状況")
+
+
+class TrackedFindingPublic(BaseModel):
+    kind: str = Field(description="review（過去に受けた指摘事項） or other（その他の指摘事項）")
+    origin: str = Field(description="区分 / 調査等の名称")
+    fiscal_year: int | None = Field(description="指摘年度")
+    finding: str
+    steps: list[FindingStepPublic] = Field(description="Each sheet that lists it, oldest first")
+
+
+class ReflectedYearPublic(BaseModel):
+    sheet_id: int
+    fiscal_year: int
+    reflection: str = Field(description="反映状況")
+    money_unit: str
+    amounts: list[tuple[str, str | None]] = Field(
+        description="反映額 per 会計 (勘定) in the sheet's unit, exact, as strings"
+    )
+    total_yen: str | None = Field(description="Their sum in yen, exact")
+
+
+class FindingTrailPublic(BaseModel):
+    sheets: list[TrailSheetPublic] = Field(description="The program's linked sheets, oldest first")
+    findings: list[TrackedFindingPublic]
+    reflected: list[ReflectedYearPublic]
+
+
+@router.get(
+    "/sheets/{sheet_id}/trail",
+    summary="事業の各年度の指摘事項・対応状況・反映額（年度・出典をまたいで）",
+    responses=error_responses(404),
+)
+def api_sheet_trail(sheet_id: int, session: SessionDep) -> FindingTrailPublic:
+    pages.sheet_exists(session=session, sheet_id=sheet_id)
+    trail = finding_trail(session=session, sheet_id=sheet_id)
+    return FindingTrailPublic(
+        sheets=[
+            TrailSheetPublic(
+                id=item.sheet_id,
+                url=f"/sheets/{item.sheet_id}",
+                fiscal_year=item.fiscal_year,
+                program_number=item.program_number,
+                program_name=item.program_name,
+                money_unit=item.money_unit.value,
+            )
+            for item in trail.sheets
+        ],
+        findings=[
+            TrackedFindingPublic(
+                kind=item.kind.value,
+                origin=item.origin,
+                fiscal_year=item.fiscal_year,
+                finding=item.finding,
+                steps=[FindingStepPublic(**vars(step)) for step in item.steps],
+            )
+            for item in trail.findings
+        ],
+        reflected=[
+            ReflectedYearPublic(
+                sheet_id=item.sheet_id,
+                fiscal_year=item.fiscal_year,
+                reflection=item.reflection,
+                money_unit=item.money_unit.value,
+                amounts=[(name, None if v is None else str(v)) for name, v in item.amounts],
+                total_yen=None if item.total_yen is None else str(item.total_yen),
+            )
+            for item in trail.reflected
+        ],
     )
 
 

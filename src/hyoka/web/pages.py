@@ -21,6 +21,7 @@ from hyoka.display import SEVERITY_LABELS, SHEET_KIND_LABELS, VALUE_KIND_LABELS,
 from hyoka.eras import era_label
 from hyoka.model import Achievement, Sheet, Stage
 from hyoka.render.charts import Chart, budget_chart, indicator_chart
+from hyoka.reviews import FindingTrail, finding_trail
 from hyoka.rules import Finding, check_sheet
 from hyoka.rules.findings import as_of_year
 from hyoka.rules.summaries import indicator_status
@@ -146,6 +147,7 @@ class SheetContext:
     history: list[HistoryEntry]
     downloads: list[tuple[str, str]] = field(default_factory=list)
     figure_corrections: list[FigureCorrection] = field(default_factory=list)
+    trail: FindingTrail | None = None  # the program's other years: findings and 反映額
 
     @property
     def sheet(self) -> Sheet:
@@ -164,6 +166,11 @@ def _load(session: SessionDep, sheet_id: int) -> StoredSheet:
     if not found:
         raise HTTPException(404)
     return found[0]
+
+
+def sheet_exists(*, session: SessionDep, sheet_id: int) -> None:
+    """404 unless ``sheet_id`` is a published sheet."""
+    _load(session, sheet_id)
 
 
 def correction_notes(
@@ -323,6 +330,7 @@ def sheet_context(*, session: SessionDep, sheet_id: int, personnel_cost: int) ->
         downloads=[
             (f"/sheets/{sheet_id}.{suffix}", label) for suffix, label in downloads.formats(sheet)
         ],
+        trail=finding_trail(session=session, sheet_id=sheet_id),
     )
 
 

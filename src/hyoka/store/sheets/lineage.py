@@ -262,3 +262,21 @@ def _assign_programs(session: Session, ids: list[int], links: list[dict[str, Any
             update(_NATIONAL).where(_NATIONAL.c.sheet_id == bindparam("row_sheet_id")), changes
         )
     return len({root(sheet_id) for sheet_id in ids})
+
+
+def program_sheet_ids(*, session: Session, sheet_id: int) -> list[int]:
+    """The sheets of the program ``sheet_id`` belongs to (its ``program_id``, as
+    :func:`rebuild_lineage` assigned it), oldest fiscal year first; just ``[sheet_id]`` for
+    a sheet without lineage (prefecture, 市町村), ``[]`` for an unknown id."""
+    program = session.scalar(select(_NATIONAL.c.program_id).where(_NATIONAL.c.sheet_id == sheet_id))
+    if program is None:
+        known = session.scalar(select(_SHEETS.c.id).where(_SHEETS.c.id == sheet_id))
+        return [] if known is None else [sheet_id]
+    return list(
+        session.scalars(
+            select(_SHEETS.c.id)
+            .join(_NATIONAL, _NATIONAL.c.sheet_id == _SHEETS.c.id)
+            .where(_NATIONAL.c.program_id == program)
+            .order_by(_SHEETS.c.fiscal_year, _SHEETS.c.id)
+        )
+    )
