@@ -25,7 +25,8 @@ from hyoka.importers.judgit_import import import_files
 from hyoka.importers.rs_import import import_rs
 from hyoka.model import Sheet
 from hyoka.rows.facts import FACT_COLUMNS
-from hyoka.rows.sheet import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, TableSpec, prepare_for
+from hyoka.rows.sheet import NATIONAL_COLUMNS, SHEET_COLUMNS, SHEET_TREE, prepare_for
+from hyoka.rows.spec import TableSpec
 from hyoka.store import (
     create_engine_for,
     list_sheets,

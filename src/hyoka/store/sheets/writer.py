@@ -40,10 +40,10 @@ from hyoka.rows.sheet import (
     SHEET_TREE,
     PreparedSheet,
     Row,
-    TableSpec,
     prepare_for,
     prepare_sheet,
 )
+from hyoka.rows.spec import TableSpec
 from hyoka.store.driver import IN_CHUNK, RowWriter, in_chunks
 from hyoka.store.reports.facts import insert_fact_rows
 from hyoka.store.schema.national import NationalSheetRow
