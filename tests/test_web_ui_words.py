@@ -26,7 +26,7 @@ login, token = staff.login, staff.token
 Site = tuple[TestClient, Engine, list[int]]
 SOURCE = Path(__file__).parent.parent / "src" / "hyoka"
 RECORDED = re.compile(r"(?:sheet|user|cycle)\.[a-z_]+")
-_FILE_NAMES = (".css", ".html", ".txt", ".pdf", ".json", ".csv", ".xlsx")
+_FILE_NAMES = (".css", ".html", ".txt", ".pdf", ".json", ".csv", ".xlsx", ".typ")
 
 
 def _recorded_actions() -> set[str]:
