@@ -1,7 +1,8 @@
 """The package layout keeps its direction: imports go one way, never in a circle, and no
 module reaches into another's private names.
 
-    cli, web  →  importers, render, analytics, accounts, logins  →  store  →  rows  →  rules
+    cli, web  →  importers, render, analytics, reviews, accounts, logins  →  store  →  rows
+    →  rules
     →  model (model, eras, stages, settings, display, numbers, fonts, revisions, corrections,
     samples)
 
@@ -37,7 +38,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"rules"}),
     frozenset({"rows"}),
     frozenset({"store"}),
-    frozenset({"importers", "render", "analytics", "accounts", "logins"}),
+    frozenset({"importers", "render", "analytics", "reviews", "accounts", "logins"}),
     frozenset({"cli", "web"}),
 )
 

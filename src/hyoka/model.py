@@ -481,7 +481,8 @@ class Finding(_Model):
 
     kind: FindingKind = FindingKind.REVIEW
     origin: str = Field(
-        default="", description="区分 or 調査等の名称: 公開プロセス, 秋のレビュー, 令和２年度決算検査報告"
+        default="",
+        description="区分 or 調査等の名称: 公開プロセス, 秋のレビュー, 令和２年度決算検査報告",
     )
     fiscal_year: int | None = Field(default=None, description="取りまとめ年度 / 指摘年度")
     finding: str = Field(default="", description="取りまとめ内容 / 指摘内容")
@@ -674,7 +675,9 @@ class LogicLink(_Model):
     (派生元) leading to the next one (派生先)."""
 
     source_number: str = Field(default="", description="派生元の番号")
-    source_kind: str = Field(default="", description="派生元の種別: アクティビティ, アウトプット, アウトカム")
+    source_kind: str = Field(
+        default="", description="派生元の種別: アクティビティ, アウトプット, アウトカム"
+    )
     source_period: str = Field(default="", description="派生元のアウトカムの期間: 短期, 中期, 長期")
     source_text: str = Field(default="", description="派生元の内容／活動目標／成果目標")
     target_number: str = ""
@@ -688,14 +691,17 @@ class LogicLink(_Model):
 class SpendingFlow(_Model):
     """A flow of money between spending blocks (支出ブロックのつながり, RS 5-2)."""
 
-    source_block: str = Field(default="", description="支出元の支出先ブロック (blank: the ministry)")
+    source_block: str = Field(
+        default="", description="支出元の支出先ブロック (blank: the ministry)"
+    )
     source_name: str = Field(default="", description="支出元の支出先ブロック名")
     from_ministry: bool = Field(default=False, description="担当組織からの支出")
     target_block: str = Field(default="", description="支出先の支出先ブロック")
     target_name: str = Field(default="", description="支出先の支出先ブロック名")
     note: str = Field(default="", description="資金の流れの補足情報")
     indirect: str = Field(
-        default="", description="国自らが支出する間接経費: its label as printed (間接経費, 事務費 …)"
+        default="",
+        description="国自らが支出する間接経費: its label as printed (間接経費, 事務費 …)",
     )
     indirect_item: str = Field(default="", description="間接経費の項目")
     indirect_amount: Figure | None = Field(default=None, description="間接経費の金額")
@@ -806,7 +812,9 @@ class Sheet(_Model):
         description="点検・評価 as recorded (national 4-1, a municipality's evaluation); "
         "the prefecture's is read from section 9 by review_of",
     )
-    project_id: int | None = Field(default=None, description="予算事業ID (RS, the same across years)")
+    project_id: int | None = Field(
+        default=None, description="予算事業ID (RS, the same across years)"
+    )
     program_category: str = Field(default="", description="事業区分: 前年度事業, 新規開始事業 …")
     policy_ministry: str = Field(default="", description="政策所管府省庁")
     ministry_order: int | None = Field(default=None, description="府省庁の建制順")

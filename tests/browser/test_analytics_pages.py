@@ -61,7 +61,7 @@ def test_filter_form_narrows_without_script(server: LiveServer, browser: object)
     try:
         page = context.new_page()
         page.goto(server.url + "/analytics/execution")
-        page.get_by_label("種別（県・国）").select_option("prefecture")
+        page.get_by_label("種別（県・国・市町村）").select_option("prefecture")
         page.get_by_role("button", name="表示する").click()
         page.wait_for_url("**/analytics/execution?*kind=prefecture*")
         kinds = page.locator("#table-organisations tbody tr td:first-child").all_inner_texts()

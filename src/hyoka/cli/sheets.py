@@ -120,37 +120,40 @@ def import_(
 def _import_files(
     engine: Engine, files: list[Path], *, accept_incomplete: bool, jobs: int | None
 ) -> None:
-    skipped = failed = 0
+    national_skipped = city_skipped = failed = 0
     # The RS system's CSV tables (ZIPs, CSVs or a folder of them, told by their header
     # row): streamed by 予算事業ID (importers.rs_import).
     from hyoka.cli.rs import import_rs_paths, is_rs_path
 
     tables = [file for file in files if is_rs_path(file)]
     if tables:
-        skipped += import_rs_paths(engine, tables, jobs=jobs)
+        national_skipped += import_rs_paths(engine, tables, jobs=jobs)
         files = [file for file in files if file not in tables]
     # National sheets (JUDGIT! gzip NDJSON): streamed in batches (importers.judgit_import).
     from hyoka.cli.judgit import import_national, is_judgit_file
 
     national = [file for file in files if is_judgit_file(file)]
     if national:
-        skipped = import_national(engine, national, jobs=jobs)
+        national_skipped += import_national(engine, national, jobs=jobs)
         files = [file for file in files if file not in national]
     # A municipality's 事務事業評価 workbook (by its header row): one row per program.
     from hyoka.cli.city import import_city, is_city_workbook
 
     city = [file for file in files if is_city_workbook(file)]
     for file in city:
-        skipped += import_city(engine, file)
+        city_skipped += import_city(engine, file)
     files = [file for file in files if file not in city]
     if files:
         failed = _import_sheet_files(files, engine, accept_incomplete=accept_incomplete)
-    # A JUDGIT! file is imported record by record: what it lost is records, not files.
-    if skipped:
-        err.print(f"[red]{skipped}件のレコード(国・市町村)を取り込めませんでした[/red]")
+    # National files and the city's workbook are imported record by record (row by row):
+    # what they lost is records, not files.
+    if national_skipped:
+        err.print(f"[red]{national_skipped}件のレコード(国)を取り込めませんでした[/red]")
+    if city_skipped:
+        err.print(f"[red]{city_skipped}件の行(市町村)を取り込めませんでした[/red]")
     if failed:
         err.print(f"[red]{failed}件のファイルを取り込めませんでした[/red]")
-    if skipped or failed:
+    if national_skipped or city_skipped or failed:
         raise typer.Exit(1)
 
 
