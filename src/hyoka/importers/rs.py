@@ -490,9 +490,9 @@ def _organisation(reader: _Reader, first: Line, data: dict[str, Any]) -> None:
     units = [{**main, "responsible": ""}]
     for unit in others:
         if not any(unit[name] for name in names):
-            # A responsible person of the unit in charge itself.
-            if not units[0]["responsible"]:
-                units[0]["responsible"] = unit["responsible"]
+            # A responsible person of the unit in charge itself; a sheet may name several.
+            named = [units[0]["responsible"], unit["responsible"]]
+            units[0]["responsible"] = "、".join(dict.fromkeys(_items(named)))
             continue
         units.append(unit)
     data["org_units"] = units
