@@ -296,33 +296,9 @@ def _unit_costs(sheet: Sheet, rows: list[_MoneyRow], last: int) -> list[dict[str
         spent = {
             row.fiscal_year: to_yen(row.executed, sheet.money_unit)
             for row in rows
-            if row.executed is not None
+            if row.executed is not None and row.fiscal_year <= last
         }
-        for indicator in sheet.outputs:
-            costs: dict[int, tuple[Decimal, Decimal]] = {}
-            for fiscal_year, amount in spent.items():
-                quantity = _printed_actual(indicator, fiscal_year)
-                if fiscal_year <= last and quantity is not None and quantity > 0:
-                    costs[fiscal_year] = (quantity, yen_per(amount, quantity))
-            if not costs:
-                continue
-            latest = max(costs)
-            quantity, cost = costs[latest]
-            previous = costs.get(latest - 1)
-            found.append(
-                {
-                    "match_key": "",
-                    "fiscal_year": latest,
-                    "output": indicator.name,
-                    "unit": indicator.unit,
-                    "quantity": quantity,
-                    "money_yen": spent[latest],
-                    "cost_per_unit_yen": cost,
-                    "previous_year": None if previous is None else latest - 1,
-                    "previous_cost_per_unit_yen": None if previous is None else previous[1],
-                    "shared": len(sheet.outputs) > 1,
-                }
-            )
+        found = _per_output(sheet, spent)
     elif sheet.header.kind is SheetKind.MUNICIPAL:
         found = _municipal_unit_costs(sheet, last)
     elif sheet.header.fiscal_year <= last:  # the year's 決算額 is known
@@ -363,6 +339,12 @@ def _municipal_unit_costs(sheet: Sheet, last: int) -> list[dict[str, Any]]:
         and not cost.planned
         and cost.total_cost is not None
     }
+    return _per_output(sheet, spent)
+
+
+def _per_output(sheet: Sheet, spent: dict[int, Decimal]) -> list[dict[str, Any]]:
+    """Money per unit of each 活動指標 (national and municipal sheets): the latest year with
+    both the money spent (yen) and a positive actual, and the year before it."""
     found: list[dict[str, Any]] = []
     for indicator in sheet.outputs:
         costs: dict[int, tuple[Decimal, Decimal]] = {}
