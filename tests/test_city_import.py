@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from hyoka.cli import app
 from hyoka.importers.city_import import import_city_workbook
-from hyoka.importers.city_workbook import BadRow, CityRow, is_city_workbook, read_city_workbook
-from hyoka.importers.errors import ImportFailed
+from hyoka.importers.city_workbook import CityRow, is_city_workbook, read_city_workbook
+from hyoka.importers.errors import BadRecord, ImportFailed
 from hyoka.model import SheetKind, Stage, ValueKind
 from hyoka.store import transaction
 from hyoka.store.schema.municipal import MunicipalCostRow, MunicipalSheetRow
@@ -42,11 +42,11 @@ def _cell(row: tuple[object, ...], letter: str) -> object:
     return row[column_index_from_string(letter) - 1]
 
 
-def _read() -> tuple[list[CityRow], list[BadRow]]:
+def _read() -> tuple[list[CityRow], list[BadRecord]]:
     items = list(read_city_workbook(SAMPLE))
     return (
         [item for item in items if isinstance(item, CityRow)],
-        [item for item in items if isinstance(item, BadRow)],
+        [item for item in items if isinstance(item, BadRecord)],
     )
 
 
@@ -69,8 +69,8 @@ def test_every_row_is_read_and_the_row_without_an_id_is_reported() -> None:
     good, bad = _read()
     assert [item.row for item in good] == named
     (missing,) = bad
-    assert _cell(rows[missing.row], "H") == 0
-    assert missing.column == f"H{missing.row}"
+    assert _cell(rows[missing.line], "H") == 0
+    assert missing.field == f"H{missing.line}"
     assert missing.reason == "事務事業IDがありません"
     assert "行目" in missing.describe()
 
@@ -177,7 +177,7 @@ def test_commas_full_width_digits_float_noise_and_text_in_figures() -> None:
         assert by_row[number].sheet.header.start_year == offsets[era] + year
     # Indicator values such as 29（4） are left empty with a warning naming the cell.
     warned = [w for item in good for w in item.warnings if "29（4）" in w.reason]
-    assert warned and warned[0].column.endswith(str(warned[0].row))
+    assert warned and warned[0].field.endswith(str(warned[0].line))
 
 
 def test_import_stores_every_row_and_a_re_import_changes_nothing(
@@ -218,7 +218,7 @@ def test_a_malformed_row_is_skipped_and_the_others_are_stored(
     broken = tmp_path / "broken.xlsx"
     book.save(broken)
     summary = import_city_workbook(engine=engine, path=broken)
-    reasons = {(bad.row, bad.column): bad.reason for bad in summary.problems}
+    reasons = {(bad.line, bad.field): bad.reason for bad in summary.problems}
     assert reasons[(5, "CA5")] == "数値として読めません: '千円'"
     good, _ = _read()
     assert summary.new == len(good) - 1

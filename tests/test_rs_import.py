@@ -248,7 +248,7 @@ def test_a_table_without_a_column_is_refused_whole(engine: Engine, tmp_path: Pat
     path.write_text(text, encoding="utf-8-sig")
     summary = import_rs(engine=engine, paths=[folder])
     (refused,) = summary.refused
-    assert (refused.file, refused.line, refused.column) == (path.name, 1, "使途")
+    assert (refused.file, refused.line, refused.field) == (path.name, 1, "使途")
     assert "5-3" not in summary.files and summary.store.new == len(_ids())
 
 

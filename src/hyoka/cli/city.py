@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 
 from hyoka.cli._common import err, progress_bar
 from hyoka.importers.city_import import import_city_workbook
-from hyoka.importers.city_workbook import BadRow, is_city_workbook
-from hyoka.importers.errors import ImportFailed
+from hyoka.importers.city_workbook import is_city_workbook
+from hyoka.importers.errors import BadRecord, ImportFailed
 
 __all__ = ["import_city", "is_city_workbook"]
 
@@ -20,10 +20,10 @@ def import_city(engine: Engine, file: Path) -> int:
     with progress_bar() as progress:
         task = progress.add_task("取り込み(市町村)", total=None)
 
-        def problem(bad: BadRow) -> None:
+        def problem(bad: BadRecord) -> None:
             progress.console.print(f"[red]エラー[/red] {bad.describe()}", highlight=False)
 
-        def warning(noted: BadRow) -> None:
+        def warning(noted: BadRecord) -> None:
             progress.console.print(f"[yellow]警告[/yellow] {noted.describe()}", highlight=False)
 
         try:

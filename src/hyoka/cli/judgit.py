@@ -8,7 +8,8 @@ import typer
 from sqlalchemy import Engine
 
 from hyoka.cli._common import err, progress_bar
-from hyoka.importers.judgit import BadRecord, is_judgit_file
+from hyoka.importers.errors import BadRecord
+from hyoka.importers.judgit import is_judgit_file
 from hyoka.importers.judgit_import import import_files
 from hyoka.importers.pipeline import WorkerLost
 

@@ -8,7 +8,7 @@ import typer
 from sqlalchemy import Engine
 
 from hyoka.cli._common import err, progress_bar
-from hyoka.importers.judgit import BadRecord
+from hyoka.importers.errors import BadRecord
 from hyoka.importers.pipeline import WorkerLost
 from hyoka.importers.rs_import import describe_tables, import_rs, total_size
 from hyoka.importers.rs_tables import is_rs_path

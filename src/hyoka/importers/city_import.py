@@ -21,7 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hyoka.importers.city_workbook import MUNICIPALITY, BadRow, CityRow, read_city_workbook
+from hyoka.importers.city_workbook import MUNICIPALITY, CityRow, read_city_workbook
+from hyoka.importers.errors import BadRecord
 from hyoka.rows.sheet import PreparedSheet, prepare_for
 from hyoka.store.database import transaction
 from hyoka.store.sheets.writer import SaveState, write_prepared
@@ -36,8 +37,8 @@ class CityImportSummary:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
-    problems: list[BadRow] = field(default_factory=list)
-    warnings: list[BadRow] = field(default_factory=list)
+    problems: list[BadRecord] = field(default_factory=list)
+    warnings: list[BadRecord] = field(default_factory=list)
 
 
 def import_city_workbook(
@@ -45,8 +46,8 @@ def import_city_workbook(
     engine: Engine,
     path: Path,
     municipality: str = MUNICIPALITY,
-    on_problem: Callable[[BadRow], None] | None = None,
-    on_warning: Callable[[BadRow], None] | None = None,
+    on_problem: Callable[[BadRecord], None] | None = None,
+    on_warning: Callable[[BadRecord], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> CityImportSummary:
     """Store every program row of the workbook; bad rows reported and skipped.
@@ -66,7 +67,7 @@ def import_city_workbook(
             number, year, stage = item.sheet.key
             key = (number, year, stage.value)
             if key in seen:
-                item = BadRow(
+                item = BadRecord(
                     path.name,
                     item.row,
                     "",
@@ -74,7 +75,7 @@ def import_city_workbook(
                 )
             else:
                 seen[key] = item.row
-        if isinstance(item, BadRow):
+        if isinstance(item, BadRecord):
             summary.skipped += 1
             summary.problems.append(item)
             if on_problem is not None:

@@ -10,7 +10,7 @@ one (the sheet's own year) being the plan (計画), the others actuals (実績).
 
 :func:`read_city_workbook` streams the rows (openpyxl read-only): each row becomes a
 :class:`CityRow` (its :class:`~hyoka.model.Sheet`, with warnings for figures it could not
-read and left empty) or a :class:`BadRow` naming the row, the
+read and left empty) or a :class:`BadRecord` naming the row, the
 column and the reason in Japanese; a bad row is skipped whole.
 
 Example::
@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
 from hyoka.eras import parse_fiscal_year, to_western
-from hyoka.importers.errors import ImportFailed, Problem
+from hyoka.importers.errors import BadRecord, ImportFailed, Problem
 from hyoka.importers.limits import MAX_WORKBOOK_BYTES, check_size, check_workbook_zip
 from hyoka.model import (
     Header,
@@ -127,23 +127,6 @@ def _label(value: object) -> str:
 
 
 @dataclass(frozen=True)
-class BadRow:
-    """A row skipped (or a figure of it left empty): where and why, in Japanese.
-
-    ``column`` is the cell, e.g. ``H314``; empty when the problem is the row as a whole.
-    """
-
-    file: str
-    row: int
-    column: str
-    reason: str
-
-    def describe(self) -> str:
-        where = f"{self.file} {self.row}行目"
-        return f"{where} {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
 class Block:
     """The columns of one fiscal year's cost and indicator figures."""
 
@@ -210,7 +193,7 @@ class CityRow:
 
     row: int
     sheet: Sheet
-    warnings: list[BadRow]
+    warnings: list[BadRecord]
 
 
 class _RowError(Exception):
@@ -240,7 +223,7 @@ def is_city_workbook(path: Path) -> bool:
 
 def read_city_workbook(
     path: Path, *, municipality: str = MUNICIPALITY
-) -> Iterator[CityRow | BadRow]:
+) -> Iterator[CityRow | BadRecord]:
     """Every program row of the workbook, in order; blank rows are left out.
 
     Raises ``ImportFailed`` when the file is not a workbook of this layout.
@@ -369,23 +352,23 @@ def _year(text: str) -> int | None:
 
 def _read_row(
     file: str, number: int, values: tuple[Any, ...], layout: Layout, municipality: str
-) -> CityRow | BadRow:
-    warnings: list[BadRow] = []
+) -> CityRow | BadRecord:
+    warnings: list[BadRecord] = []
 
     def column(index: int | None) -> str:
         return "" if index is None else f"{get_column_letter(index + 1)}{number}"
 
     def warn(index: int | None, reason: str) -> None:
-        warnings.append(BadRow(file, number, column(index), reason))
+        warnings.append(BadRecord(file, number, column(index), reason))
 
     try:
         sheet = _sheet(values, layout, municipality, warn)
     except _RowError as error:
-        return BadRow(file, number, column(error.column), error.reason)
+        return BadRecord(file, number, column(error.column), error.reason)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        return BadRow(file, number, "", f"シートとして不正です（{where}: {first['msg']}）")
+        return BadRecord(file, number, "", f"シートとして不正です（{where}: {first['msg']}）")
     return CityRow(number, sheet, warnings)
 
 

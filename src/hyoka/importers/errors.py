@@ -21,6 +21,22 @@ class Problem:
         return f"{prefix}[{self.section}] {self.message}"
 
 
+@dataclass(frozen=True)
+class BadRecord:
+    """A record, row or figure of a streamed import left out (or left empty): where it is
+    and why, in Japanese. ``field`` names the field (JUDGIT!), the column (RS CSV) or the
+    cell (a workbook: ``H314``); empty when the record as a whole is the problem."""
+
+    file: str
+    line: int  # the line of the file, or the workbook's row
+    field: str
+    reason: str
+
+    def describe(self) -> str:
+        where = f"{self.file} {self.line}行目"
+        return f"{where} {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
 class ImportFailed(Exception):
     """The input is not a sheet of a known template, or is cut short.
 

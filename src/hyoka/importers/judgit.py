@@ -23,7 +23,6 @@ import math
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -65,20 +64,6 @@ class RecordError(ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class BadRecord:
-    """A skipped record: where it is and why."""
-
-    file: str
-    line: int
-    field: str
-    reason: str
-
-    def describe(self) -> str:
-        where = f"{self.file} {self.line}行目"
-        return f"{where} {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
 
 
 def is_judgit_file(path: Path) -> bool:

@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine
 
+from hyoka.importers.errors import BadRecord
 from hyoka.importers.judgit import (
-    BadRecord,
     RecordError,
     UnreadableFile,
     read_lines,

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from hyoka.eras import parse_fiscal_year
 from hyoka.importers._normalize import NO_VALUE_MARKS, UnreadableNumber, parse_decimal
+from hyoka.importers.errors import BadRecord
 from hyoka.importers.judgit import PLAUSIBLE_YEARS
 from hyoka.importers.rs_tables import COMMON_COLUMNS, Line, column_key
 from hyoka.model import FindingKind, MoneyUnit, Sheet, SheetKind, Stage
@@ -54,20 +55,6 @@ class RowError(ValueError):
         super().__init__(f"{column}: {reason}")
         self.column = column
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class BadRow:
-    """A row left out: where it is (file, line, column) and why."""
-
-    file: str
-    line: int
-    column: str
-    reason: str
-
-    def describe(self) -> str:
-        where = f"{self.file} {self.line}行目"
-        return f"{where} {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
 
 
 @dataclass
@@ -98,7 +85,7 @@ class ReadSheet:
     left out, and the count per table."""
 
     sheet: Sheet | None
-    problems: list[BadRow] = field(default_factory=list)
+    problems: list[BadRecord] = field(default_factory=list)
     counts: dict[str, TableCount] = field(default_factory=dict)
 
 
@@ -360,7 +347,7 @@ class _Reader:
 
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
-        self.problems: list[BadRow] = []
+        self.problems: list[BadRecord] = []
         self.counts: dict[str, TableCount] = {}
 
     def each(self, table: str, read: Callable[[Line], Any]) -> list[Any]:
@@ -373,7 +360,7 @@ class _Reader:
             count.rows += 1
             if "" in line.cells:
                 count.skipped += 1
-                self.problems.append(BadRow(file, line.number, "", line.cells[""]))
+                self.problems.append(BadRecord(file, line.number, "", line.cells[""]))
                 continue
             if _blank(line):
                 count.blank += 1
@@ -382,7 +369,7 @@ class _Reader:
                 item = read(line)
             except RowError as error:
                 count.skipped += 1
-                self.problems.append(BadRow(file, line.number, error.column, error.reason))
+                self.problems.append(BadRecord(file, line.number, error.column, error.reason))
                 continue
             key = repr(item)
             if item is None or key in seen:
@@ -416,10 +403,10 @@ def sheet_from_rows(project_id: int, rows: Rows) -> ReadSheet:
     try:
         year = _year(first, k("事業年度"))
     except RowError as error:
-        bad = BadRow(file, first.number, error.column, error.reason)
+        bad = BadRecord(file, first.number, error.column, error.reason)
         return ReadSheet(None, [*reader.problems, bad], reader.counts)
     if year is None:
-        bad = BadRow(file, first.number, "事業年度", "ありません")
+        bad = BadRecord(file, first.number, "事業年度", "ありません")
         return ReadSheet(None, [*reader.problems, bad], reader.counts)
     data: dict[str, Any] = {"money_unit": MoneyUnit.YEN, "project_id": project_id}
     _organisation(reader, first, data)
@@ -455,7 +442,7 @@ def sheet_from_rows(project_id: int, rows: Rows) -> ReadSheet:
         where = ".".join(str(part) for part in problem["loc"])
         return ReadSheet(
             None,
-            [*reader.problems, BadRow(file, line.number, where, problem["msg"])],
+            [*reader.problems, BadRecord(file, line.number, where, problem["msg"])],
             reader.counts,
         )
     return ReadSheet(sheet, reader.problems, reader.counts)

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hyoka.importers.judgit import BadRecord
+from hyoka.importers.errors import BadRecord
 from hyoka.importers.judgit_import import ImportSummary, PreparedRecord, write_outcomes
 from hyoka.importers.pipeline import MAX_JOBS, SMALL_INPUT
 from hyoka.importers.rs import (
-    BadRow,
     Rows,
     TableCount,
     missing_columns,
@@ -57,12 +56,8 @@ class RsSummary:
     store: ImportSummary = field(default_factory=ImportSummary)
     tables: dict[str, TableCount] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # table number → file read
-    refused: list[BadRow] = field(default_factory=list)  # whole files not read
+    refused: list[BadRecord] = field(default_factory=list)  # whole files not read
     sheets_skipped: int = 0  # programs whose sheet could not be made
-
-
-def _bad(row: BadRow) -> BadRecord:
-    return BadRecord(row.file, row.line, row.column, row.reason)
 
 
 def prepare_programs(
@@ -73,7 +68,7 @@ def prepare_programs(
     done: list[tuple[PreparedRecord | BadRecord, list[BadRecord], dict[str, TableCount]]] = []
     for project_id, rows in programs:
         read = sheet_from_rows(project_id, rows)
-        problems = [_bad(row) for row in read.problems]
+        problems = [row for row in read.problems]
         first = next(line for lines in rows.values() for _, line in lines)
         if read.sheet is None:
             reason = problems.pop() if problems else None
@@ -101,27 +96,27 @@ def _merged(
 ) -> Iterator[tuple[int, Rows]]:
     """Every program's rows of every table, by ascending 予算事業ID."""
 
-    def refuse(row: BadRow) -> None:
+    def refuse(row: BadRecord) -> None:
         summary.refused.append(row)
         if on_problem is not None:
-            on_problem(_bad(row))
+            on_problem(row)
 
     streams: list[tuple[str, str, Iterator[tuple[int | None, list[Line]]]]] = []
     for source in sources:
         try:
             table, lines = stack.enter_context(open_table(source, progress))
         except TableError as error:
-            refuse(BadRow(error.file, error.line, error.column, error.reason))
+            refuse(BadRecord(error.file, error.line, error.column, error.reason))
             continue
         missing = missing_columns(table.number, table.columns)
         if missing:
             refuse(
-                BadRow(source.name, 1, missing[0], f"列がありません(ほかに{len(missing) - 1}列)")
+                BadRecord(source.name, 1, missing[0], f"列がありません(ほかに{len(missing) - 1}列)")
             )
             continue
         if table.number in summary.files:
             refuse(
-                BadRow(
+                BadRecord(
                     source.name,
                     1,
                     "",
@@ -146,13 +141,15 @@ def _merged(
                     cells = lines[0].cells
                     reason = cells.get("", "予算事業IDが整数ではありません")
                     refuse(
-                        BadRow(name, lines[0].number, "" if "" in cells else "予算事業ID", reason)
+                        BadRecord(
+                            name, lines[0].number, "" if "" in cells else "予算事業ID", reason
+                        )
                     )
                     continue
                 yield project_id, position, number, name, lines
         except TableError as error:
             # The rows before the damage are read; the rest of the file is one problem.
-            refuse(BadRow(error.file, error.line, error.column, error.reason))
+            refuse(BadRecord(error.file, error.line, error.column, error.reason))
 
     current: int | None = None
     rows: Rows = {}
@@ -190,10 +187,10 @@ def import_rs(
     try:
         sources = find_sources(list(paths))
     except TableError as error:
-        bad = BadRow(error.file, error.line, error.column, error.reason)
+        bad = BadRecord(error.file, error.line, error.column, error.reason)
         summary.refused.append(bad)
         if on_problem is not None:
-            on_problem(_bad(bad))
+            on_problem(bad)
         return summary
     size = sum(source.size for source in sources)
     # By the CSVs' size: a folder's own size says nothing of what it holds.
