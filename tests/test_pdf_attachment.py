@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 
 from hyoka.importers import ImportFailed, parse_file
-from hyoka.model import Sheet
-from hyoka.render.pdf import SCHEMA_VERSION, render_pdf, shared_renderer, sheet_json, view_json
+from hyoka.model import SCHEMA_VERSION, Sheet
+from hyoka.render.pdf import render_pdf, shared_renderer, sheet_json, view_json
 from hyoka.render.view import sheet_view
 from render_sheets import national_sheet
 from sheets import sample_sheet
@@ -26,14 +26,7 @@ from sheets import sample_sheet
 
 def _tampered(shown: Sheet, attached: bytes, path: Path) -> Path:
     """A PDF whose pages show ``shown`` and whose attachment is ``attached``."""
-    inputs = {
-        "view": view_json(sheet_view(shown)).decode(),
-        "sheet": attached.decode(),
-        "schema": SCHEMA_VERSION,
-    }
-    pdf = shared_renderer().compiler.compile(format="pdf", sys_inputs=inputs)
-    assert isinstance(pdf, bytes)
-    path.write_bytes(pdf)
+    path.write_bytes(shared_renderer().compile(view_json(sheet_view(shown)), attached))
     return path
 
 

@@ -13,7 +13,6 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-FAMILY = "Noto Sans CJK JP"
 MISSING_GLYPH = "〓"
 
 

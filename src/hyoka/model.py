@@ -773,6 +773,13 @@ class Header(_Model):
         return self
 
 
+SCHEMA_VERSION = "1"
+"""The version of a sheet's JSON form (docs/sheet.schema.json) as a hyoka PDF attaches it;
+a reader refuses versions it does not know. Bump it when a change breaks old documents."""
+ATTACHED_SHEET = "sheet.json"
+"""The name of the file a hyoka PDF attaches its sheet as: ``{"schema": …, "sheet": …}``."""
+
+
 class Sheet(_Model):
     """One version of a 事業改善シート."""
 

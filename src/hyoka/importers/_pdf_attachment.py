@@ -23,11 +23,10 @@ from hyoka.display import figure, yen_figure
 from hyoka.fonts import printable
 from hyoka.importers._text_subprojects import parse_quantities
 from hyoka.importers.errors import ImportFailed, Problem
-from hyoka.model import Sheet
+from hyoka.model import ATTACHED_SHEET, SCHEMA_VERSION, Sheet
 
-ATTACHMENT = "sheet.json"
-SCHEMA_VERSIONS = ("1",)
-"""Versions of the attached schema this reader knows (hyoka.render.pdf.SCHEMA_VERSION)."""
+SCHEMA_VERSIONS = (SCHEMA_VERSION,)
+"""Versions of the attached schema this reader knows."""
 
 # The fields of a prefecture sheet its layout prints (the national fields are not printed).
 PRINTED_FIELDS = (
@@ -56,7 +55,7 @@ def attached_sheet(path: Path, source: str) -> Sheet | None:
     older hyoka PDF)."""
     try:
         files = PdfReader(path).attachments
-        data = files.get(ATTACHMENT)
+        data = files.get(ATTACHED_SHEET)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
         return None  # the layout reader reports what is wrong with the file
     if not data:
@@ -65,7 +64,7 @@ def attached_sheet(path: Path, source: str) -> Sheet | None:
         document = orjson.loads(data[0])
     except orjson.JSONDecodeError as error:
         raise ImportFailed(
-            source, [Problem(_SECTION, f"{ATTACHMENT} が JSON として読めません({error})")]
+            source, [Problem(_SECTION, f"{ATTACHED_SHEET} が JSON として読めません({error})")]
         ) from error
     version = document.get("schema") if isinstance(document, dict) else None
     if version not in SCHEMA_VERSIONS:
@@ -74,7 +73,7 @@ def attached_sheet(path: Path, source: str) -> Sheet | None:
             [
                 Problem(
                     _SECTION,
-                    f"{ATTACHMENT} の形式の版 {version!r} には対応していません"
+                    f"{ATTACHED_SHEET} の形式の版 {version!r} には対応していません"
                     f"(対応: {'、'.join(SCHEMA_VERSIONS)})",
                 )
             ],

@@ -2,7 +2,7 @@
 
 ``typst/sheet.typ`` draws the official layout (A4 landscape) from the view as JSON; the
 sheet itself is attached as ``sheet.json`` (the schema of docs/sheet.schema.json, version
-:data:`SCHEMA_VERSION`), so that ``hyoka import`` reads a hyoka PDF back exactly, like an
+:data:`hyoka.model.SCHEMA_VERSION`), so that ``hyoka import`` reads a hyoka PDF back exactly, like an
 e-invoice carries its XML. The Japanese font ships with the install (the PyPI packages
 noto-cjk-sans-jp-regular and -bold) and is embedded, subset; Typst reads no other file
 and fetches nothing. The PDF is PDF/UA-1: tagged, /Lang ja, title, author (the 課), one
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
@@ -28,14 +27,11 @@ import typst
 
 from hyoka.corrections import FigureCorrection
 from hyoka.fonts import font_files, printable
-from hyoka.model import Sheet
+from hyoka.model import ATTACHED_SHEET, SCHEMA_VERSION, Sheet
 from hyoka.render.view import SheetView, sheet_view
 
 TEMPLATE_DIR = Path(str(files("hyoka.render").joinpath("typst")))
 TEMPLATE = TEMPLATE_DIR / "sheet.typ"
-ATTACHMENT = "sheet.json"
-SCHEMA_VERSION = "1"
-"""The version of the attached sheet's schema; a reader refuses versions it does not know."""
 # A fixed creation date: the same sheet gives the same bytes (caches, tests, archives).
 TIMESTAMP = 0
 
@@ -50,9 +46,11 @@ def _plain(value: Any) -> Any:
 
 def view_json(view: SheetView) -> bytes:
     """The page context as the Typst template reads it; a character the font cannot show
-    is printed as 〓 (:func:`hyoka.fonts.printable`; JSON's own syntax is ASCII)."""
-    data = orjson.dumps(asdict(view) | {"sheet": _plain(view.sheet)}, default=_plain)
-    return printable(data.decode()).encode()
+    is printed as 〓 (:func:`hyoka.fonts.printable`; JSON's own syntax is ASCII).
+
+    orjson writes the dataclasses itself: ``dataclasses.asdict`` deep-copied the whole
+    sheet first (~3 ms a render, measured interleaved in one process)."""
+    return printable(orjson.dumps(view, default=_plain).decode()).encode()
 
 
 def sheet_json(sheet: Sheet) -> bytes:
@@ -83,12 +81,15 @@ class PdfRenderer:
         """One sheet as PDF bytes (A4 landscape, fonts embedded, PDF/UA-1, its data
         attached unless ``attach=False``); ``corrections`` of cost and sub-project figures
         are noted under their tables."""
-        inputs = {
-            "view": view_json(sheet_view(sheet, corrections=corrections)).decode(),
-            "schema": SCHEMA_VERSION,
-        }
-        if attach:
-            inputs["sheet"] = sheet_json(sheet).decode()
+        view = view_json(sheet_view(sheet, corrections=corrections))
+        return self.compile(view, sheet_json(sheet) if attach else None)
+
+    def compile(self, view: bytes, attached: bytes | None) -> bytes:
+        """The PDF of a page context (:func:`view_json`) with ``attached`` as its
+        :data:`~hyoka.model.ATTACHED_SHEET` (none when None)."""
+        inputs = {"view": view.decode(), "schema": SCHEMA_VERSION, "attachment": ATTACHED_SHEET}
+        if attached is not None:
+            inputs["sheet"] = attached.decode()
         with self.lock:
             pdf = self.compiler.compile(
                 format="pdf", sys_inputs=inputs, pdf_standards=["ua-1"], timestamp=TIMESTAMP
