@@ -25,7 +25,6 @@ import argparse
 import importlib.util
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from hyoka.importers import parse_file
 from hyoka.importers.judgit import read_lines, sheet_from_record
 from hyoka.model import Sheet
 from hyoka.samples import seed_files
+from hyoka.web.threaded import free_port
 
 Renderer = Callable[[Sheet], bytes]
 
@@ -134,13 +134,6 @@ def national(paths: list[Path], processes: int, limit: int | None) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def http(seeds: list[Sheet], count: int) -> None:
     from hyoka.store import create_engine_for, migrate, save_sheet, transaction
 
@@ -151,7 +144,7 @@ def http(seeds: list[Sheet], count: int) -> None:
         with transaction(engine, write=True) as session:
             ids = [save_sheet(session=session, sheet=s).sheet_id for s in copies(seeds, count)]
         engine.dispose()
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [Path(sys.executable).with_name("hyoka"), "serve", "--db", url, "--port", str(port)],
             stdout=subprocess.DEVNULL,

@@ -21,26 +21,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import uvicorn
 from PIL import Image
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
-from hyoka.importers.judgit_import import import_files
 from hyoka.fonts import font_files
+from hyoka.importers.judgit_import import import_files
 from hyoka.settings import Settings
 from hyoka.store import create_engine_for
 from hyoka.web.app import create_app
 from hyoka.web.demo import create_demo_database
+from hyoka.web.threaded import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[1]
 JUDGIT = ROOT / "tests" / "data" / "judgit" / "judgit-sample.ndjson.gz"
@@ -66,26 +63,8 @@ def served(folder: Path) -> Iterator[str]:
         import_files(engine=engine, paths=[JUDGIT])
     finally:
         engine.dispose()
-    app = create_app(Settings(database_url=database_url))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.engine.dispose()
+    with serve_in_thread(create_app(Settings(database_url=database_url))) as url:
+        yield url
 
 
 def fontconfig(folder: Path) -> Path:

@@ -9,20 +9,17 @@ and fail the test), ``assert_no_axe_violations(page)``.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 
 from hyoka.settings import Settings
 from hyoka.web.app import create_app
 from hyoka.web.demo import create_demo_database
+from hyoka.web.threaded import serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -51,13 +48,6 @@ class LiveServer:
     database_url: str
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The app served by uvicorn in a thread over a fresh SQLite store with both seeds."""
@@ -73,23 +63,8 @@ def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
 def _serve(tmp_path: Path) -> Iterator[LiveServer]:
     database_url = create_demo_database(tmp_path / "live.sqlite")
     app = create_app(Settings(database_url=database_url))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="info", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", database_url=database_url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        app.state.engine.dispose()
+    with serve_in_thread(app, log_level="info") as url:
+        yield LiveServer(url=url, database_url=database_url)
 
 
 @pytest.fixture(scope="session")
