@@ -25,18 +25,13 @@ from hyoka.importers.city_workbook import MUNICIPALITY, CityRow, read_city_workb
 from hyoka.importers.errors import BadRecord
 from hyoka.rows.sheet import PreparedSheet, prepare_for
 from hyoka.store.database import transaction
-from hyoka.store.sheets.writer import SaveState, write_prepared
+from hyoka.store.sheets.writer import SaveCounts, write_prepared
 
 
 @dataclass
-class CityImportSummary:
+class CityImportSummary(SaveCounts):
     """Counts of one workbook's import, with what was skipped or left empty."""
 
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
     problems: list[BadRecord] = field(default_factory=list)
     warnings: list[BadRecord] = field(default_factory=list)
 
@@ -89,11 +84,5 @@ def import_city_workbook(
     if prepared:
         with transaction(engine, write=True) as session:
             saved = write_prepared(session=session, prepared=prepared)
-        for result in saved:
-            if result.state is SaveState.NEW:
-                summary.new += 1
-            elif result.state is SaveState.UPDATED:
-                summary.updated += 1
-            else:
-                summary.unchanged += 1
+        summary.count(saved)
     return summary

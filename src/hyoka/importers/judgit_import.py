@@ -32,20 +32,15 @@ from hyoka.rows.sheet import PreparedSheet, prepare_for, prepare_sheet
 from hyoka.store.database import transaction
 from hyoka.store.search.index import bulk_indexing
 from hyoka.store.sheets.lineage import LineageSummary, rebuild_lineage
-from hyoka.store.sheets.writer import SaveState, write_prepared
+from hyoka.store.sheets.writer import SaveCounts, write_prepared
 
 BATCH = 500
 
 
 @dataclass
-class ImportSummary:
+class ImportSummary(SaveCounts):
     """Counts of one import run."""
 
-    read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
     links_resolved: int = 0
     links_unresolved: int = 0
     name_matches: int = 0
@@ -228,13 +223,7 @@ def write_outcomes(
                 for setting in _BULK_SETTINGS.get(dialect, ()):
                     connection.exec_driver_sql(setting)
                 saved = write_prepared(session=session, prepared=pending)
-            for item in saved:
-                if item.state is SaveState.NEW:
-                    summary.new += 1
-                elif item.state is SaveState.UPDATED:
-                    summary.updated += 1
-                else:
-                    summary.unchanged += 1
+            summary.count(saved)
         if search_index and on_stage is not None:
             on_stage("全文検索の索引を作成しています")
     if on_stage is not None:

@@ -80,6 +80,27 @@ class SaveResult:
         return self.state is not SaveState.UNCHANGED
 
 
+@dataclass
+class SaveCounts:
+    """What an import did with the records it read: saved new, updated, left unchanged,
+    or skipped (the counters every import's summary starts with)."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def count(self, results: Sequence[SaveResult]) -> None:
+        for result in results:
+            if result.state is SaveState.NEW:
+                self.new += 1
+            elif result.state is SaveState.UPDATED:
+                self.updated += 1
+            else:
+                self.unchanged += 1
+
+
 class RevisionConflict(Exception):
     """A save based on an older revision than the current one: refused, nothing written.
 
