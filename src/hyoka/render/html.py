@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from hyoka.corrections import FigureCorrection
-from hyoka.display import TREND_LABELS, figure, year_label, year_short, yen_figure
+from hyoka.display import figure, year_label, year_short, yen_figure
 from hyoka.model import Sheet
 from hyoka.render.view import document_title, sheet_view
 
@@ -39,7 +39,6 @@ def environment() -> Environment:
     env.filters["yen_figure"] = yen_figure
     env.filters["fiscal_year"] = year_short
     env.filters["era_label"] = year_label
-    env.globals["trend_labels"] = TREND_LABELS
     return env
 
 

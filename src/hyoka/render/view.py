@@ -127,16 +127,8 @@ class SubProjectRow:
 
 @dataclass(frozen=True)
 class FigureTable:
-    """A table of printed figures: its caption, column headings and rows of text."""
-
-    title: str
-    headings: list[str]
-    rows: list[list[str]]
-
-
-@dataclass(frozen=True)
-class RsTable:
-    """A table of an RS part, its cells already written as the sheet prints them.
+    """A table of figures (an RS part, a municipality's indicators), its cells already
+    written as the sheet prints them.
 
     ``key`` names the table for the layouts (its HTML class and id, its Typst column
     widths); ``numeric`` lists the columns of figures (right-aligned); a cell's lines are
@@ -197,10 +189,10 @@ class SheetView:
     rs: bool = False
     rs_situation: list[str] = field(default_factory=list)  # 現状・課題
     rs_facts: list[tuple[str, str]] = field(default_factory=list)  # 事業区分, 主要経費 …
-    rs_basics: list[RsTable] = field(default_factory=list)  # 1-1, 1-3, 1-4, 1-5
-    rs_budget: list[RsTable] = field(default_factory=list)  # 2-1 notes and accounts, 2-2
-    rs_logic: list[RsTable] = field(default_factory=list)  # 3-2
-    rs_spending: list[RsTable] = field(default_factory=list)  # 5-2, 5-3, 5-4
+    rs_basics: list[FigureTable] = field(default_factory=list)  # 1-1, 1-3, 1-4, 1-5
+    rs_budget: list[FigureTable] = field(default_factory=list)  # 2-1 notes and accounts, 2-2
+    rs_logic: list[FigureTable] = field(default_factory=list)  # 3-2
+    rs_spending: list[FigureTable] = field(default_factory=list)  # 5-2, 5-3, 5-4
     rs_remarks: list[str] = field(default_factory=list)  # 6-1
     rs_notes: dict[str, str] = field(default_factory=dict)  # what a part leaves out, by part
 
@@ -477,9 +469,9 @@ MUNICIPAL_COST_FIELDS = tuple(
     name for name in MunicipalCost.model_fields if name not in ("fiscal_year", "planned")
 )
 MUNICIPAL_INDICATORS = (
-    ("活動指標（事務事業の活動量）", "outputs"),
-    ("対象指標（対象の大きさ）", "subject_indicators"),
-    ("成果指標（対象における意図の達成度）", "indicators"),
+    ("活動指標（事務事業の活動量）", "outputs", "output"),
+    ("対象指標（対象の大きさ）", "subject_indicators", "subject"),
+    ("成果指標（対象における意図の達成度）", "indicators", "outcome"),
 )
 
 
@@ -574,8 +566,8 @@ def _rs_parts(sheet: Sheet) -> dict[str, object]:
         numeric: Sequence[int] = (),
         unit: str = "",
         note: str = "",
-    ) -> list[RsTable]:
-        return [RsTable(key, title, headings, rows, list(numeric), unit, note)] if rows else []
+    ) -> list[FigureTable]:
+        return [FigureTable(key, title, headings, rows, list(numeric), unit, note)] if rows else []
 
     facts = [
         ("事業区分", sheet.program_category),
@@ -783,10 +775,11 @@ def _municipal_parts(sheet: Sheet) -> dict[str, object]:
         for index, year in enumerate(years)
     ]
     tables = []
-    for title, name in MUNICIPAL_INDICATORS:
+    for title, name, key in MUNICIPAL_INDICATORS:
         indicators: list[Indicator] = getattr(sheet, name)
         tables.append(
             FigureTable(
+                key=f"municipal-{key}",
                 title=title,
                 headings=headings,
                 rows=[
